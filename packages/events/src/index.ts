@@ -1,0 +1,7 @@
+export * from './catalog';
+export * from './envelope';
+export * from './outbox';
+export * from './transport';
+export * from './relay';
+export * from './consumer';
+export * from './kafka';

@@ -1,0 +1,58 @@
+import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { EventType, topicOf } from './catalog';
+import { buildEvent, EventEnvelope, NewEvent } from './envelope';
+
+export const OUTBOX_CHANNEL = 'crm_outbox';
+
+/** Outbox, processed-events and dead-letter tables: every service database has them. */
+export class EventsMigration1700000000001 implements MigrationInterface {
+  name = 'EventsMigration1700000000001';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE crm_outbox (
+      seq bigserial PRIMARY KEY,
+      event_id uuid NOT NULL UNIQUE,
+      topic text NOT NULL,
+      message_key text NOT NULL,
+      event_type text NOT NULL,
+      payload jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      sent_at timestamptz)`);
+    await q.query('CREATE INDEX crm_outbox_unsent ON crm_outbox (seq) WHERE sent_at IS NULL');
+    await q.query('CREATE INDEX crm_outbox_sent_at ON crm_outbox (sent_at) WHERE sent_at IS NOT NULL');
+    await q.query(`CREATE TABLE crm_processed_events (
+      consumer text NOT NULL,
+      event_id uuid NOT NULL,
+      processed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (consumer, event_id))`);
+    await q.query(`CREATE TABLE crm_dead_letters (
+      id bigserial PRIMARY KEY,
+      consumer text NOT NULL,
+      topic text NOT NULL,
+      event_id text,
+      event_type text,
+      error text NOT NULL,
+      attempts int NOT NULL,
+      payload text NOT NULL,
+      failed_at timestamptz NOT NULL DEFAULT now())`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE crm_dead_letters; DROP TABLE crm_processed_events; DROP TABLE crm_outbox');
+  }
+}
+
+/**
+ * Write an event into the caller's transaction (`manager` must be transactional). It becomes
+ * visible to the relay only if that transaction commits; NOTIFY is likewise delivered on commit.
+ */
+export async function emit<T extends EventType>(manager: EntityManager, input: NewEvent<T>): Promise<EventEnvelope<T>> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error(`emit(${input.type}) must run inside a transaction with the state change`);
+  }
+  const event = buildEvent(input);
+  await manager.query(
+    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload) VALUES ($1, $2, $3, $4, $5)`,
+    [event.id, topicOf(event.source), event.aggregateId, event.type, JSON.stringify(event)],
+  );
+  await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  return event;
+}

@@ -1,0 +1,152 @@
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import { OUTBOX_CHANNEL } from './outbox';
+import type { EventTransport, TransportMessage } from './transport';
+
+export interface RelayOptions {
+  /** The service's database (its own connection: LISTEN needs a dedicated session). */
+  databaseUrl: string;
+  transport: EventTransport;
+  logger: Logger;
+  batchSize?: number;
+  /** Safety-net poll in case a NOTIFY is missed (e.g. while reconnecting). */
+  pollMs?: number;
+  /** Sent rows older than this are deleted. */
+  retentionMs?: number;
+  maxBackoffMs?: number;
+}
+
+interface OutboxRow {
+  seq: string;
+  event_id: string;
+  topic: string;
+  message_key: string;
+  event_type: string;
+  payload: unknown;
+}
+
+/**
+ * Publishes committed outbox rows in `seq` order and marks them sent. Only one relay per
+ * database publishes at a time (a session advisory lock), so order holds with several replicas.
+ * Writers of one aggregate serialise on its row, so `seq` order is per-aggregate commit order.
+ * If the transport fails, the batch is retried with exponential backoff; nothing is skipped.
+ */
+export class OutboxRelay {
+  private client?: Client;
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private lastPrune = 0;
+  /** A NOTIFY arrived since the last drain started: do not sleep. */
+  private notified = false;
+  published = 0;
+
+  constructor(private readonly opts: RelayOptions) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.connect();
+    this.loop = this.run();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.opts.databaseUrl });
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    client.on('error', (err) => this.opts.logger.warn({ err }, 'relay connection error; reconnecting'));
+    await client.connect();
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.client = client;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        const sent = await this.drainOnce();
+        backoff = 100;
+        if (sent === 0 && !this.notified) await this.sleep(this.opts.pollMs ?? 5000);
+      } catch (err) {
+        if (!this.running) break;
+        this.opts.logger.warn({ err: (err as Error).message, retryInMs: backoff }, 'outbox relay: publish failed; backing off');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 30_000);
+        if (this.client && !(await this.alive())) await this.reconnect();
+      }
+    }
+  }
+
+  private async alive(): Promise<boolean> {
+    try {
+      await this.client!.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+    await this.connect().catch((err) => this.opts.logger.warn({ err: err.message }, 'relay reconnect failed'));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** Publish one batch of unsent rows; returns how many were sent. */
+  async drainOnce(): Promise<number> {
+    const client = this.client;
+    if (!client) throw new Error('relay not connected');
+    this.notified = false;
+    const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(hashtext('crm_outbox_relay')) AS ok`);
+    if (!lock[0].ok) return 0; // another replica is relaying this database
+    try {
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT seq, event_id, topic, message_key, event_type, payload FROM crm_outbox
+          WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.opts.batchSize ?? 500],
+      );
+      if (rows.length) {
+        const messages: TransportMessage[] = rows.map((r) => {
+          const payload = r.payload as { traceparent?: string | null };
+          const headers: Record<string, string> = { 'event-id': r.event_id, 'event-type': r.event_type };
+          if (payload.traceparent) headers.traceparent = payload.traceparent;
+          return { topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers };
+        });
+        await this.opts.transport.publish(messages);
+        await client.query('UPDATE crm_outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        this.published += rows.length;
+      }
+      await this.pruneIfDue(client);
+      return rows.length;
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext('crm_outbox_relay'))`);
+    }
+  }
+
+  private async pruneIfDue(client: Client): Promise<void> {
+    if (Date.now() - this.lastPrune < 60_000) return;
+    this.lastPrune = Date.now();
+    const retention = this.opts.retentionMs ?? 7 * 24 * 3600 * 1000;
+    await client.query(`DELETE FROM crm_outbox WHERE sent_at < now() - ($1::bigint * interval '1 millisecond')`, [retention]);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+}
