@@ -11,6 +11,11 @@ export interface KafkaTransportOptions {
   partitions?: number;
   /** Fail a publish after this long so the relay can back off (the broker may be down). */
   publishTimeoutMs?: number;
+  /**
+   * Prefix for topic and group names, so several isolated stacks can share one broker (tests).
+   * Services still speak in catalog topics; only the names on the broker change.
+   */
+  namespace?: string;
 }
 
 /** Every topic of the catalog and its dead-letter twin. */
@@ -31,8 +36,10 @@ export class KafkaTransport implements EventTransport {
   private producer?: Producer;
   private consumers: Consumer[] = [];
   private topicsReady?: Promise<void>;
+  private readonly prefix: string;
 
   constructor(private readonly opts: KafkaTransportOptions) {
+    this.prefix = opts.namespace ? `${opts.namespace}.` : '';
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
@@ -49,7 +56,7 @@ export class KafkaTransport implements EventTransport {
       await admin.connect();
       try {
         const existing = new Set(await admin.listTopics());
-        const missing = ALL_TOPICS.filter((t) => !existing.has(t));
+        const missing = ALL_TOPICS.map((t) => this.prefix + t).filter((t) => !existing.has(t));
         if (missing.length) {
           await admin.createTopics({
             waitForLeaders: true,
@@ -86,7 +93,7 @@ export class KafkaTransport implements EventTransport {
         acks: -1,
         timeout: this.opts.publishTimeoutMs ?? 10_000,
         topicMessages: [...byTopic].map(([topic, ms]) => ({
-          topic,
+          topic: this.prefix + topic,
           messages: ms.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
         })),
       });
@@ -101,9 +108,9 @@ export class KafkaTransport implements EventTransport {
 
   async subscribe(group: string, topics: string[], handler: BatchHandler): Promise<void> {
     await this.ensureTopics();
-    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({ groupId: this.prefix + group, allowAutoTopicCreation: false });
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.subscribe({ topics: topics.map((t) => this.prefix + t), fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
@@ -111,7 +118,8 @@ export class KafkaTransport implements EventTransport {
           if (!isRunning() || isStale()) break;
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-          await handler([{ topic: batch.topic, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers }]);
+          const topic = batch.topic.slice(this.prefix.length);
+          await handler([{ topic, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers }]);
           resolveOffset(message.offset);
           await heartbeat();
         }

@@ -1,0 +1,3 @@
+export * from './gateway';
+export * from './auth';
+export * from './compose';

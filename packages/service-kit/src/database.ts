@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { Logger } from './logger';
+
+type Constructor = new (...args: never[]) => unknown;
+
+export interface DatabaseOptions {
+  url: string;
+  entities: Constructor[];
+  migrations: Constructor[];
+  logger?: Logger;
+  poolSize?: number;
+}
+
+/** Create the service's own database if the server does not have it yet (first start). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) throw new Error(`DATABASE_URL has no database name: ${url}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return;
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (err) {
+    // Another replica created it between our check and our CREATE: that is success.
+    const code = (err as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The service's data source: its own database, migrations applied on start, never `synchronize`. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: [...options.entities],
+    migrations: [KitMigration1700000000000, ...options.migrations],
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { max: options.poolSize ?? 10 },
+  });
+  await dataSource.initialize();
+  options.logger?.debug({ database: dataSource.driver.database }, 'database ready');
+  return dataSource;
+}
+
+/** Tables every service has: the tenants it has provisioned. */
+export class KitMigration1700000000000 implements MigrationInterface {
+  name = 'KitMigration1700000000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE IF NOT EXISTS crm_tenants (
+      tenant_id varchar(64) PRIMARY KEY,
+      provisioned_at timestamptz NOT NULL DEFAULT now())`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE crm_tenants');
+  }
+}
+
+export type TenantProvisioner = (manager: EntityManager, tenantId: string) => Promise<void>;
+
+/**
+ * Tenants are implicit (DESIGN §7): the first request of a tenant provisions its defaults, once.
+ * The insert into crm_tenants and the defaults share one transaction; a concurrent first request
+ * blocks on the primary key until the winner commits, then sees the defaults already there.
+ */
+export function tenantProvisioning(dataSource: DataSource, provision: TenantProvisioner) {
+  const known = new Set<string>();
+  return async function ensureTenant(tenantId: string): Promise<void> {
+    if (known.has(tenantId)) return;
+    await dataSource.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        'INSERT INTO crm_tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING tenant_id',
+        [tenantId],
+      );
+      if (inserted.length) await provision(manager, tenantId);
+    });
+    known.add(tenantId);
+  };
+}
+
+/** /ready: the database answers. */
+export async function databaseReachable(dataSource: DataSource): Promise<boolean> {
+  try {
+    await dataSource.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

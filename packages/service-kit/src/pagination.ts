@@ -1,0 +1,63 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from './errors';
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+export interface Connection<T> {
+  edges: Array<{ node: T; cursor: string }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+interface CursorKey {
+  at: string;
+  id: string;
+}
+const encodeCursor = (k: CursorKey) => Buffer.from(JSON.stringify([k.at, k.id])).toString('base64url');
+function decodeCursor(cursor: string): CursorKey {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };
+  } catch {
+    /* fall through */
+  }
+  throw badInput('after', 'after is not a valid cursor');
+}
+
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
+  return first;
+}
+
+/**
+ * Keyset pagination, newest first, on (created_at, id). `created_at` columns are timestamptz(3)
+ * so the millisecond cursor a client holds matches the stored value exactly.
+ */
+export async function paginate<T extends ObjectLiteral & { id: string; createdAt: Date }>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  args: PageArgs,
+): Promise<Connection<T>> {
+  const size = pageSize(args.first);
+  const totalCount = await qb.clone().getCount();
+  if (args.after) {
+    const k = decodeCursor(args.after);
+    qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:__at, :__id)`, { __at: k.at, __id: k.id });
+  }
+  const rows = await qb.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').take(size + 1).getMany();
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor({ at: node.createdAt.toISOString(), id: node.id }) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}

@@ -1,0 +1,23 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError } from 'graphql';
+
+const invalid = (v: unknown) =>
+  new GraphQLError(`DateTime must be an ISO-8601 date-time, got ${JSON.stringify(v)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+
+function parse(value: unknown): Date {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) throw invalid(value);
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw invalid(value);
+  return d;
+}
+
+/** ISO-8601 times in the API (DESIGN §3); every subgraph declares `scalar DateTime`. */
+export const DateTime = new GraphQLScalarType({
+  name: 'DateTime',
+  serialize: (v) => (v instanceof Date ? v : new Date(v as string)).toISOString(),
+  parseValue: parse,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw invalid('non-string literal');
+    return parse(ast.value);
+  },
+});

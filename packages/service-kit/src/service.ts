@@ -1,0 +1,170 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { EventConsumer, EventSource, EventTransport, InProcessTransport, KafkaTransport, OutboxRelay } from '@crm/events';
+import { databaseReachable, openDatabase, tenantProvisioning, TenantProvisioner } from './database';
+import type { Identity } from './identity';
+import { createLogger, Logger } from './logger';
+import { Resolvers, startSubgraph } from './subgraph';
+import { exitOnConfigError, loadConfig, serviceEnvSchema } from './config';
+import { stopOnSignals } from './shutdown';
+
+type Constructor = new (...args: never[]) => unknown;
+
+/** What every resolver receives: the verified caller, already scoped to its tenant. */
+export interface RequestContext {
+  identity: Identity;
+  tenantId: string;
+  userId: string;
+  db: DataSource;
+  logger: Logger;
+}
+
+export interface ScheduledJob {
+  name: string;
+  everyMs: number;
+  run(db: DataSource, logger: Logger): Promise<void>;
+}
+
+/** A service declares its parts; startService wires database, events, jobs and the subgraph. */
+export interface ServiceDefinition<C extends RequestContext = RequestContext> {
+  name: EventSource;
+  schemaFile: string;
+  entities: Constructor[];
+  migrations: Constructor[];
+  resolvers: Resolvers<C>;
+  provisionTenant?: TenantProvisioner;
+  /** Extend the base context (dataloaders, settings) per request. */
+  context?(base: RequestContext): C | Promise<C>;
+  /** Register handlers for the events this service consumes (events.ts). */
+  handlers?(consumer: EventConsumer, db: DataSource): void;
+  jobs?: ScheduledJob[];
+}
+
+export interface ServiceConfig {
+  port: number;
+  host?: string;
+  databaseUrl: string;
+  subgraphSecret: string;
+  transport: EventTransport;
+  logger?: Logger;
+  /** Close the transport on stop (default: when it is Kafka, which each service owns). */
+  closeTransport?: boolean;
+  relayPollMs?: number;
+  consumerMaxAttempts?: number;
+  consumerBackoffMs?: number;
+}
+
+export interface RunningService {
+  name: string;
+  url: string;
+  port: number;
+  db: DataSource;
+  consumer: EventConsumer;
+  relay: OutboxRelay;
+  ensureTenant(tenantId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startService<C extends RequestContext>(def: ServiceDefinition<C>, config: ServiceConfig): Promise<RunningService> {
+  const logger = config.logger ?? createLogger(def.name);
+  const db = await openDatabase({ url: config.databaseUrl, entities: def.entities, migrations: def.migrations, logger });
+  const ensureTenant = tenantProvisioning(db, def.provisionTenant ?? (async () => undefined));
+  const consumer = new EventConsumer({
+    name: def.name,
+    dataSource: db,
+    transport: config.transport,
+    logger,
+    maxAttempts: config.consumerMaxAttempts,
+    baseBackoffMs: config.consumerBackoffMs,
+  });
+  def.handlers?.(consumer, db);
+  const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, transport: config.transport, logger, pollMs: config.relayPollMs });
+  const timers: NodeJS.Timeout[] = [];
+  let server: Awaited<ReturnType<typeof startSubgraph<C>>> | undefined;
+  try {
+    await consumer.start();
+    await relay.start();
+    for (const job of def.jobs ?? []) {
+      const timer = setInterval(() => {
+        job.run(db, logger).catch((err) => logger.error({ err, job: job.name }, 'scheduled job failed'));
+      }, job.everyMs);
+      timer.unref();
+      timers.push(timer);
+    }
+    server = await startSubgraph<C>({
+      name: def.name,
+      schemaFile: def.schemaFile,
+      resolvers: def.resolvers,
+      port: config.port,
+      host: config.host,
+      secret: config.subgraphSecret,
+      logger,
+      ready: () => databaseReachable(db),
+      async context(identity) {
+        await ensureTenant(identity.tenantId);
+        const base: RequestContext = { identity, tenantId: identity.tenantId, userId: identity.userId, db, logger };
+        return def.context ? def.context(base) : (base as C);
+      },
+    });
+  } catch (err) {
+    await relay.stop().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
+  const running = server;
+  let stopping: Promise<void> | undefined;
+  return {
+    name: def.name,
+    url: running.url,
+    port: running.port,
+    db,
+    consumer,
+    relay,
+    ensureTenant,
+    stop() {
+      stopping ??= (async () => {
+        timers.forEach(clearInterval);
+        await running.stop();
+        await relay.stop();
+        if (config.closeTransport ?? config.transport.kind === 'kafka') await config.transport.close();
+        await db.destroy();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Kafka when KAFKA_BROKERS is set (every real deployment), otherwise in-process. */
+export function createTransport(clientId: string, brokers: string | undefined, logger: Logger): EventTransport {
+  if (brokers) return new KafkaTransport({ clientId, brokers: brokers.split(',').map((b) => b.trim()), logger });
+  const bus = new InProcessTransport();
+  bus.open();
+  return bus;
+}
+
+/** The whole of a service's main.ts: read env, start, stop cleanly on a signal. */
+export async function runServiceMain(
+  name: EventSource,
+  create: (config: ServiceConfig) => Promise<RunningService>,
+): Promise<void> {
+  let env;
+  try {
+    env = loadConfig(serviceEnvSchema);
+  } catch (err) {
+    exitOnConfigError(err);
+  }
+  const logger = createLogger(name, env.LOG_LEVEL);
+  const service = await create({
+    port: env.PORT,
+    host: process.env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL,
+    subgraphSecret: env.SUBGRAPH_SECRET,
+    transport: createTransport(`crm-${name}`, env.KAFKA_BROKERS, logger),
+    logger,
+  });
+  stopOnSignals(service.stop, logger);
+}
+
+/** Run `work` in a transaction: effects and their outbox events commit together or not at all. */
+export function inTransaction<T>(db: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return db.transaction(work);
+}

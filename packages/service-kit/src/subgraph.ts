@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer, BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLFormattedError, parse } from 'graphql';
+import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
+import { Identity, SignatureError, verifyIdentity } from './identity';
+import type { Logger } from './logger';
+
+export type Resolvers<C> = GraphQLResolverMap<C>;
+
+export function loadSchema(file: string) {
+  return parse(readFileSync(file, 'utf8'));
+}
+
+const PUBLIC_CODES = new Set([
+  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Our own errors pass through; anything unexpected is logged and masked (never a stack trace out). */
+export function maskUnexpectedErrors(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
+    logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected resolver error');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+export interface SubgraphOptions<C extends BaseContext> {
+  name: string;
+  schemaFile: string;
+  resolvers: Resolvers<C>;
+  port: number;
+  host?: string;
+  secret: string;
+  logger: Logger;
+  ready(): Promise<boolean>;
+  /** Build the resolver context for a verified caller (provision the tenant, open loaders). */
+  context(identity: Identity): Promise<C>;
+}
+
+/**
+ * A subgraph: buildSubgraphSchema from the hand-written SDL, served over HTTP, and nothing
+ * executes (not `_entities`, not `_service`) without a valid gateway signature.
+ */
+export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningHttpServer> {
+  const schema = buildSubgraphSchema({ typeDefs: loadSchema(opts.schemaFile), resolvers: opts.resolvers as never });
+  const apollo = new ApolloServer<C>({
+    schema,
+    introspection: true, // only the gateway can reach us, and composition needs _service
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // our own shutdown stops servers in order
+    formatError: maskUnexpectedErrors(opts.logger),
+    csrfPrevention: false, // no browser talks to a subgraph directly; the gateway signs every call
+    plugins: [ApolloServerPluginInlineTraceDisabled()], // no Apollo Studio: traces would only cost time
+  });
+  return startGraphQLHttpServer<C>({
+    name: opts.name,
+    apollo,
+    port: opts.port,
+    host: opts.host,
+    logger: opts.logger,
+    ready: opts.ready,
+    async authenticate(req) {
+      let identity: Identity;
+      try {
+        identity = verifyIdentity(req.headers, opts.secret);
+      } catch (err) {
+        if (err instanceof SignatureError) throw new HttpAuthError(`Unauthenticated: ${err.message}`);
+        throw err;
+      }
+      return opts.context(identity);
+    },
+  });
+}

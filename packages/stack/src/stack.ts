@@ -1,0 +1,106 @@
+import { EventTransport, InProcessTransport, KafkaTransport } from '@crm/events';
+import { createLogger, Logger, RunningService, ServiceConfig } from '@crm/service-kit';
+import { startGateway, SUBGRAPHS, SubgraphName } from '@crm/gateway';
+import * as leads from '@crm/leads';
+import * as pipeline from '@crm/pipeline';
+import * as tickets from '@crm/tickets';
+import * as campaigns from '@crm/campaigns';
+import * as analytics from '@crm/analytics';
+
+const CREATE: Record<SubgraphName, (c: ServiceConfig) => Promise<RunningService>> = {
+  leads: leads.createService,
+  pipeline: pipeline.createService,
+  tickets: tickets.createService,
+  campaigns: campaigns.createService,
+  analytics: analytics.createService,
+};
+
+export interface StackOptions {
+  databaseUrlFor(service: SubgraphName): string;
+  /** Kafka brokers, or undefined for the in-process transport (embedded mode). */
+  kafkaBrokers?: string;
+  /** Topic/group prefix so several stacks can share one broker (tests). */
+  kafkaNamespace?: string;
+  jwtSecret: string;
+  subgraphSecret: string;
+  /** 0 = any free port. Subgraphs take gatewayPort+1..+5 when it is fixed, else any free port. */
+  gatewayPort: number;
+  host?: string;
+  logger?: Logger;
+  production?: boolean;
+  consumerMaxAttempts?: number;
+  consumerBackoffMs?: number;
+  relayPollMs?: number;
+}
+
+export interface RunningStack {
+  gatewayUrl: string;
+  services: Record<SubgraphName, RunningService>;
+  transports: EventTransport[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole graph: five subgraphs and the gateway in this process, each subgraph on its own
+ * database and HTTP port, wired by Kafka (one client per service, as in separate processes)
+ * or by the in-process transport.
+ */
+export async function startStack(opts: StackOptions): Promise<RunningStack> {
+  const log = opts.logger ?? createLogger('crm');
+  const bus = opts.kafkaBrokers ? undefined : new InProcessTransport();
+  const transports: EventTransport[] = bus ? [bus] : [];
+  const services = {} as Record<SubgraphName, RunningService>;
+  const stopAll = async () => {
+    for (const s of Object.values(services).reverse()) await s.stop();
+    if (bus) await bus.close();
+  };
+  try {
+    for (const [i, { name }] of SUBGRAPHS.entries()) {
+      const logger = log.child({ service: name });
+      const transport =
+        bus ??
+        new KafkaTransport({
+          clientId: `crm-${name}`,
+          brokers: opts.kafkaBrokers!.split(','),
+          logger,
+          namespace: opts.kafkaNamespace,
+        });
+      if (!bus) transports.push(transport);
+      services[name] = await CREATE[name]({
+        port: opts.gatewayPort ? opts.gatewayPort + i + 1 : 0,
+        host: opts.host,
+        databaseUrl: opts.databaseUrlFor(name),
+        subgraphSecret: opts.subgraphSecret,
+        transport,
+        closeTransport: !bus,
+        logger,
+        consumerMaxAttempts: opts.consumerMaxAttempts,
+        consumerBackoffMs: opts.consumerBackoffMs,
+        relayPollMs: opts.relayPollMs,
+      });
+    }
+    // Every consumer is subscribed: in-process deliveries may begin (nothing waiting is lost).
+    bus?.open();
+    const gateway = await startGateway({
+      port: opts.gatewayPort,
+      host: opts.host,
+      jwtSecret: opts.jwtSecret,
+      subgraphSecret: opts.subgraphSecret,
+      subgraphUrls: Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, services[name].url])) as Record<SubgraphName, string>,
+      production: opts.production,
+      logger: log.child({ service: 'gateway' }),
+    });
+    return {
+      gatewayUrl: gateway.url,
+      services,
+      transports,
+      async stop() {
+        await gateway.stop();
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+import { ContactStage } from './contact-stage';
+
+export { ContactStage };
+export const entities = [ContactStage];

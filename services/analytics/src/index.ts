@@ -1,0 +1,1 @@
+export { createService, analyticsService } from './service';

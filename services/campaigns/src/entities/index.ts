@@ -1,0 +1,4 @@
+import { Campaign } from './campaign';
+
+export { Campaign };
+export const entities = [Campaign];

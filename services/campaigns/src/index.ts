@@ -1,0 +1,1 @@
+export { createService, campaignsService } from './service';

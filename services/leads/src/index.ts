@@ -1,0 +1,1 @@
+export { createService, leadsService } from './service';

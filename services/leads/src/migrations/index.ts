@@ -1,0 +1,5 @@
+import { EventsMigration1700000000001 } from '@crm/events';
+import { Contacts1700000001000 } from './1700000001000-contacts';
+
+/** In order; the kit adds its own tables first. */
+export const migrations = [EventsMigration1700000000001, Contacts1700000001000];

@@ -1,0 +1,1 @@
+export { createService, pipelineService } from './service';

@@ -1,0 +1,4 @@
+import { SlaPolicy } from './sla-policy';
+
+export { SlaPolicy };
+export const entities = [SlaPolicy];

@@ -1,0 +1,1 @@
+export { createService, ticketsService } from './service';
