@@ -28,5 +28,7 @@ module.exports = {
   globalSetup: path.join(__dirname, 'jest/global-setup.mjs'),
   globalTeardown: path.join(__dirname, 'jest/global-teardown.mjs'),
   testTimeout: 60000,
+  // Tests wait on Postgres and Kafka far more than on CPU: three files at a time on two cores.
+  maxWorkers: Number(process.env.JEST_WORKERS ?? 3),
   projects: workspaces.map(project),
 };

@@ -3,7 +3,7 @@
 // - Kafka: KAFKA_BROKERS, else a real broker from Apache Kafka's jars (tools/kafka/kafka.sh).
 // With CI=true a missing Kafka is an error, never a skip.
 import { execFileSync, execSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chownSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, chownSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

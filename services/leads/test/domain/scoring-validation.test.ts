@@ -1,7 +1,7 @@
 import { DEFAULT_SCORING_RULES } from '../../src/domain/scoring';
 import { validateScoringRules } from '../../src/domain/scoring-validation';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 /** A deep copy of the defaults as plain JSON, changed by `edit`. */
 function rulesWith(edit: (r: Json) => void): unknown {
