@@ -10,7 +10,7 @@ const schema = z.object({
   AUTH_JWT_SECRET: env.secret,
   SUBGRAPH_SECRET: env.secret,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.string().default('info'),
+  LOG_LEVEL: env.logLevel,
   LEADS_URL: url.default('http://localhost:4001/graphql'),
   PIPELINE_URL: url.default('http://localhost:4002/graphql'),
   TICKETS_URL: url.default('http://localhost:4003/graphql'),

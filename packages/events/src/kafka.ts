@@ -108,7 +108,14 @@ export class KafkaTransport implements EventTransport {
 
   async subscribe(group: string, topics: string[], handler: BatchHandler): Promise<void> {
     await this.ensureTopics();
-    const consumer = this.kafka.consumer({ groupId: this.prefix + group, allowAutoTopicCreation: false });
+    // A 10 s session (not kafkajs' 30 s): after a broker restart the group waits out the old
+    // member's session before it rebalances, and that wait is the consumers' downtime.
+    const consumer = this.kafka.consumer({
+      groupId: this.prefix + group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: topics.map((t) => this.prefix + t), fromBeginning: true });
     await consumer.run({

@@ -17,7 +17,9 @@ const brokers = z
   .string()
   .refine((v) => v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())), 'must be host:port[,host:port...]');
 
-export const env = { port, postgresUrl, secret, brokers };
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const env = { port, postgresUrl, secret, brokers, logLevel };
 
 /** Settings every subgraph process reads (DESIGN §8). */
 export const serviceEnvSchema = z.object({
@@ -25,7 +27,7 @@ export const serviceEnvSchema = z.object({
   DATABASE_URL: postgresUrl,
   SUBGRAPH_SECRET: secret,
   KAFKA_BROKERS: brokers.optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

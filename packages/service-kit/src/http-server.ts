@@ -148,7 +148,8 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}/graphql`;
+  // Bound to all interfaces: advertise loopback, which always reaches us from this host.
+  const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}/graphql`;
   opts.logger.info({ url }, `${opts.name} listening`);
 
   let stopping: Promise<void> | undefined;

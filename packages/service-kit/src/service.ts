@@ -49,6 +49,8 @@ export interface ServiceConfig {
   /** Close the transport on stop (default: when it is Kafka, which each service owns). */
   closeTransport?: boolean;
   relayPollMs?: number;
+  /** Cap of the relay's backoff while the broker is unreachable (default 30 s). */
+  relayMaxBackoffMs?: number;
   consumerMaxAttempts?: number;
   consumerBackoffMs?: number;
 }
@@ -77,7 +79,7 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
     baseBackoffMs: config.consumerBackoffMs,
   });
   def.handlers?.(consumer, db);
-  const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, transport: config.transport, logger, pollMs: config.relayPollMs });
+  const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, transport: config.transport, logger, pollMs: config.relayPollMs, maxBackoffMs: config.relayMaxBackoffMs });
   const timers: NodeJS.Timeout[] = [];
   let server: Awaited<ReturnType<typeof startSubgraph<C>>> | undefined;
   try {
@@ -153,15 +155,21 @@ export async function runServiceMain(
     exitOnConfigError(err);
   }
   const logger = createLogger(name, env.LOG_LEVEL);
-  const service = await create({
-    port: env.PORT,
-    host: process.env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL,
-    subgraphSecret: env.SUBGRAPH_SECRET,
-    transport: createTransport(`crm-${name}`, env.KAFKA_BROKERS, logger),
-    logger,
-  });
-  stopOnSignals(service.stop, logger);
+  try {
+    const service = await create({
+      port: env.PORT,
+      host: process.env.HOST ?? '0.0.0.0',
+      databaseUrl: env.DATABASE_URL,
+      subgraphSecret: env.SUBGRAPH_SECRET,
+      transport: createTransport(`crm-${name}`, env.KAFKA_BROKERS, logger),
+      logger,
+    });
+    stopOnSignals(service.stop, logger);
+  } catch (err) {
+    // Database or broker unreachable at start: say so and exit non-zero (the supervisor restarts us).
+    logger.fatal({ err }, `${name} failed to start`);
+    process.exit(1);
+  }
 }
 
 /** Run `work` in a transaction: effects and their outbox events commit together or not at all. */

@@ -20,7 +20,7 @@ const schema = z.object({
   KAFKA_BROKERS: env.brokers.optional(),
   AUTH_JWT_SECRET: env.secret.optional(),
   SUBGRAPH_SECRET: env.secret.optional(),
-  LOG_LEVEL: z.string().default('info'),
+  LOG_LEVEL: env.logLevel,
 });
 
 /** Secrets survive restarts so a printed token keeps working; env variables win. */

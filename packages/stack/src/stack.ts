@@ -31,6 +31,7 @@ export interface StackOptions {
   consumerMaxAttempts?: number;
   consumerBackoffMs?: number;
   relayPollMs?: number;
+  relayMaxBackoffMs?: number;
 }
 
 export interface RunningStack {
@@ -77,6 +78,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         consumerMaxAttempts: opts.consumerMaxAttempts,
         consumerBackoffMs: opts.consumerBackoffMs,
         relayPollMs: opts.relayPollMs,
+        relayMaxBackoffMs: opts.relayMaxBackoffMs,
       });
     }
     // Every consumer is subscribed: in-process deliveries may begin (nothing waiting is lost).

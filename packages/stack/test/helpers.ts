@@ -5,27 +5,33 @@ import { graphql, GraphQLResponse, testDatabase, TestDatabase, TEST_JWT_SECRET, 
 import { RunningStack, startStack } from '../src/stack';
 
 export interface TestStack extends RunningStack {
+  /** Prefix of this stack's Kafka topics and groups. */
+  namespace: string;
   /** Query the gateway as a user of `tenant` with `roles`. */
   as(tenant: string, roles?: Role[]): <D = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>>;
 }
 
 /** The whole graph on fresh databases: Kafka (namespaced topics) when asked, else in-process. */
-export async function startTestStack(opts: { kafka?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: string } = {}): Promise<TestStack> {
   const dbs = Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, testDatabase(`stack_${name}`)])) as Record<SubgraphName, TestDatabase>;
-  if (opts.kafka && !process.env.KAFKA_BROKERS) throw new Error('KAFKA_BROKERS is not set: the e2e tests need a real broker');
+  const brokers = opts.kafkaBrokers ?? (opts.kafka ? process.env.KAFKA_BROKERS : undefined);
+  if (opts.kafka && !brokers) throw new Error('KAFKA_BROKERS is not set: the e2e tests need a real broker');
+  const namespace = `t${randomBytes(4).toString('hex')}`;
   const stack = await startStack({
     databaseUrlFor: (name) => dbs[name].url,
-    kafkaBrokers: opts.kafka ? process.env.KAFKA_BROKERS : undefined,
-    kafkaNamespace: `t${randomBytes(4).toString('hex')}`,
+    kafkaBrokers: brokers,
+    kafkaNamespace: namespace,
     jwtSecret: TEST_JWT_SECRET,
     subgraphSecret: TEST_SUBGRAPH_SECRET,
     gatewayPort: 0,
     logger: createLogger('stack', process.env.TEST_LOG_LEVEL ?? 'silent'),
     relayPollMs: 500,
+    relayMaxBackoffMs: 1000,
     consumerBackoffMs: 20,
   });
   return {
     ...stack,
+    namespace,
     as: (tenant, roles = ['admin']) => {
       const token = issueUserToken({ sub: `user-${tenant}`, tid: tenant, roles }, TEST_JWT_SECRET);
       return async (query, variables = {}) => graphql(stack.gatewayUrl, query, variables, { authorization: `Bearer ${await token}` });

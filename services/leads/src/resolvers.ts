@@ -1,7 +1,9 @@
 import { authorize, DateTime, requireUuid, Resolvers, tenantRepository } from '@crm/service-kit';
 import type { LeadsContext } from './service';
 import { Company, Contact, StageChange } from './entities';
-import { captureLead, CaptureLeadInput, ContactFilter, listContacts } from './contacts';
+import { captureLead, CaptureLeadInput } from './use-cases/capture';
+import { changeLifecycleStage, ChangeLifecycleStageInput } from './use-cases/lifecycle';
+import { ContactFilter, listContacts } from './use-cases/queries';
 
 const READ = ['sales', 'marketing', 'support', 'analyst'] as const;
 const WRITE = ['sales', 'marketing'] as const;
@@ -27,6 +29,10 @@ export const resolvers: Resolvers<LeadsContext> = {
       authorize(ctx.identity, WRITE, 'contacts:write');
       return ctx.db.transaction((m) => captureLead(m, { tenantId: ctx.tenantId, userId: ctx.userId }, args.input));
     },
+    changeLifecycleStage: (_: unknown, args: { input: ChangeLifecycleStageInput }, ctx: LeadsContext) => {
+      authorize(ctx.identity, WRITE, 'contacts:write');
+      return ctx.db.transaction((m) => changeLifecycleStage(m, { tenantId: ctx.tenantId, userId: ctx.userId }, args.input));
+    },
   },
   Contact: {
     // _entities: the tenant filter applies here too, so another tenant's id resolves to null.
@@ -36,7 +42,7 @@ export const resolvers: Resolvers<LeadsContext> = {
       c.companyId ? tenantRepository(ctx.db.manager, Company, ctx.tenantId).findOne({ id: c.companyId }) : null,
     stageHistory: (c: Contact, _: unknown, ctx: LeadsContext) =>
       tenantRepository(ctx.db.manager, StageChange, ctx.tenantId)
-        .find({ where: { contactId: c.id }, order: { at: 'ASC' } })
+        .find({ where: { contactId: c.id }, order: { seq: 'ASC' } })
         .then((rows) => rows.map((r) => ({ from: r.fromStage, to: r.toStage, at: r.at, reason: r.reason, actor: r.actor, source: r.source }))),
   },
   Company: {

@@ -26,6 +26,11 @@ export type TransitionVerdict =
 export interface StageMove {
   to: LifecycleStage;
   reason: string;
+  /**
+   * Pass through this stage first (two recorded changes, both legal): a disqualified contact
+   * who buys is re-engaged (DISQUALIFIED -> LEAD), then won (LEAD -> CUSTOMER).
+   */
+  via?: LifecycleStage;
 }
 
 const STAGE_SET: ReadonlySet<string> = new Set(LIFECYCLE_STAGES);
@@ -47,12 +52,7 @@ export function isCustomerStage(stage: LifecycleStage): boolean {
   return stage === 'CUSTOMER' || stage === 'PROMOTER';
 }
 
-/**
- * Backward and side moves: legal only with a non-blank reason.
- * DISQUALIFIED -> CUSTOMER is not in DESIGN §4's list; it is here because `onDealWon` moves a
- * disqualified contact who buys to CUSTOMER (a purchase trumps disqualification), and every
- * automatic move must itself be a legal transition.
- */
+/** Backward and side moves (DESIGN §4): legal only with a non-blank reason. */
 const EXPLICIT_MOVES: ReadonlyArray<readonly [LifecycleStage, LifecycleStage, TransitionKind]> = [
   ['SQL', 'MQL', 'RECYCLE'],
   ['SQL', 'LEAD', 'RECYCLE'],
@@ -64,7 +64,6 @@ const EXPLICIT_MOVES: ReadonlyArray<readonly [LifecycleStage, LifecycleStage, Tr
   ['CHURNED', 'OPPORTUNITY', 'RECONQUEST'],
   ['CHURNED', 'CUSTOMER', 'RECONQUEST'],
   ['DISQUALIFIED', 'LEAD', 'REENGAGE'],
-  ['DISQUALIFIED', 'CUSTOMER', 'REENGAGE'],
 ];
 
 function explicitKind(from: LifecycleStage, to: LifecycleStage): TransitionKind | undefined {
@@ -119,7 +118,8 @@ export function isRepeatPurchase(current: LifecycleStage): boolean {
 export function onDealWon(current: LifecycleStage): StageMove | null {
   if (isRepeatPurchase(current)) return null;
   if (current === 'CHURNED') return { to: 'CUSTOMER', reason: 'Deal won from a churned customer (reconquest)' };
-  if (current === 'DISQUALIFIED') return { to: 'CUSTOMER', reason: 'Deal won from a disqualified contact' };
+  // DISQUALIFIED -> CUSTOMER is not a legal move; the purchase re-engages the contact first.
+  if (current === 'DISQUALIFIED') return { to: 'CUSTOMER', via: 'LEAD', reason: 'Deal won from a disqualified contact' };
   return { to: 'CUSTOMER', reason: 'Deal won' };
 }
 

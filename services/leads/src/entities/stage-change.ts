@@ -4,6 +4,8 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 @Entity('stage_changes')
 export class StageChange {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Commit order of the moves (times can tie within a millisecond). */
+  @Column({ type: 'bigint', insert: false, update: false, select: false }) seq: string;
   @Column({ name: 'tenant_id', type: 'varchar', length: 64 }) tenantId: string;
   @Column({ name: 'contact_id', type: 'uuid' }) contactId: string;
   @Column({ name: 'from_stage', type: 'varchar', length: 20, nullable: true }) fromStage: string | null;

@@ -32,6 +32,7 @@ export class Contacts1700000001000 implements MigrationInterface {
     await q.query('CREATE INDEX contacts_tenant_created ON contacts (tenant_id, created_at DESC, id DESC)');
     await q.query(`CREATE TABLE stage_changes (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      seq bigserial NOT NULL,
       tenant_id varchar(64) NOT NULL,
       contact_id uuid NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
       from_stage varchar(20),
@@ -40,7 +41,7 @@ export class Contacts1700000001000 implements MigrationInterface {
       reason text,
       actor varchar(64),
       source varchar(10) NOT NULL)`);
-    await q.query('CREATE INDEX stage_changes_contact ON stage_changes (tenant_id, contact_id, at)');
+    await q.query('CREATE INDEX stage_changes_contact ON stage_changes (tenant_id, contact_id, seq)');
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE stage_changes; DROP TABLE contacts; DROP TABLE companies');

@@ -17,6 +17,10 @@ import {
 function expectLegal(from: LifecycleStage, move: StageMove | null): void {
   if (move === null) return;
   expect(move.reason.trim()).not.toBe('');
+  if (move.via) {
+    expect(checkTransition(from, move.via, move.reason)).toMatchObject({ ok: true });
+    from = move.via;
+  }
   expect(checkTransition(from, move.to, move.reason)).toMatchObject({ ok: true });
 }
 
@@ -55,19 +59,23 @@ describe('onDealWon and isRepeatPurchase', () => {
 
   it('classifies the win by where the contact came from', () => {
     const kindFrom = (s: LifecycleStage) => {
-      const v = checkTransition(s, 'CUSTOMER', onDealWon(s)?.reason);
+      const move = onDealWon(s)!;
+      const from = move.via ?? s;
+      if (move.via) expect(checkTransition(s, move.via, move.reason)).toEqual({ ok: true, kind: 'REENGAGE' });
+      const v = checkTransition(from, 'CUSTOMER', move.reason);
       return v.ok ? v.kind : v.code;
     };
     expect(kindFrom('OPPORTUNITY')).toBe('FORWARD');
     expect(kindFrom('VISITOR')).toBe('FORWARD');
     expect(kindFrom('CHURNED')).toBe('RECONQUEST');
-    expect(kindFrom('DISQUALIFIED')).toBe('REENGAGE');
+    expect(kindFrom('DISQUALIFIED')).toBe('FORWARD'); // via LEAD
+    expect(checkTransition('DISQUALIFIED', 'CUSTOMER', 'bought').ok).toBe(false);
   });
 
   it('uses descriptive reasons', () => {
     expect(onDealWon('SQL')).toEqual({ to: 'CUSTOMER', reason: 'Deal won' });
     expect(onDealWon('CHURNED')).toEqual({ to: 'CUSTOMER', reason: 'Deal won from a churned customer (reconquest)' });
-    expect(onDealWon('DISQUALIFIED')).toEqual({ to: 'CUSTOMER', reason: 'Deal won from a disqualified contact' });
+    expect(onDealWon('DISQUALIFIED')).toEqual({ to: 'CUSTOMER', via: 'LEAD', reason: 'Deal won from a disqualified contact' });
   });
 });
 

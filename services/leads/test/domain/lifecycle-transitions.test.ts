@@ -23,8 +23,7 @@ const MATRIX: Record<LifecycleStage, string> = {
   CUSTOMER:     'x   x   x   x   x   =   F   C   x',
   PROMOTER:     'x   x   x   x   x   x   =   C   x',
   CHURNED:      'x   x   x   x   Q   Q   x   =   x',
-  // DISQUALIFIED -> CUSTOMER is the one addition to DESIGN §4: onDealWon needs it.
-  DISQUALIFIED: 'x   E   x   x   x   E   x   x   =',
+  DISQUALIFIED: 'x   E   x   x   x   x   x   x   =',
 };
 
 const KIND_BY_LETTER: Record<string, TransitionKind> = {
@@ -96,8 +95,8 @@ describe('checkTransition over all 81 from/to pairs', () => {
       DISQUALIFY: 5,
       CHURN: 2,
       RECONQUEST: 2,
-      REENGAGE: 2,
-      ILLEGAL_TRANSITION: 36,
+      REENGAGE: 1,
+      ILLEGAL_TRANSITION: 37,
     });
   });
 });

@@ -1,16 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
-import { Company, Contact, StageChange } from './entities';
-import { normaliseDomain, normaliseEmail } from './domain/dedupe';
-import type { LifecycleStage, StageChangeSource } from './domain/lifecycle';
-
-/** The leads use cases: each runs in the caller's transaction and emits its events there. */
-
-export interface Actor {
-  tenantId: string;
-  userId: string | null;
-}
+import { badInput, requireUuid, tenantRepository } from '@crm/service-kit';
+import { Company, Contact } from '../entities';
+import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
+import type { Actor } from './actor';
+import { recordStageChange } from './lifecycle';
 
 export interface CaptureLeadInput {
   email: string;
@@ -48,30 +42,6 @@ async function findOrCreateCompany(m: EntityManager, actor: Actor, input: Captur
   if (byName) return byName.id;
   const created = await companies.save(companies.create({ name: name!, industry: clean(input.industry), size: input.companySize ?? null }));
   return created.id;
-}
-
-export async function recordStageChange(
-  m: EntityManager,
-  actor: Actor,
-  contact: Contact,
-  from: LifecycleStage | null,
-  to: LifecycleStage,
-  reason: string | null,
-  source: StageChangeSource,
-): Promise<StageChange> {
-  const at = new Date();
-  const change = tenantRepository(m, StageChange, actor.tenantId).create({
-    contactId: contact.id, fromStage: from, toStage: to, at, reason, actor: actor.userId, source,
-  });
-  await m.save(change);
-  await emit(m, {
-    type: 'contact.lifecycle_stage_changed',
-    tenantId: actor.tenantId,
-    aggregateId: contact.id,
-    actor: actor.userId,
-    data: { from, to, reason, source, at: at.toISOString() },
-  });
-  return change;
 }
 
 /** captureLead: same email + tenant = same contact; fill empty fields, never blank a set one. */
@@ -112,18 +82,4 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
   });
   await recordStageChange(m, actor, contact, null, 'LEAD', 'captured', 'API');
   return contact;
-}
-
-export interface ContactFilter {
-  stage?: string | null;
-  ownerId?: string | null;
-  companyId?: string | null;
-}
-
-export async function listContacts(m: EntityManager, tenantId: string, filter: ContactFilter = {}, page: PageArgs = {}) {
-  const qb = tenantRepository(m, Contact, tenantId).query('c');
-  if (filter.stage) qb.andWhere('c.lifecycle_stage = :stage', { stage: filter.stage });
-  if (filter.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: filter.ownerId });
-  if (filter.companyId) qb.andWhere('c.company_id = :companyId', { companyId: requireUuid(filter.companyId, 'filter.companyId') });
-  return paginate(qb, 'c', page);
 }

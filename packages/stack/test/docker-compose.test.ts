@@ -1,0 +1,319 @@
+// docker-compose.yml and the Dockerfile are never run here (no Docker engine on dev machines or
+// CI), so this test is what keeps them honest: the file is parsed and every wire of DESIGN §8's
+// distributed mode is checked, and the env names are cross-checked against the code that reads
+// them, so renaming a variable (or a subgraph) without updating the compose file fails here.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig, serviceEnvSchema } from '@crm/service-kit';
+import { SUBGRAPHS } from '@crm/gateway';
+
+const root = path.resolve(__dirname, '../../..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+const composeText = read('docker-compose.yml');
+const compose = parse(composeText) as Compose;
+const dockerfile = read('Dockerfile');
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string; args?: Record<string, unknown> | string[] };
+  environment?: Record<string, unknown> | string[];
+  ports?: (string | number | { target?: number; published?: number | string })[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[] };
+  volumes?: unknown[];
+  restart?: string;
+  container_name?: string;
+}
+interface Compose {
+  version?: unknown;
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const SERVICE_NAMES = SUBGRAPHS.map((s) => s.name);
+const APP_SERVICES = [...SERVICE_NAMES, 'gateway'];
+
+/** environment / build.args in either compose syntax (mapping or KEY=VALUE list) as strings. */
+function toMap(value: Record<string, unknown> | string[] | undefined): Record<string, string> {
+  if (!value) return {};
+  if (Array.isArray(value)) {
+    return Object.fromEntries(value.map((entry) => {
+      const i = entry.indexOf('=');
+      return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v == null ? '' : String(v)]));
+}
+
+/** What compose makes of a value when no variable is set: `${X:-d}` / `${X-d}` -> d, `$$` -> `$`. */
+function withDefaults(value: string): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g, (m, _name, def) => (m === '$$' ? '$' : def));
+}
+
+/** The literal expression written in the file (before interpolation). */
+const rawEnv = (service: string) => toMap(compose.services[service].environment);
+/** The environment a container gets with no variables set on the host. */
+const env = (service: string) => Object.fromEntries(Object.entries(rawEnv(service)).map(([k, v]) => [k, withDefaults(v)]));
+
+function dependsOn(service: string): Record<string, string> {
+  const deps = compose.services[service].depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, v?.condition ?? 'service_started']));
+}
+
+function publishedPorts(service: string): { published: number; target: number }[] {
+  return (compose.services[service].ports ?? []).map((p) => {
+    if (typeof p === 'object') return { published: Number(p.published), target: Number(p.target) };
+    const parts = String(p).split('/')[0].split(':'); // [ip:]published:target
+    const target = Number(parts[parts.length - 1]);
+    return { published: parts.length > 1 ? Number(parts[parts.length - 2]) : NaN, target };
+  });
+}
+
+const healthcheckText = (service: string) => {
+  const test = compose.services[service].healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : (test ?? '');
+};
+
+/**
+ * The keys of a `z.object({ ... })` env schema in a source file, and which are required
+ * (no `.optional()`, no `.default(...)`): read as text so the compose file is checked against
+ * the names the code really reads.
+ */
+function envSchemaKeys(file: string, marker: RegExp): { all: string[]; required: string[] } {
+  const source = read(file);
+  const start = source.search(marker);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const open = source.indexOf('z.object({', start);
+  const close = source.indexOf('\n});', open);
+  expect(open).toBeGreaterThanOrEqual(0);
+  expect(close).toBeGreaterThan(open);
+  const all: string[] = [];
+  const required: string[] = [];
+  for (const line of source.slice(open, close).split('\n')) {
+    const m = /^\s*([A-Z][A-Z0-9_]*)\s*:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    all.push(m[1]);
+    if (!/\.optional\(|\.default\(/.test(m[2])) required.push(m[1]);
+  }
+  return { all, required };
+}
+
+describe('docker-compose.yml', () => {
+  test('uses the Compose spec (no version key) and has Postgres, Kafka, the five services and the gateway', () => {
+    expect(compose.version).toBeUndefined();
+    expect(SERVICE_NAMES).toEqual(['leads', 'pipeline', 'tickets', 'campaigns', 'analytics']);
+    expect(Object.keys(compose.services).sort()).toEqual(['postgres', 'kafka', ...APP_SERVICES].sort());
+    // Every service folder of the repo is a subgraph the stack runs.
+    const folders = readdirSync(path.join(root, 'services')).filter((d) => existsSync(path.join(root, 'services', d, 'package.json')));
+    expect(folders.sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const name of Object.keys(compose.services)) expect(compose.services[name].restart).toBe('unless-stopped');
+  });
+
+  test('every app service builds from the repo Dockerfile with its SERVICE arg', () => {
+    for (const name of APP_SERVICES) {
+      const build = compose.services[name].build;
+      expect(build).toBeDefined();
+      expect(typeof build).toBe('object');
+      const b = build as Exclude<typeof build, string | undefined>;
+      expect(path.resolve(root, b.context ?? '.')).toBe(root);
+      expect(b.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      expect(toMap(b.args)).toEqual({ SERVICE: name });
+      expect(compose.services[name].image).toBeUndefined();
+      // Replicas (`--scale`) need no fixed container name.
+      expect(compose.services[name].container_name).toBeUndefined();
+    }
+  });
+
+  test('every ${VAR} has a default and is documented in the header comment', () => {
+    const header = composeText.slice(0, composeText.search(/^services:/m));
+    const withoutEscapes = composeText.replace(/\$\$/g, '');
+    const refs = [...withoutEscapes.matchAll(/\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    const names = new Set<string>();
+    for (const ref of refs) {
+      // `${NAME:-default}` only: a bare `$NAME` / `${NAME}` / `${NAME:?err}` has no default.
+      const m = /^\{([A-Za-z_][A-Za-z0-9_]*):-([^}]+)\}$/.exec(ref);
+      expect({ ref, hasDefault: !!m }).toEqual({ ref, hasDefault: true });
+      names.add(m![1]);
+    }
+    for (const name of names) {
+      expect({ name, documented: new RegExp(`^#\\s+${name}\\b`, 'm').test(header) }).toEqual({ name, documented: true });
+    }
+    // One default per variable: two different fallbacks would silently disagree.
+    for (const name of names) {
+      const defaults = new Set([...composeText.matchAll(new RegExp(`\\$\\{${name}:-([^}]*)\\}`, 'g'))].map((m) => m[1]));
+      expect({ name, defaults: defaults.size }).toEqual({ name, defaults: 1 });
+    }
+  });
+
+  test('postgres: postgres:15 with a pg_isready healthcheck and a volume', () => {
+    const pg = compose.services.postgres;
+    expect(pg.image).toBe('postgres:15');
+    expect(healthcheckText('postgres')).toMatch(/pg_isready/);
+    expect(pg.volumes?.length).toBeGreaterThan(0);
+    const volume = String(pg.volumes![0]).split(':');
+    expect(volume[1]).toBe('/var/lib/postgresql/data');
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume[0]);
+    expect(pg.ports).toBeUndefined();
+  });
+
+  test('kafka: apache/kafka 3.9.x, single-node KRaft (broker,controller), replication factors 1', () => {
+    const kafka = compose.services.kafka;
+    expect(kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
+    const e = env('kafka');
+    expect(e.KAFKA_PROCESS_ROLES.split(',').map((r) => r.trim()).sort()).toEqual(['broker', 'controller']);
+    expect(e.KAFKA_NODE_ID).toMatch(/^\d+$/);
+    expect(e.KAFKA_CONTROLLER_QUORUM_VOTERS).toMatch(new RegExp(`^${e.KAFKA_NODE_ID}@[^:]+:\\d+$`));
+    const controllerPort = e.KAFKA_CONTROLLER_QUORUM_VOTERS.split(':').pop();
+    expect(e.KAFKA_CONTROLLER_LISTENER_NAMES).toBe('CONTROLLER');
+    expect(e.KAFKA_LISTENERS).toContain(`CONTROLLER://:${controllerPort}`);
+    expect(e.KAFKA_LISTENERS).toContain('PLAINTEXT://:9092');
+    expect(e.KAFKA_ADVERTISED_LISTENERS).toBe('PLAINTEXT://kafka:9092');
+    expect(e.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP.split(',').sort()).toEqual(['CONTROLLER:PLAINTEXT', 'PLAINTEXT:PLAINTEXT']);
+    expect(e.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('1');
+    expect(e.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR).toBe('1');
+    expect(e.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR).toBe('1');
+    expect(e.KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS).toBe('0');
+    // KRaft formats its storage with CLUSTER_ID: it must be a base64url-encoded 16-byte UUID.
+    expect(e.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(e.CLUSTER_ID, 'base64url')).toHaveLength(16);
+    expect(healthcheckText('kafka')).toContain('/opt/kafka/bin/kafka-topics.sh --bootstrap-server localhost:9092 --list');
+    expect(kafka.ports).toBeUndefined();
+  });
+
+  test.each(SUBGRAPHS.map((s) => [s.name, s.port] as const))('%s: port, own database, secret, Kafka, healthy dependencies', (name, port) => {
+    const e = env(name);
+    expect(e.PORT).toBe(String(port));
+    const db = new URL(e.DATABASE_URL);
+    expect(db.protocol).toBe('postgres:');
+    expect(db.hostname).toBe('postgres');
+    expect(db.pathname).toBe(`/crm_${name}`);
+    // The services connect with the credentials the postgres container was initialised with.
+    const pg = env('postgres');
+    expect(decodeURIComponent(db.username)).toBe(pg.POSTGRES_USER);
+    expect(decodeURIComponent(db.password)).toBe(pg.POSTGRES_PASSWORD);
+    expect(rawEnv(name).SUBGRAPH_SECRET).toBe(rawEnv('gateway').SUBGRAPH_SECRET);
+    expect(e.KAFKA_BROKERS).toBe('kafka:9092');
+    expect(dependsOn(name)).toEqual({ postgres: 'service_healthy', kafka: 'service_healthy' });
+    // Only the gateway is public.
+    expect(compose.services[name].ports).toBeUndefined();
+  });
+
+  test('each service env is what service-kit reads: every required variable set, nothing unknown, and it parses', () => {
+    const { all, required } = envSchemaKeys('packages/service-kit/src/config.ts', /export const serviceEnvSchema\b/);
+    expect(required).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'SUBGRAPH_SECRET']));
+    expect(all).toEqual(expect.arrayContaining(['KAFKA_BROKERS']));
+    // HOST is read outside the schema, by runServiceMain.
+    expect(read('packages/service-kit/src/service.ts')).toMatch(/process\.env\.HOST\b/);
+    const known = [...all, 'HOST'];
+    for (const name of SERVICE_NAMES) {
+      const e = env(name);
+      for (const key of [...required, 'KAFKA_BROKERS']) expect({ service: name, key, set: !!e[key] }).toEqual({ service: name, key, set: true });
+      for (const key of Object.keys(e)) expect({ service: name, key, known: known.includes(key) }).toEqual({ service: name, key, known: true });
+      // With the defaults alone, the real schema accepts the container's environment.
+      const config = loadConfig(serviceEnvSchema, e);
+      expect(config.KAFKA_BROKERS).toBe('kafka:9092');
+      expect(config.NODE_ENV).toBe('production');
+    }
+  });
+
+  test('gateway: secrets, subgraph URLs from each service PORT, port 4000 published, waits for the services', () => {
+    const { all, required } = envSchemaKeys('gateway/src/main.ts', /z\.object\(\{\s*\n\s*PORT/);
+    expect(required).toEqual(expect.arrayContaining(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET']));
+    const e = env('gateway');
+    for (const key of required) expect({ key, set: !!e[key] }).toEqual({ key, set: true });
+    // A misspelt *_URL would silently fall back to the schema's localhost default.
+    for (const key of Object.keys(e)) expect({ key, known: all.includes(key) }).toEqual({ key, known: true });
+    expect(e.AUTH_JWT_SECRET.length).toBeGreaterThanOrEqual(16);
+    expect(e.SUBGRAPH_SECRET.length).toBeGreaterThanOrEqual(16);
+    expect(e.NODE_ENV).toBe('production');
+    // The secrets are the same expression (same variable, same default) everywhere.
+    for (const name of SERVICE_NAMES) expect(rawEnv(name).SUBGRAPH_SECRET).toBe(rawEnv('gateway').SUBGRAPH_SECRET);
+    expect(rawEnv('gateway').SUBGRAPH_SECRET).toMatch(/^\$\{SUBGRAPH_SECRET:-.{16,}\}$/);
+    expect(rawEnv('gateway').AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:-.{16,}\}$/);
+
+    for (const name of SERVICE_NAMES) {
+      const key = `${name.toUpperCase()}_URL`;
+      expect(all).toContain(key); // the name main.ts reads
+      expect(e[key]).toBe(`http://${name}:${env(name).PORT}/graphql`);
+    }
+    expect(e.PORT ?? '4000').toBe('4000');
+    expect(publishedPorts('gateway')).toEqual([{ published: 4000, target: 4000 }]);
+
+    const deps = dependsOn('gateway');
+    expect(Object.keys(deps).sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const condition of Object.values(deps)) expect(['service_started', 'service_healthy']).toContain(condition);
+    // service_healthy needs a healthcheck: the image's (Dockerfile HEALTHCHECK) when compose sets none.
+    if (Object.values(deps).includes('service_healthy')) expect(dockerfile).toMatch(/^HEALTHCHECK\b/m);
+  });
+});
+
+describe('Dockerfile', () => {
+  const stages = dockerfile.split(/^(?=FROM\s)/m).filter((s) => /^FROM\s/.test(s));
+  const build = stages[0];
+  const runtime = stages[stages.length - 1];
+  const instructions = (stage: string, name: string) =>
+    stage.replace(/\\\n/g, ' ').split('\n').filter((l) => new RegExp(`^${name}\\s`, 'i').test(l.trim()));
+
+  test('multi-stage on node:20-bookworm-slim', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage).toMatch(/^FROM node:20-bookworm-slim\b/);
+  });
+
+  test('build stage: npm ci with every workspace manifest, npm run build, npm prune --omit=dev', () => {
+    expect(build).toMatch(/^COPY package\.json package-lock\.json \.npmrc \.\/$/m);
+    const rootPkg = JSON.parse(read('package.json')) as { workspaces: string[] };
+    const workspaces = rootPkg.workspaces.flatMap((w) =>
+      w.endsWith('/*')
+        ? readdirSync(path.join(root, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`)
+        : [w],
+    ).filter((w) => existsSync(path.join(root, w, 'package.json')));
+    expect(workspaces.length).toBeGreaterThanOrEqual(10);
+    // `npm ci` fails on a workspace whose package.json was not copied before it runs.
+    const ci = build.search(/^RUN npm ci\b/m);
+    expect(ci).toBeGreaterThan(0);
+    for (const w of workspaces) {
+      const copy = build.indexOf(`COPY ${w}/package.json ${w}/`);
+      expect({ workspace: w, copiedBeforeNpmCi: copy >= 0 && copy < ci }).toEqual({ workspace: w, copiedBeforeNpmCi: true });
+    }
+    const runs = instructions(build, 'RUN').join('\n');
+    expect(runs).toMatch(/\bnpm ci\b/);
+    expect(runs).toMatch(/\bnpm run build\b/);
+    expect(runs).toMatch(/\bnpm prune --omit=dev\b/);
+    expect(runs.indexOf('npm run build')).toBeLessThan(runs.indexOf('npm prune'));
+    // What the processes read at run time besides dist/: the SDL files and the supergraph.
+    expect(build).toMatch(/src\/schema\.graphql/);
+    expect(build).toMatch(/gateway\/supergraph\.graphql/);
+  });
+
+  test('runtime stage: ARG SERVICE picks the entry point, non-root USER, HEALTHCHECK on /health', () => {
+    expect(runtime).toMatch(/^ARG SERVICE\b/m);
+    const users = instructions(runtime, 'USER').map((l) => l.trim().split(/\s+/)[1]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(['root', '0', '0:0', 'root:root']).not.toContain(users[users.length - 1]);
+    const cmd = instructions(runtime, 'CMD').join('\n');
+    expect(cmd).toContain('gateway/dist/main.js');
+    expect(cmd).toContain('services/$SERVICE/dist/main.js');
+    expect(cmd).toMatch(/exec node/); // node as PID 1 gets SIGTERM for a clean shutdown
+    const health = instructions(runtime, 'HEALTHCHECK').join('\n');
+    expect(health).toMatch(/fetch\(/);
+    expect(health).toContain('/health');
+    expect(health).toContain('process.env.PORT');
+    // Entry points the CMD builds exist in the sources it compiles.
+    expect(existsSync(path.join(root, 'gateway/src/main.ts'))).toBe(true);
+    for (const name of SERVICE_NAMES) {
+      expect(existsSync(path.join(root, 'services', name, 'src/main.ts'))).toBe(true);
+      expect(existsSync(path.join(root, 'services', name, 'src/schema.graphql'))).toBe(true);
+    }
+  });
+
+  test('.dockerignore keeps host builds, installs and data out of the context at every depth', () => {
+    const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    for (const p of ['**/node_modules', '**/dist', '**/*.tsbuildinfo', '**/coverage', '.crm-data', '.kafka', '.git']) {
+      expect(patterns).toContain(p);
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import type { EntityManager } from 'typeorm';
+import { emit } from '@crm/events';
+import { badInput, conflict, notFound, requireUuid, tenantRepository } from '@crm/service-kit';
+import { Contact, StageChange } from '../entities';
+import { checkTransition, isLifecycleStage, LifecycleStage, StageChangeSource, StageMove } from '../domain/lifecycle';
+import type { Actor } from './actor';
+
+/** Append a StageChange and emit contact.lifecycle_stage_changed, in the caller's transaction. */
+export async function recordStageChange(
+  m: EntityManager,
+  actor: Actor,
+  contact: Contact,
+  from: LifecycleStage | null,
+  to: LifecycleStage,
+  reason: string | null,
+  source: StageChangeSource,
+): Promise<StageChange> {
+  const at = new Date();
+  const change = tenantRepository(m, StageChange, actor.tenantId).create({
+    contactId: contact.id, fromStage: from, toStage: to, at, reason, actor: actor.userId, source,
+  });
+  await m.save(change);
+  await emit(m, {
+    type: 'contact.lifecycle_stage_changed',
+    tenantId: actor.tenantId,
+    aggregateId: contact.id,
+    actor: actor.userId,
+    data: { from, to, reason, source, at: at.toISOString() },
+  });
+  return change;
+}
+
+/** Lock the contact row: concurrent changes to one contact are serialised here. */
+export async function lockContact(m: EntityManager, tenantId: string, contactId: string, field = 'contactId'): Promise<Contact> {
+  const contact = await tenantRepository(m, Contact, tenantId).findOneForUpdate({ id: requireUuid(contactId, field) });
+  if (!contact) throw notFound('Contact', contactId);
+  return contact;
+}
+
+/** Move a locked contact, enforcing the stage machine (DESIGN §4); throws CONFLICT / BAD_USER_INPUT. */
+export async function moveContact(
+  m: EntityManager,
+  actor: Actor,
+  contact: Contact,
+  to: LifecycleStage,
+  reason: string | null,
+  source: StageChangeSource,
+): Promise<Contact> {
+  const from = contact.lifecycleStage as LifecycleStage;
+  const verdict = checkTransition(from, to, reason);
+  if (!verdict.ok) {
+    if (verdict.code === 'REASON_REQUIRED') throw badInput('reason', verdict.message);
+    throw conflict(verdict.message, { reason: verdict.code, from, to });
+  }
+  contact.lifecycleStage = to;
+  const saved = await m.save(contact);
+  await recordStageChange(m, actor, saved, from, to, reason?.trim() || null, source);
+  return saved;
+}
+
+/** Apply an automatic rule's decision (possibly through an intermediate stage). */
+export async function applyStageMove(m: EntityManager, actor: Actor, contact: Contact, move: StageMove, source: StageChangeSource): Promise<Contact> {
+  if (move.via) contact = await moveContact(m, actor, contact, move.via, move.reason, source);
+  return moveContact(m, actor, contact, move.to, move.reason, source);
+}
+
+export interface ChangeLifecycleStageInput {
+  contactId: string;
+  stage: string;
+  reason?: string | null;
+}
+
+export async function changeLifecycleStage(m: EntityManager, actor: Actor, input: ChangeLifecycleStageInput, source: StageChangeSource = 'API'): Promise<Contact> {
+  if (!isLifecycleStage(input.stage)) throw badInput('stage', `Unknown lifecycle stage ${input.stage}`);
+  if (input.reason && input.reason.length > 1000) throw badInput('reason', 'reason must be at most 1000 characters');
+  const contact = await lockContact(m, actor.tenantId, input.contactId);
+  return moveContact(m, actor, contact, input.stage, input.reason ?? null, source);
+}
