@@ -45,14 +45,30 @@ export class EventsMigration1700000000001 implements MigrationInterface {
  * visible to the relay only if that transaction commits; NOTIFY is likewise delivered on commit.
  */
 export async function emit<T extends EventType>(manager: EntityManager, input: NewEvent<T>): Promise<EventEnvelope<T>> {
+  const [event] = await emitMany(manager, [input]);
+  return event as EventEnvelope<T>;
+}
+
+/** Many events in one statement (bulk work such as CSV imports), in the given order. */
+export async function emitMany(manager: EntityManager, inputs: Array<NewEvent<EventType>>): Promise<EventEnvelope[]> {
   if (!manager.queryRunner?.isTransactionActive) {
-    throw new Error(`emit(${input.type}) must run inside a transaction with the state change`);
+    throw new Error(`emit(${inputs[0]?.type}) must run inside a transaction with the state change`);
   }
-  const event = buildEvent(input);
+  if (!inputs.length) return [];
+  const events = inputs.map((input) => buildEvent(input));
+  // ORDER BY the array position: seq (the publish order) follows the order of `inputs`.
   await manager.query(
-    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload) VALUES ($1, $2, $3, $4, $5)`,
-    [event.id, topicOf(event.source), event.aggregateId, event.type, JSON.stringify(event)],
+    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
+     SELECT e, t, k, ty, p FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord`,
+    [
+      events.map((e) => e.id),
+      events.map((e) => topicOf(e.source)),
+      events.map((e) => e.aggregateId),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e)),
+    ],
   );
   await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
-  return event;
+  return events;
 }
