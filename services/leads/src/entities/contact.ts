@@ -14,6 +14,18 @@ export class Contact {
   @Column({ name: 'lifecycle_stage', type: 'varchar', length: 20 }) lifecycleStage: string;
   @Column({ type: 'int', default: 0 }) score: number;
   @Column({ name: 'owner_id', type: 'varchar', length: 64, nullable: true }) ownerId: string | null;
+  @Column({ name: 'fit_score', type: 'int', default: 0 }) fitScore: number;
+  @Column({ name: 'engagement_score', type: 'int', default: 0 }) engagementScore: number;
+  /** Stated budget in minor units (a fit criterion). */
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } }) budget: number | null;
+  /** ISO 3166 alpha-2, for territory assignment. */
+  @Column({ type: 'varchar', length: 2, nullable: true }) country: string | null;
+  /** An NPS detractor (score <= threshold) among customers. */
+  @Column({ name: 'churn_risk', type: 'boolean', default: false }) churnRisk: boolean;
+  @Column({ name: 'customer_since', type: 'timestamptz', precision: 3, nullable: true }) customerSince: Date | null;
+  @Column({ name: 'last_purchase_at', type: 'timestamptz', precision: 3, nullable: true }) lastPurchaseAt: Date | null;
+  @Column({ name: 'last_engagement_at', type: 'timestamptz', precision: 3, nullable: true }) lastEngagementAt: Date | null;
+  @Column({ name: 'repeat_purchases', type: 'int', default: 0 }) repeatPurchases: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
   @VersionColumn() version: number;

@@ -1,6 +1,7 @@
 import { Company } from './company';
 import { Contact } from './contact';
+import { LeadSettings } from './lead-settings';
 import { StageChange } from './stage-change';
 
-export { Company, Contact, StageChange };
-export const entities = [Contact, Company, StageChange];
+export { Company, Contact, LeadSettings, StageChange };
+export const entities = [Contact, Company, StageChange, LeadSettings];

@@ -1,5 +1,6 @@
 import { EventsMigration1700000000001 } from '@crm/events';
 import { Contacts1700000001000 } from './1700000001000-contacts';
+import { LifecycleRules1700000001100 } from './1700000001100-lifecycle-rules';
 
 /** In order; the kit adds its own tables first. */
-export const migrations = [EventsMigration1700000000001, Contacts1700000001000];
+export const migrations = [EventsMigration1700000000001, Contacts1700000001000, LifecycleRules1700000001100];
