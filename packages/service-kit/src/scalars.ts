@@ -21,3 +21,30 @@ export const DateTime = new GraphQLScalarType({
     return parse(ast.value);
   },
 });
+
+function literalToValue(ast: import('graphql').ValueNode): unknown {
+  switch (ast.kind) {
+    case Kind.STRING:
+    case Kind.BOOLEAN:
+      return ast.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(ast.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return ast.values.map(literalToValue);
+    case Kind.OBJECT:
+      return Object.fromEntries(ast.fields.map((f) => [f.name.value, literalToValue(f.value)]));
+    default:
+      throw new GraphQLError('JSON literals cannot contain variables', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+}
+
+/** Rules-as-data (scoring rules, assignment rules): validated by the domain, not by the schema. */
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (v) => v,
+  parseValue: (v) => v,
+  parseLiteral: literalToValue,
+});

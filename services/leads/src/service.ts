@@ -3,6 +3,9 @@ import { RequestContext, RunningService, ServiceConfig, ServiceDefinition, start
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
+import { registerHandlers } from './events';
+import { provisionLeadSettings } from './use-cases/settings';
+import { runChurnCheck } from './use-cases/churn';
 
 export type LeadsContext = RequestContext;
 
@@ -12,9 +15,12 @@ export const leadsService: ServiceDefinition<LeadsContext> = {
   entities,
   migrations,
   resolvers,
+  provisionTenant: provisionLeadSettings,
+  handlers: registerHandlers,
+  jobs: [{ name: 'churn-check', everyMs: 60 * 60 * 1000, run: (db, logger) => runChurnCheck(db, new Date(), logger).then(() => undefined) }],
 };
 
-/** The wired leads subgraph: database, outbox relay, event handlers, HTTP. */
+/** The wired leads subgraph: database, outbox relay, event handlers, scheduled rules, HTTP. */
 export function createService(config: ServiceConfig): Promise<RunningService> {
   return startService(leadsService, config);
 }

@@ -4,7 +4,9 @@ import { badInput, requireUuid, tenantRepository } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
 import type { Actor } from './actor';
+import { assignOwnerIfDue } from './assignment';
 import { recordStageChange } from './lifecycle';
+import { addEngagement, rescore } from './scoring';
 
 export interface CaptureLeadInput {
   email: string;
@@ -16,11 +18,18 @@ export interface CaptureLeadInput {
   companyDomain?: string | null;
   industry?: string | null;
   companySize?: number | null;
+  country?: string | null;
+  budget?: number | null;
   source?: string | null;
   campaignId?: string | null;
 }
 
-const PROFILE_FIELDS = ['firstName', 'lastName', 'jobTitle', 'phone', 'source', 'companyId'] as const;
+/** Sources that know only anonymous engagement (tracking): the person starts as a VISITOR. */
+export const VISITOR_SOURCES = new Set(['visit', 'page_view', 'tracking']);
+/** Sources that are a form fill: they count as engagement for the score. */
+const FORM_SOURCES = new Set(['form', 'web_form', 'landing_page']);
+
+const PROFILE_FIELDS = ['firstName', 'lastName', 'jobTitle', 'phone', 'source', 'companyId', 'country', 'budget'] as const;
 const blank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 const clean = (v: string | null | undefined) => (blank(v) ? null : v!.trim().replace(/\s+/g, ' '));
 
@@ -44,42 +53,72 @@ async function findOrCreateCompany(m: EntityManager, actor: Actor, input: Captur
   return created.id;
 }
 
-/** captureLead: same email + tenant = same contact; fill empty fields, never blank a set one. */
+function validateCapture(input: CaptureLeadInput) {
+  const nonNegativeInt = (v: number | null | undefined, field: string) => {
+    if (v !== undefined && v !== null && (!Number.isInteger(v) || v < 0)) throw badInput(field, `${field} must be a non-negative integer`);
+  };
+  nonNegativeInt(input.companySize, 'companySize');
+  nonNegativeInt(input.budget, 'budget');
+  if (input.country && !/^[A-Za-z]{2}$/.test(input.country.trim())) throw badInput('country', 'country must be an ISO 3166 alpha-2 code');
+  if (input.campaignId) requireUuid(input.campaignId, 'campaignId');
+  const limits: Array<[keyof CaptureLeadInput, number]> = [
+    ['firstName', 100], ['lastName', 100], ['jobTitle', 150], ['phone', 50], ['source', 50], ['companyName', 200], ['industry', 100],
+  ];
+  for (const [field, max] of limits) {
+    const v = input[field];
+    if (typeof v === 'string' && v.trim().length > max) throw badInput(field, `${field} must be at most ${max} characters`);
+  }
+}
+
+/**
+ * captureLead: same email + tenant = same contact; fill empty fields, never blank a set one;
+ * every capture is recorded as a touch. A first capture starts at LEAD (VISITOR for tracking-only sources).
+ */
 export async function captureLead(m: EntityManager, actor: Actor, input: CaptureLeadInput): Promise<Contact> {
   const email = normaliseEmail(input.email ?? '');
   if (!email.ok) throw badInput('email', email.message);
-  if (input.companySize !== undefined && input.companySize !== null && (!Number.isInteger(input.companySize) || input.companySize < 0)) {
-    throw badInput('companySize', 'companySize must be a non-negative integer');
-  }
-  if (input.campaignId) requireUuid(input.campaignId, 'campaignId');
+  validateCapture(input);
   // Serialise captures of one address so two concurrent first captures make one contact.
   await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${actor.tenantId}:${email.email}`]);
   const contacts = tenantRepository(m, Contact, actor.tenantId);
   const companyId = await findOrCreateCompany(m, actor, input);
+  const source = clean(input.source)?.toLowerCase() ?? null;
   const incoming = {
     firstName: clean(input.firstName), lastName: clean(input.lastName), jobTitle: clean(input.jobTitle),
-    phone: clean(input.phone), source: clean(input.source), companyId,
+    phone: clean(input.phone), source, companyId, country: clean(input.country)?.toUpperCase() ?? null, budget: input.budget ?? null,
   };
-  const existing = await contacts.findOne({ email: email.email });
-  if (existing) {
-    const changed = PROFILE_FIELDS.filter((f) => blank(existing[f]) && !blank(incoming[f]));
-    if (!changed.length) return existing;
-    for (const f of changed) (existing as unknown as Record<string, unknown>)[f] = incoming[f];
-    const saved = await contacts.save(existing);
+  let contact = await contacts.findOneForUpdate({ email: email.email });
+  if (contact) {
+    const changed = PROFILE_FIELDS.filter((f) => blank(contact![f]) && !blank(incoming[f]));
+    if (changed.length) {
+      for (const f of changed) (contact as unknown as Record<string, unknown>)[f] = incoming[f];
+      contact = await contacts.save(contact);
+      await emit(m, {
+        type: 'contact.updated', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+        data: { changedFields: [...changed], values: Object.fromEntries(changed.map((f) => [f, incoming[f]])) },
+      });
+    }
+    // A visitor who now identifies through a form or the API becomes a lead.
+    if (contact.lifecycleStage === 'VISITOR' && source && !VISITOR_SOURCES.has(source)) {
+      contact.lifecycleStage = 'LEAD';
+      contact = await contacts.save(contact);
+      await recordStageChange(m, actor, contact, 'VISITOR', 'LEAD', `identified (${source})`, 'API');
+    }
+  } else {
+    const stage = source && VISITOR_SOURCES.has(source) ? 'VISITOR' : 'LEAD';
+    contact = await contacts.save(contacts.create({ email: email.email, ...incoming, lifecycleStage: stage, score: 0, ownerId: null }));
     await emit(m, {
-      type: 'contact.updated', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId,
-      data: { changedFields: [...changed], values: Object.fromEntries(changed.map((f) => [f, incoming[f]])) },
+      type: 'contact.created', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+      data: {
+        email: contact.email, firstName: contact.firstName, lastName: contact.lastName, lifecycleStage: stage,
+        source: contact.source, ownerId: contact.ownerId, companyId: contact.companyId,
+      },
     });
-    return saved;
+    await recordStageChange(m, actor, contact, null, stage, 'captured', 'API');
+    contact = await assignOwnerIfDue(m, actor, contact, 'CAPTURE');
   }
-  const contact = await contacts.save(contacts.create({ email: email.email, ...incoming, lifecycleStage: 'LEAD', score: 0, ownerId: null }));
-  await emit(m, {
-    type: 'contact.created', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
-    data: {
-      email: contact.email, firstName: contact.firstName, lastName: contact.lastName, lifecycleStage: 'LEAD',
-      source: contact.source, ownerId: contact.ownerId, companyId: contact.companyId,
-    },
-  });
-  await recordStageChange(m, actor, contact, null, 'LEAD', 'captured', 'API');
-  return contact;
+  await m.query('INSERT INTO contact_touches (tenant_id, contact_id, source, campaign_id) VALUES ($1, $2, $3, $4)', [
+    actor.tenantId, contact.id, source, input.campaignId ?? null,
+  ]);
+  return source && FORM_SOURCES.has(source) ? addEngagement(m, actor, contact, 'FORM_FILL', new Date()) : rescore(m, actor, contact);
 }

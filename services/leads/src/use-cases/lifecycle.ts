@@ -2,8 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
 import { badInput, conflict, notFound, requireUuid, tenantRepository } from '@crm/service-kit';
 import { Contact, StageChange } from '../entities';
-import { checkTransition, isLifecycleStage, LifecycleStage, StageChangeSource, StageMove } from '../domain/lifecycle';
+import { checkTransition, isCustomerStage, isLifecycleStage, LifecycleStage, StageChangeSource, StageMove } from '../domain/lifecycle';
 import type { Actor } from './actor';
+import { assignOwnerIfDue } from './assignment';
 
 /** Append a StageChange and emit contact.lifecycle_stage_changed, in the caller's transaction. */
 export async function recordStageChange(
@@ -53,9 +54,10 @@ export async function moveContact(
     throw conflict(verdict.message, { reason: verdict.code, from, to });
   }
   contact.lifecycleStage = to;
+  if (to === 'CUSTOMER' && !isCustomerStage(from)) contact.customerSince = new Date(); // churn clock starts
   const saved = await m.save(contact);
   await recordStageChange(m, actor, saved, from, to, reason?.trim() || null, source);
-  return saved;
+  return to === 'MQL' ? assignOwnerIfDue(m, actor, saved, 'MQL') : saved;
 }
 
 /** Apply an automatic rule's decision (possibly through an intermediate stage). */

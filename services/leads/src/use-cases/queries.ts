@@ -1,17 +1,39 @@
 import type { EntityManager } from 'typeorm';
-import { paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
 import { Contact } from '../entities';
 
 export interface ContactFilter {
   stage?: string | null;
   ownerId?: string | null;
+  minScore?: number | null;
+  /** Words matched against first/last name, email and company name (all words must match). */
+  search?: string | null;
   companyId?: string | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  churnRisk?: boolean | null;
 }
 
 export async function listContacts(m: EntityManager, tenantId: string, filter: ContactFilter = {}, page: PageArgs = {}) {
   const qb = tenantRepository(m, Contact, tenantId).query('c');
   if (filter.stage) qb.andWhere('c.lifecycle_stage = :stage', { stage: filter.stage });
   if (filter.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: filter.ownerId });
+  if (filter.minScore != null) qb.andWhere('c.score >= :minScore', { minScore: filter.minScore });
   if (filter.companyId) qb.andWhere('c.company_id = :companyId', { companyId: requireUuid(filter.companyId, 'filter.companyId') });
+  if (filter.createdAfter) qb.andWhere('c.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
+  if (filter.createdBefore) qb.andWhere('c.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+  if (filter.churnRisk != null) qb.andWhere('c.churn_risk = :churnRisk', { churnRisk: filter.churnRisk });
+  if (filter.search != null) {
+    const words = filter.search.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+    if (!words.length) throw badInput('filter.search', 'search must contain at least one word');
+    words.forEach((word, i) => {
+      const like = `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      qb.andWhere(
+        `(lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || ' ' || c.email) LIKE :w${i}
+          OR EXISTS (SELECT 1 FROM companies co WHERE co.id = c.company_id AND lower(co.name) LIKE :w${i}))`,
+        { [`w${i}`]: like },
+      );
+    });
+  }
   return paginate(qb, 'c', page);
 }

@@ -1,0 +1,27 @@
+import type { EntityManager } from 'typeorm';
+import { emit } from '@crm/events';
+import { Company, Contact, LeadSettings } from '../entities';
+import { pickOwner } from '../domain/assignment';
+import type { Actor } from './actor';
+import { loadSettings } from './settings';
+
+/**
+ * Give an unowned contact an owner by the tenant's rule, when the rule's trigger happens
+ * (capture, or reaching MQL). The settings row is locked so the round-robin cursor is exact.
+ */
+export async function assignOwnerIfDue(m: EntityManager, actor: Actor, contact: Contact, trigger: 'CAPTURE' | 'MQL'): Promise<Contact> {
+  if (contact.ownerId) return contact;
+  const settings = await loadSettings(m, actor.tenantId, true);
+  if (!settings.assignmentRule || settings.assignOn !== trigger) return contact;
+  const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: actor.tenantId } }) : null;
+  const pick = pickOwner(settings.assignmentRule, { industry: company?.industry ?? null, country: contact.country }, settings.assignmentCursor);
+  if (!pick.ownerId) return contact;
+  await m.update(LeadSettings, { tenantId: actor.tenantId }, { assignmentCursor: pick.nextCursor });
+  contact.ownerId = pick.ownerId;
+  const saved = await m.save(contact);
+  await emit(m, {
+    type: 'contact.updated', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+    data: { changedFields: ['ownerId'], values: { ownerId: pick.ownerId } },
+  });
+  return saved;
+}

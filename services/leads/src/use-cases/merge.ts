@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import { emit } from '@crm/events';
+import { badInput, notFound, requireUuid } from '@crm/service-kit';
+import { Contact } from '../entities';
+import { mergeDuplicateInto } from '../domain/dedupe';
+import type { Actor } from './actor';
+import { rescore } from './scoring';
+
+const FILLABLE = ['firstName', 'lastName', 'jobTitle', 'phone', 'companyId', 'source', 'ownerId', 'budget', 'country'] as const;
+const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
+const earlier = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b);
+
+/**
+ * mergeContacts: the primary keeps its id and its lifecycle stage; its empty fields are filled
+ * from the duplicate; histories, touches, engagements and deals are combined; the duplicate is
+ * deleted; `contact.merged` tells the other services to re-point their references.
+ */
+export async function mergeContacts(m: EntityManager, actor: Actor, primaryId: string, duplicateId: string): Promise<Contact> {
+  requireUuid(primaryId, 'primaryId');
+  requireUuid(duplicateId, 'duplicateId');
+  if (primaryId.toLowerCase() === duplicateId.toLowerCase()) throw badInput('duplicateId', 'A contact cannot be merged into itself');
+  // Lock both rows in id order, so two opposite merges cannot deadlock.
+  const locked = await m.getRepository(Contact).find({
+    where: [{ tenantId: actor.tenantId, id: primaryId }, { tenantId: actor.tenantId, id: duplicateId }],
+    order: { id: 'ASC' },
+    lock: { mode: 'pessimistic_write' },
+  });
+  const primary = locked.find((c) => c.id === primaryId.toLowerCase());
+  const duplicate = locked.find((c) => c.id === duplicateId.toLowerCase());
+  if (!primary) throw notFound('Contact', primaryId);
+  if (!duplicate) throw notFound('Contact', duplicateId);
+
+  const { merged, changedFields } = mergeDuplicateInto(primary, duplicate, FILLABLE);
+  Object.assign(primary, merged);
+  primary.lastPurchaseAt = later(primary.lastPurchaseAt, duplicate.lastPurchaseAt);
+  primary.lastEngagementAt = later(primary.lastEngagementAt, duplicate.lastEngagementAt);
+  primary.customerSince = earlier(primary.customerSince, duplicate.customerSince);
+  primary.repeatPurchases += duplicate.repeatPurchases;
+  primary.churnRisk = primary.churnRisk || duplicate.churnRisk;
+
+  for (const table of ['stage_changes', 'contact_touches', 'contact_engagements', 'contact_deals']) {
+    await m.query(`UPDATE ${table} SET contact_id = $1 WHERE tenant_id = $2 AND contact_id = $3`, [primary.id, actor.tenantId, duplicate.id]);
+  }
+  await m.delete(Contact, { id: duplicate.id, tenantId: actor.tenantId });
+  let saved = await m.save(primary);
+  await emit(m, {
+    type: 'contact.merged', tenantId: actor.tenantId, aggregateId: primary.id, actor: actor.userId,
+    data: { primaryId: primary.id, duplicateId: duplicate.id },
+  });
+  if (changedFields.length) {
+    await emit(m, {
+      type: 'contact.updated', tenantId: actor.tenantId, aggregateId: primary.id, actor: actor.userId,
+      data: { changedFields: changedFields.map(String), values: Object.fromEntries(changedFields.map((f) => [f, primary[f]])) },
+    });
+  }
+  saved = await rescore(m, actor, saved);
+  return saved;
+}

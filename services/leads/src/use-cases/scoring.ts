@@ -1,0 +1,55 @@
+import type { EntityManager } from 'typeorm';
+import { emit } from '@crm/events';
+import { Company, Contact } from '../entities';
+import { ENGAGEMENT_KINDS, EngagementKind, ScoringRules, scoreContact } from '../domain/scoring';
+import { onScoreChanged, LifecycleStage } from '../domain/lifecycle';
+import type { Actor } from './actor';
+import { applyStageMove } from './lifecycle';
+import { loadSettings } from './settings';
+
+export async function scoreInputs(m: EntityManager, contact: Contact) {
+  const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: contact.tenantId } }) : null;
+  const rows: Array<{ kind: EngagementKind; at: Date }> = await m.query(
+    'SELECT kind, at FROM contact_engagements WHERE tenant_id = $1 AND contact_id = $2',
+    [contact.tenantId, contact.id],
+  );
+  return {
+    profile: { industry: company?.industry ?? null, companySize: company?.size ?? null, jobTitle: contact.jobTitle, budget: contact.budget },
+    events: rows.filter((r) => (ENGAGEMENT_KINDS as readonly string[]).includes(r.kind)),
+  };
+}
+
+export async function scoreBreakdown(m: EntityManager, contact: Contact, rules: ScoringRules, now = new Date()) {
+  const { profile, events } = await scoreInputs(m, contact);
+  return scoreContact(profile, events, rules, now);
+}
+
+/**
+ * Recompute a locked contact's score; emit contact.score_changed when it moved, and move the
+ * contact to MQL when the score crosses the tenant's threshold upward.
+ */
+export async function rescore(m: EntityManager, actor: Actor, contact: Contact, now = new Date()): Promise<Contact> {
+  const settings = await loadSettings(m, actor.tenantId);
+  const result = await scoreBreakdown(m, contact, settings.scoringRules, now);
+  const fit = Math.round(result.fit);
+  const engagement = Math.round(result.engagement);
+  const previous = contact.score;
+  if (result.score === previous && fit === contact.fitScore && engagement === contact.engagementScore) return contact;
+  contact.score = result.score;
+  contact.fitScore = fit;
+  contact.engagementScore = engagement;
+  contact = await m.save(contact);
+  await emit(m, {
+    type: 'contact.score_changed', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+    data: { previous, score: result.score, fit, engagement },
+  });
+  const move = onScoreChanged(contact.lifecycleStage as LifecycleStage, previous, result.score, settings.scoringRules.mqlThreshold);
+  return move ? applyStageMove(m, actor, contact, move, 'RULE') : contact;
+}
+
+/** An engagement (open, click, form fill, response, page view, meeting) on a locked contact. */
+export async function addEngagement(m: EntityManager, actor: Actor, contact: Contact, kind: EngagementKind, at: Date): Promise<Contact> {
+  await m.query('INSERT INTO contact_engagements (tenant_id, contact_id, kind, at) VALUES ($1, $2, $3, $4)', [actor.tenantId, contact.id, kind, at]);
+  if (!contact.lastEngagementAt || contact.lastEngagementAt < at) contact.lastEngagementAt = at;
+  return rescore(m, actor, contact, new Date());
+}
