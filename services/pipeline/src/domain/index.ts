@@ -15,3 +15,10 @@ export type { ActivityKind, ActivityTiming, ActivityInput, ValidActivity } from 
 export {
   ACTIVITY_KINDS, MAX_ACTIVITY_SUBJECT_LENGTH, DUE_SOON_HOURS, validateActivity, activityTiming, isDueWithin,
 } from './activities';
+export type { DealFieldsInput, ValidDealFields } from './deals';
+export {
+  MAX_DEAL_TITLE_LENGTH, AUTO_DEAL_TITLE, validateDealTitle, validateProbability, validateCloseDate, validateDealFields,
+  firstOpenStage, wonStage, lostStage, reopenStage,
+} from './deals';
+export type { ExistingStage, StageInput, DealReassignment, StagePlan } from './stage-plan';
+export { planStageChanges } from './stage-plan';
