@@ -21,7 +21,8 @@ export async function scoreInputs(m: EntityManager, contact: Contact) {
 
 export async function scoreBreakdown(m: EntityManager, contact: Contact, rules: ScoringRules, now = new Date()) {
   const { profile, events } = await scoreInputs(m, contact);
-  return scoreContact(profile, events, rules, now);
+  const result = scoreContact(profile, events, rules, now);
+  return { ...result, parts: result.breakdown };
 }
 
 /**
