@@ -1,12 +1,19 @@
-import { authorize, Resolvers } from '@crm/service-kit';
-import type { PipelineContext } from './service';
-import { listPipelines } from './pipelines';
+import { DateTime, Resolvers } from '@crm/service-kit';
+import type { PipelineContext } from './context';
+import { SafeInt } from './scalars';
+import { pipelineMutations, pipelineQueries, pipelineTypes } from './graph/pipelines';
+import { dealMutations, dealQueries, dealTypes } from './graph/deals';
+import { activityMutations, activityQueries, activityTypes } from './graph/activities';
+import { entityTypes } from './graph/entities';
 
+/** Thin: authorize, parse, call a use case (src/use-cases), map. */
 export const resolvers: Resolvers<PipelineContext> = {
-  Query: {
-    pipelines: (_: unknown, __: unknown, ctx: PipelineContext) => {
-      authorize(ctx.identity, ['sales', 'analyst'], 'deals:read');
-      return listPipelines(ctx.db.manager, ctx.tenantId);
-    },
-  },
-};
+  DateTime,
+  SafeInt,
+  Query: { ...pipelineQueries, ...dealQueries, ...activityQueries },
+  Mutation: { ...pipelineMutations, ...dealMutations, ...activityMutations },
+  ...pipelineTypes,
+  ...dealTypes,
+  ...activityTypes,
+  ...entityTypes,
+} as Resolvers<PipelineContext>;

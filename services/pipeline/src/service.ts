@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { RequestContext, RunningService, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
+import { RunningService, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
-import { provisionDefaultPipeline } from './pipelines';
+import { registerHandlers } from './events';
+import { PipelineContext, pipelineContext } from './context';
+import { provisionTenant } from './use-cases/provisioning';
 
-export type PipelineContext = RequestContext;
+export type { PipelineContext };
 
 export const pipelineService: ServiceDefinition<PipelineContext> = {
   name: 'pipeline',
@@ -13,9 +15,12 @@ export const pipelineService: ServiceDefinition<PipelineContext> = {
   entities,
   migrations,
   resolvers,
-  provisionTenant: provisionDefaultPipeline,
+  provisionTenant,
+  context: pipelineContext,
+  handlers: registerHandlers,
 };
 
+/** The wired pipeline subgraph: database, outbox relay, contact event handlers, HTTP. */
 export function createService(config: ServiceConfig): Promise<RunningService> {
   return startService(pipelineService, config);
 }

@@ -2,7 +2,8 @@
 // callers load the pipeline's stages, ask here, then write.
 import { validateAmount, validateCurrency } from './money';
 import { isCalendarDate } from './forecast';
-import { type Validated, fieldError, characterLength } from './result';
+import { type DealState, MAX_LOST_REASON_LENGTH } from './stages';
+import { type RuleCheck, type Validated, conflict, fieldError, characterLength } from './result';
 
 export const MAX_DEAL_TITLE_LENGTH = 200;
 /** What the automatic deal opened for a contact that became SQL is called (DESIGN §4). */
@@ -100,4 +101,34 @@ export function lostStage<S extends OrderedStage>(stages: readonly S[]): S | nul
 export function reopenStage<S extends OrderedStage>(stages: readonly S[], closedFromStageId: string | null): S | null {
   const previous = stages.find((s) => s.id === closedFromStageId);
   return previous && isOpenStage(previous) ? previous : firstOpenStage(stages);
+}
+
+/** A new tenant's lost-reason list; admins replace it (loseDeal also accepts free text). */
+export const DEFAULT_LOST_REASONS: readonly string[] = Object.freeze([
+  'Price', 'Competitor', 'No budget', 'No decision', 'Timing', 'Product fit',
+]);
+export const MAX_LOST_REASONS = 50;
+
+/** A tenant's list of lost reasons: trimmed, non-blank, unique ignoring case, at most 50. */
+export function validateLostReasons(reasons: readonly unknown[]): Validated<string[]> {
+  if (reasons.length > MAX_LOST_REASONS) return fieldError('lostReasons', `At most ${MAX_LOST_REASONS} lost reasons`);
+  const seen = new Set<string>();
+  const clean: string[] = [];
+  for (const [index, reason] of reasons.entries()) {
+    const trimmed = typeof reason === 'string' ? reason.trim() : '';
+    if (trimmed === '') return fieldError(`lostReasons[${index}]`, 'A lost reason must not be blank');
+    if (characterLength(trimmed) > MAX_LOST_REASON_LENGTH) {
+      return fieldError(`lostReasons[${index}]`, `A lost reason must be at most ${MAX_LOST_REASON_LENGTH} characters`);
+    }
+    const key = trimmed.normalize('NFC').toLowerCase();
+    if (seen.has(key)) return fieldError(`lostReasons[${index}]`, `"${trimmed}" is listed twice`);
+    seen.add(key);
+    clean.push(trimmed);
+  }
+  return { ok: true, value: clean };
+}
+
+/** Only an open deal is edited; a closed one is frozen until reopened (same rule as moves). */
+export function checkEditable(deal: DealState): RuleCheck {
+  return deal.status === 'OPEN' ? { ok: true } : conflict(`Deal is closed (${deal.status}); reopen it first`);
 }

@@ -18,7 +18,7 @@ export {
 export type { DealFieldsInput, ValidDealFields } from './deals';
 export {
   MAX_DEAL_TITLE_LENGTH, AUTO_DEAL_TITLE, validateDealTitle, validateProbability, validateCloseDate, validateDealFields,
-  firstOpenStage, wonStage, lostStage, reopenStage,
+  firstOpenStage, wonStage, lostStage, reopenStage, DEFAULT_LOST_REASONS, MAX_LOST_REASONS, validateLostReasons, checkEditable,
 } from './deals';
 export type { ExistingStage, StageInput, DealReassignment, StagePlan } from './stage-plan';
 export { planStageChanges } from './stage-plan';

@@ -9,6 +9,7 @@ export class Pipeline {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
 }
 
+/** A stage is archived, never deleted, so deal history keeps pointing at it. */
 @Entity('pipeline_stages')
 export class PipelineStage {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -20,4 +21,14 @@ export class PipelineStage {
   @Column({ name: 'forecast_category', type: 'varchar', length: 20 }) forecastCategory: string;
   @Column({ name: 'is_won', type: 'boolean', default: false }) isWon: boolean;
   @Column({ name: 'is_lost', type: 'boolean', default: false }) isLost: boolean;
+  @Column({ name: 'archived_at', type: 'timestamptz', precision: 3, nullable: true }) archivedAt: Date | null;
+}
+
+/** Per-tenant pipeline settings; a tenant without a row has the defaults. */
+@Entity('pipeline_settings')
+export class PipelineSettings {
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64, primary: true }) tenantId: string;
+  @Column({ name: 'auto_create_deal_on_sql', type: 'boolean', default: true }) autoCreateDealOnSql: boolean;
+  @Column({ name: 'lost_reasons', type: 'text', array: true, default: () => "'{}'" }) lostReasons: string[];
+  @Column({ name: 'updated_at', type: 'timestamptz', precision: 3, default: () => 'now()' }) updatedAt: Date;
 }

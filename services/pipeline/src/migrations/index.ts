@@ -1,4 +1,7 @@
 import { EventsMigration1700000000001 } from '@crm/events';
 import { Pipelines1700000002000 } from './1700000002000-pipelines';
+import { Deals1700000002100 } from './1700000002100-deals';
+import { Activities1700000002200 } from './1700000002200-activities';
 
-export const migrations = [EventsMigration1700000000001, Pipelines1700000002000];
+/** In order; the kit adds its own tables first. */
+export const migrations = [EventsMigration1700000000001, Pipelines1700000002000, Deals1700000002100, Activities1700000002200];

@@ -1,6 +1,6 @@
 import {
   validateDealTitle, validateProbability, validateCloseDate, validateDealFields, firstOpenStage, wonStage, lostStage,
-  reopenStage, MAX_DEAL_TITLE_LENGTH,
+  reopenStage, MAX_DEAL_TITLE_LENGTH, validateLostReasons, checkEditable, DEFAULT_LOST_REASONS, MAX_LOST_REASONS,
 } from '../../src/domain/deals';
 import { MAX_AMOUNT_MINOR_UNITS } from '../../src/domain/money';
 
@@ -94,5 +94,29 @@ describe('stage choices', () => {
     expect(reopenStage(stages, 'gone')?.id).toBe('a');
     expect(reopenStage(stages, null)?.id).toBe('a');
     expect(reopenStage(stages, 'won')?.id).toBe('a');
+  });
+});
+
+describe('validateLostReasons', () => {
+  it('trims and keeps the order', () => {
+    expect(validateLostReasons([' Price ', 'Timing'])).toEqual({ ok: true, value: ['Price', 'Timing'] });
+    expect(validateLostReasons([])).toEqual({ ok: true, value: [] });
+  });
+  it('rejects blanks, duplicates ignoring case, long entries and long lists', () => {
+    expect(validateLostReasons(['Price', ' '])).toMatchObject({ ok: false, field: 'lostReasons[1]' });
+    expect(validateLostReasons(['Price', 'PRICE'])).toEqual({ ok: false, field: 'lostReasons[1]', message: '"PRICE" is listed twice' });
+    expect(validateLostReasons(['x'.repeat(501)])).toMatchObject({ ok: false, field: 'lostReasons[0]' });
+    expect(validateLostReasons(Array.from({ length: MAX_LOST_REASONS + 1 }, (_, i) => `r${i}`))).toMatchObject({ ok: false, field: 'lostReasons' });
+  });
+  it('the default list passes', () => {
+    expect(validateLostReasons(DEFAULT_LOST_REASONS)).toMatchObject({ ok: true });
+  });
+});
+
+describe('checkEditable', () => {
+  it('allows open deals and freezes closed ones', () => {
+    expect(checkEditable({ status: 'OPEN' })).toEqual({ ok: true });
+    expect(checkEditable({ status: 'WON' })).toEqual({ ok: false, code: 'CONFLICT', message: 'Deal is closed (WON); reopen it first' });
+    expect(checkEditable({ status: 'LOST' })).toMatchObject({ ok: false, code: 'CONFLICT' });
   });
 });

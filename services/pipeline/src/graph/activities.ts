@@ -1,0 +1,37 @@
+import { PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { Activity } from '../entities';
+import { activityTiming } from '../domain';
+import type { PipelineContext } from '../context';
+import { canRead, Input, write } from './common';
+import { completeActivity, createActivity, CreateActivityInput } from '../use-cases/activities';
+import { ActivityFilter, dueActivities, listActivities } from '../use-cases/activity-queries';
+
+export const activityQueries = {
+  activity: (_: unknown, args: { id: string }, ctx: PipelineContext) => {
+    canRead(ctx);
+    return tenantRepository(ctx.db.manager, Activity, ctx.tenantId).findOne({ id: requireUuid(args.id, 'id') });
+  },
+  activities: (_: unknown, args: { filter?: ActivityFilter | null } & PageArgs, ctx: PipelineContext) => {
+    canRead(ctx);
+    return listActivities(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args, new Date());
+  },
+  dueActivities: (_: unknown, { input }: Input<{ hours: number; ownerId?: string | null }>, ctx: PipelineContext) => {
+    canRead(ctx);
+    return dueActivities(ctx.db.manager, ctx.tenantId, input, new Date());
+  },
+};
+
+export const activityMutations = {
+  createActivity: (_: unknown, { input }: Input<CreateActivityInput>, ctx: PipelineContext) =>
+    write(ctx, false, (m, actor) => createActivity(m, actor, input)),
+  completeActivity: (_: unknown, { input }: Input<{ activityId: string }>, ctx: PipelineContext) =>
+    write(ctx, false, (m, actor) => completeActivity(m, actor, input)),
+};
+
+export const activityTypes = {
+  Activity: {
+    contact: (a: Activity) => (a.contactId ? { __typename: 'Contact', id: a.contactId } : null),
+    deal: (a: Activity, _: unknown, ctx: PipelineContext) => (a.dealId ? ctx.loaders.deal.load(a.dealId) : null),
+    timing: (a: Activity) => activityTiming(a, new Date()),
+  },
+};

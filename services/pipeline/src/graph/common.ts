@@ -1,0 +1,31 @@
+import type { EntityManager } from 'typeorm';
+import { authorize } from '@crm/service-kit';
+import { createLoaders } from '../loaders';
+import type { PipelineContext } from '../context';
+import type { Actor } from '../use-cases/actor';
+
+export const READ = ['sales', 'analyst'] as const;
+export const WRITE = ['sales'] as const;
+export const READ_SCOPE = 'deals:read';
+export const WRITE_SCOPE = 'deals:write';
+/** Pipeline configuration is for admins; partner keys need this scope. */
+export const ADMIN_SCOPE = 'pipelines:admin';
+
+export const canRead = (ctx: PipelineContext) => authorize(ctx.identity, READ, READ_SCOPE);
+
+/**
+ * A write: authorize, then run the use case in ONE transaction (its events go through the
+ * outbox in that same transaction). Loaders restart so this mutation's fields see its effects.
+ */
+export async function write<T>(
+  ctx: PipelineContext, admin: boolean, work: (m: EntityManager, actor: Actor) => Promise<T>,
+): Promise<T> {
+  if (admin) authorize(ctx.identity, [], ADMIN_SCOPE);
+  else authorize(ctx.identity, WRITE, WRITE_SCOPE);
+  const result = await ctx.db.transaction((m) => work(m, { tenantId: ctx.tenantId, userId: ctx.userId }));
+  ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
+  return result;
+}
+
+/** GraphQL args: `{ input }` for mutations and input queries. */
+export type Input<T> = { input: T };

@@ -1,0 +1,24 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+const invalid = (v: unknown) =>
+  new GraphQLError(`SafeInt must be an integer within ±(2^53 - 1), got ${JSON.stringify(v)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+
+function toSafeInt(value: unknown): number {
+  const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : typeof value === 'bigint' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw invalid(value);
+  return n;
+}
+
+/**
+ * Sums of minor units outgrow GraphQL's 32-bit Int (21,474,836.47 USD); SafeInt is exact up to
+ * 2^53 - 1 and travels as a plain JSON number. Single deal amounts stay Int (DESIGN §6).
+ */
+export const SafeInt = new GraphQLScalarType({
+  name: 'SafeInt',
+  serialize: toSafeInt,
+  parseValue: toSafeInt,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.INT) throw invalid('a non-integer literal');
+    return toSafeInt(Number(ast.value));
+  },
+});
