@@ -22,9 +22,30 @@ export async function write<T>(
 ): Promise<T> {
   if (admin) authorize(ctx.identity, [], ADMIN_SCOPE);
   else authorize(ctx.identity, WRITE, WRITE_SCOPE);
-  const result = await ctx.db.transaction((m) => work(m, { tenantId: ctx.tenantId, userId: ctx.userId }));
+  const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
+  const result = await retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor)));
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   return result;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+const ATTEMPTS = 3;
+
+/**
+ * Concurrent writes lock rows in different orders (a deal then its stage; an admin's stage set
+ * then the deals it moves); when Postgres breaks a deadlock it rolls one transaction back
+ * entirely, so running it again is safe.
+ */
+export async function retryOnDeadlock<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
+      if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
 }
 
 /** GraphQL args: `{ input }` for mutations and input queries. */

@@ -88,11 +88,13 @@ export interface UpdatePipelineStagesInput {
  */
 export async function updatePipelineStages(m: EntityManager, actor: Actor, input: UpdatePipelineStagesInput): Promise<Pipeline> {
   const pipeline = await findPipeline(m, actor.tenantId, input.pipelineId, 'pipelineId');
-  // Stage edits of one pipeline are serialised; deal moves share-lock their target stage.
-  await m.query('SELECT 1 FROM pipelines WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [actor.tenantId, pipeline.id]);
+  // Stage edits of one pipeline are serialised; deal moves share-lock their target stage, so a
+  // stage is never archived under a deal moving into it. NO KEY UPDATE (not UPDATE) lets the
+  // foreign-key checks of concurrent deal writes (KEY SHARE) through instead of deadlocking.
+  await m.query('SELECT 1 FROM pipelines WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE', [actor.tenantId, pipeline.id]);
   const current = await tenantRepository(m, PipelineStage, actor.tenantId)
     .query('s').andWhere('s.pipeline_id = :id', { id: pipeline.id }).andWhere('s.archived_at IS NULL')
-    .setLock('pessimistic_write').getMany();
+    .setLock('for_no_key_update').getMany();
   const counts: Array<{ stage_id: string; n: number }> = await m.query(
     'SELECT stage_id, count(*)::int AS n FROM deals WHERE tenant_id = $1 AND pipeline_id = $2 GROUP BY stage_id',
     [actor.tenantId, pipeline.id],
