@@ -11,6 +11,8 @@ const root = path.join(__dirname, '../../..');
 const SECRET = randomBytes(16).toString('hex');
 const JWT = randomBytes(16).toString('hex');
 const BASE_PORT = 14100 + Math.floor(Math.random() * 50) * 10;
+// Topics are not namespaced here (as in production): a fresh tenant keeps earlier runs' events out.
+const TENANT = `dist-${randomBytes(4).toString('hex')}`;
 
 interface Proc { name: string; child: ChildProcess; output: string[] }
 const procs: Proc[] = [];
@@ -56,7 +58,7 @@ afterAll(async () => {
 }, 60_000);
 
 test('a lead captured through the gateway process reaches the analytics process through Kafka', async () => {
-  const token = await issueUserToken({ sub: 'dist-user', tid: 'dist', roles: ['admin'] }, JWT);
+  const token = await issueUserToken({ sub: 'dist-user', tid: TENANT, roles: ['admin'] }, JWT);
   const auth = { authorization: `Bearer ${token}` };
   const url = `http://127.0.0.1:${BASE_PORT}/graphql`;
   const created = await graphql<{ captureLead: { id: string } }>(url, `mutation { captureLead(input: { email: "dist@example.com" }) { id lifecycleStage } }`, {}, auth);
@@ -76,7 +78,7 @@ test('SIGTERM stops a service cleanly (exit 0) and the gateway reports the subgr
   const analytics = procs.find((p) => p.name === 'analytics')!;
   analytics.child.kill('SIGTERM');
   expect(await exited(analytics)).toBe(0);
-  const token = await issueUserToken({ sub: 'dist-user', tid: 'dist', roles: ['admin'] }, JWT);
+  const token = await issueUserToken({ sub: 'dist-user', tid: TENANT, roles: ['admin'] }, JWT);
   const res = await graphql(`http://127.0.0.1:${BASE_PORT}/graphql`, '{ contactsByStage { stage contacts } }', {}, { authorization: `Bearer ${token}` });
   expect(res.errors?.length).toBeGreaterThan(0);
   expect((await fetch(`http://127.0.0.1:${BASE_PORT}/health`)).status).toBe(200);
