@@ -11,7 +11,7 @@ export class Deals1700000002100 implements MigrationInterface {
       stage_id uuid NOT NULL,
       contact_id uuid NOT NULL,
       company_id uuid,
-      owner_id varchar(64),
+      owner_id varchar(255),
       title varchar(200) NOT NULL,
       amount bigint NOT NULL CHECK (amount BETWEEN 0 AND 10000000000000),
       currency char(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
@@ -47,7 +47,7 @@ export class Deals1700000002100 implements MigrationInterface {
       amount bigint NOT NULL,
       currency char(3) NOT NULL,
       probability int NOT NULL,
-      actor varchar(64),
+      actor varchar(255),
       FOREIGN KEY (tenant_id, deal_id) REFERENCES deals (tenant_id, id) ON DELETE CASCADE,
       FOREIGN KEY (tenant_id, from_stage_id) REFERENCES pipeline_stages (tenant_id, id),
       FOREIGN KEY (tenant_id, to_stage_id) REFERENCES pipeline_stages (tenant_id, id))`);

@@ -5,6 +5,7 @@ import { Activity, Deal } from '../entities';
 import { type ActivityKind, validateActivity } from '../domain';
 import type { Actor } from './actor';
 import { unwrap } from './stages';
+import { MAX_USER_ID_LENGTH } from './deal-writes';
 
 export const MAX_ACTIVITY_BODY_LENGTH = 10_000;
 
@@ -46,7 +47,7 @@ export async function createActivity(m: EntityManager, actor: Actor, input: Crea
     throw badInput('body', `body must be at most ${MAX_ACTIVITY_BODY_LENGTH} characters`);
   }
   const ownerId = input.ownerId === undefined ? actor.userId : input.ownerId?.trim() || null;
-  if (ownerId && ownerId.length > 64) throw badInput('ownerId', 'ownerId must be at most 64 characters');
+  if (ownerId && ownerId.length > MAX_USER_ID_LENGTH) throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
   if (dealId) {
     const deal = await tenantRepository(m, Deal, actor.tenantId).findOne({ id: dealId });
     if (!deal) throw notFound('Deal', dealId);

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@crm/events';
 import { isUuid, tenantRepository } from '@crm/service-kit';
 import { Deal } from '../entities';
 import { AUTO_DEAL_TITLE, DEFAULT_CURRENCY } from '../domain';
-import { createDeal, lockContactDeals } from './deal-writes';
+import { createDeal, lockContactDeals, MAX_USER_ID_LENGTH } from './deal-writes';
 import { ensureTenantIn, loadSettings } from './provisioning';
 import { defaultPipeline } from './stages';
 
@@ -28,7 +28,7 @@ export async function openDealForSqlContact(
   if (open > 0) return 'already-open';
   const pipeline = await defaultPipeline(m, tenantId);
   // The actor (the user who qualified the contact) owns the deal; ids longer than our columns are dropped.
-  const userId = event.actor && event.actor.length <= 64 ? event.actor : null;
+  const userId = event.actor && event.actor.length <= MAX_USER_ID_LENGTH ? event.actor : null;
   await createDeal(m, { tenantId, userId }, {
     contactId, title: AUTO_DEAL_TITLE, amount: 0, currency: DEFAULT_CURRENCY, pipelineId: pipeline.id, kind: 'NEW_BUSINESS',
     ownerId: userId,

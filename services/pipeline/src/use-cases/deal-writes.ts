@@ -24,12 +24,13 @@ export interface CreateDealInput {
   ownerId?: string | null;
 }
 
-const MAX_OWNER_ID_LENGTH = 64;
+/** User ids (JWT `sub`) as stored in owner and actor columns. */
+export const MAX_USER_ID_LENGTH = 255;
 
 function checkOwner(ownerId: string | null | undefined, field = 'ownerId'): string | null {
   if (ownerId === undefined || ownerId === null) return null;
   const trimmed = ownerId.trim();
-  if (trimmed === '' || trimmed.length > MAX_OWNER_ID_LENGTH) throw badInput(field, `${field} must be 1 to ${MAX_OWNER_ID_LENGTH} characters`);
+  if (trimmed === '' || trimmed.length > MAX_USER_ID_LENGTH) throw badInput(field, `${field} must be 1 to ${MAX_USER_ID_LENGTH} characters`);
   return trimmed;
 }
 
