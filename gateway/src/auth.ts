@@ -15,7 +15,8 @@ export async function verifyUserToken(token: string, secret: string): Promise<Id
     throw new AuthError('invalid token');
   }
   const { sub, tid, roles } = payload as { sub?: unknown; tid?: unknown; roles?: unknown };
-  if (typeof sub !== 'string' || !sub) throw new AuthError('token has no subject');
+  // Subgraphs store user ids (owners, actors) in 64 characters.
+  if (typeof sub !== 'string' || !sub || sub.length > 64) throw new AuthError('token sub must be 1-64 characters');
   if (typeof tid !== 'string' || !TENANT_ID.test(tid)) throw new AuthError('token tid must be 1-64 characters of [A-Za-z0-9_-]');
   if (!Array.isArray(roles) || !roles.every((r) => (ROLES as readonly string[]).includes(r))) {
     throw new AuthError(`token roles must be a list of: ${ROLES.join(', ')}`);

@@ -33,6 +33,11 @@ describe('verifyUserToken', () => {
     await expect(verifyUserToken(await sign(claims), secret)).rejects.toThrow(what);
   });
 
+  test('a subject longer than 64 characters is refused', async () => {
+    const token = await issueUserToken({ sub: 'u'.repeat(65), tid: 'acme', roles: [] }, secret);
+    await expect(verifyUserToken(token, secret)).rejects.toThrow('token sub must be 1-64 characters');
+  });
+
   test('a token without exp is refused', async () => {
     const token = await new SignJWT({ tid: 'acme', roles: [] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(key);
     await expect(verifyUserToken(token, secret)).rejects.toThrow('invalid token');
