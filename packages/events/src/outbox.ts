@@ -57,9 +57,11 @@ export async function emitMany(manager: EntityManager, inputs: Array<NewEvent<Ev
   if (!inputs.length) return [];
   const events = inputs.map((input) => buildEvent(input));
   // ORDER BY the array position: seq (the publish order) follows the order of `inputs`.
+  // Payloads travel as text[] and are cast per row: Postgres parses a large jsonb[] parameter
+  // disproportionately slowly (465 ms for 6,600 elements vs 32 ms for 3,300 as text[]).
   await manager.query(
     `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
-     SELECT e, t, k, ty, p FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+     SELECT e, t, k, ty, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
        WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord`,
     [
       events.map((e) => e.id),

@@ -4,6 +4,7 @@ import { Company, Contact, LeadSettings, StageChange } from './entities';
 import type { EngagementKind } from './domain/scoring';
 import type { Actor } from './use-cases/actor';
 import { captureLead, CaptureLeadInput } from './use-cases/capture';
+import { importContacts } from './use-cases/import';
 import { changeLifecycleStage, ChangeLifecycleStageInput, lockContact } from './use-cases/lifecycle';
 import { mergeContacts } from './use-cases/merge';
 import { ContactFilter, listContacts } from './use-cases/queries';
@@ -50,6 +51,11 @@ export const resolvers: Resolvers<LeadsContext> = {
     updateContact: (_: unknown, args: { input: UpdateContactInput }, ctx: LeadsContext) => {
       authorize(ctx.identity, WRITE, 'contacts:write');
       return ctx.db.transaction((m) => updateContact(m, actorOf(ctx), args.input));
+    },
+    // No outer transaction: the import commits one transaction per chunk (all-or-nothing per row).
+    importContacts: (_: unknown, args: { input: { csv: string } }, ctx: LeadsContext) => {
+      authorize(ctx.identity, WRITE, 'contacts:write');
+      return importContacts(ctx.db, actorOf(ctx), args.input.csv);
     },
     mergeContacts: (_: unknown, args: { input: { primaryId: string; duplicateId: string } }, ctx: LeadsContext) => {
       authorize(ctx.identity, WRITE, 'contacts:write');

@@ -192,3 +192,18 @@ describe('settings and owner assignment', () => {
     expect(filtered.data.contacts.totalCount).toBe(2);
   });
 });
+
+describe('importContacts through the graph', () => {
+  test('counts, per-row errors with row numbers, ignored columns', async () => {
+    const csv = 'Email,First Name,Company Size,Shoe Size\nann@imp.example,Ann,10,38\nnot-an-email,Bob,5,44\nann@imp.example,Annie,,39\ncat@imp.example,Cat,-1,40\n';
+    const res = await leads.call<{ importContacts: any }>(
+      `mutation($input: ImportContactsInput!) { importContacts(input: $input) { created updated unchanged failed truncatedErrors ignoredColumns errors { row field message } } }`,
+      { input: { csv } }, { tenantId: 'imp-graph' },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.importContacts).toMatchObject({ created: 1, updated: 0, unchanged: 1, failed: 2, truncatedErrors: 0, ignoredColumns: ['Shoe Size'] });
+    expect(res.data!.importContacts.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([[3, 'email'], [5, 'companySize']]);
+    const denied = await leads.call(`mutation { importContacts(input: { csv: "email\\nx@y.example" }) { created } }`, {}, { tenantId: 'imp-graph', roles: ['support'] });
+    expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
