@@ -13,6 +13,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** Sent rows older than this are deleted. */
   retentionMs?: number;
+  /** How often the relay deletes expired sent rows (default every minute). */
+  pruneEveryMs?: number;
   maxBackoffMs?: number;
 }
 
@@ -137,7 +139,7 @@ export class OutboxRelay {
   }
 
   private async pruneIfDue(client: Client): Promise<void> {
-    if (Date.now() - this.lastPrune < 60_000) return;
+    if (Date.now() - this.lastPrune < (this.opts.pruneEveryMs ?? 60_000)) return;
     this.lastPrune = Date.now();
     const retention = this.opts.retentionMs ?? 7 * 24 * 3600 * 1000;
     await client.query(`DELETE FROM crm_outbox WHERE sent_at < now() - ($1::bigint * interval '1 millisecond')`, [retention]);

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, openDatabase } from '@crm/service-kit';
+import { eventually, testDatabase } from '@crm/testing';
+import { emit, EventsMigration1700000000001, InProcessTransport, OutboxRelay, TransportMessage } from '../src';
+
+test('sent rows are pruned after the retention period; unsent rows never are', async () => {
+  const database = testDatabase('events_prune');
+  const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001] });
+  const bus = new InProcessTransport();
+  const delivered: TransportMessage[] = [];
+  await bus.subscribe('probe', ['crm.leads.v1'], async (batch) => {
+    delivered.push(...batch);
+  });
+  const relay = new OutboxRelay({ databaseUrl: database.url, transport: bus, logger: createLogger('prune', 'silent'), pollMs: 50, retentionMs: 300, pruneEveryMs: 50 });
+  try {
+    const stageChange = (id: string) =>
+      db.transaction((m) => emit(m, { type: 'contact.lifecycle_stage_changed', tenantId: 't', aggregateId: id, data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() } }));
+    const sent = randomUUID();
+    await stageChange(sent);
+    await relay.start(); // the bus is not open yet: nothing can be delivered, so nothing is sent
+    await new Promise((r) => setTimeout(r, 200));
+    expect(delivered).toEqual([]);
+    bus.open();
+    await eventually(async () => delivered.some((m) => m.key === sent));
+    // Sent, then kept for the retention period, then deleted.
+    await eventually(async () => (await db.query('SELECT 1 FROM crm_outbox WHERE message_key = $1', [sent])).length === 0, 10_000);
+    await relay.stop();
+    const waiting = randomUUID();
+    await stageChange(waiting); // written while no relay runs: must survive any pruning
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await db.query('SELECT sent_at FROM crm_outbox WHERE message_key = $1', [waiting])).toEqual([{ sent_at: null }]);
+  } finally {
+    await relay.stop();
+    await bus.close();
+    await db.destroy();
+    await database.drop();
+  }
+});
