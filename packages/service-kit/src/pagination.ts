@@ -8,7 +8,8 @@ export interface PageArgs {
 export interface Connection<T> {
   edges: Array<{ node: T; cursor: string }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  /** Counted only when a client selects it (GraphQL's default resolver calls the function). */
+  totalCount: () => Promise<number>;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -47,7 +48,9 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
   args: PageArgs,
 ): Promise<Connection<T>> {
   const size = pageSize(args.first);
-  const totalCount = await qb.clone().getCount();
+  const counter = qb.clone();
+  let count: Promise<number> | undefined;
+  const totalCount = () => (count ??= counter.getCount());
   if (args.after) {
     const k = decodeCursor(args.after);
     qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:__at, :__id)`, { __at: k.at, __id: k.id });

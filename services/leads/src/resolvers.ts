@@ -76,12 +76,11 @@ export const resolvers: Resolvers<LeadsContext> = {
   Contact: {
     // _entities: the tenant filter applies here too, so another tenant's id resolves to null.
     __resolveReference: (ref: { id: string }, ctx: LeadsContext) => contactById(ctx, ref.id),
-    company: (c: Contact, _: unknown, ctx: LeadsContext) =>
-      c.companyId ? tenantRepository(ctx.db.manager, Company, ctx.tenantId).findOne({ id: c.companyId }) : null,
-    stageHistory: (c: Contact, _: unknown, ctx: LeadsContext) =>
-      tenantRepository(ctx.db.manager, StageChange, ctx.tenantId)
-        .find({ where: { contactId: c.id }, order: { seq: 'ASC' } })
-        .then((rows) => rows.map((r) => ({ from: r.fromStage, to: r.toStage, at: r.at, reason: r.reason, actor: r.actor, source: r.source }))),
+    company: (c: Contact, _: unknown, ctx: LeadsContext) => (c.companyId ? ctx.loaders.company.load(c.companyId) : null),
+    stageHistory: async (c: Contact, _: unknown, ctx: LeadsContext) =>
+      (await ctx.loaders.stageHistory.load(c.id)).map((r: StageChange) => ({
+        from: r.fromStage, to: r.toStage, at: r.at, reason: r.reason, actor: r.actor, source: r.source,
+      })),
     scoreBreakdown: async (c: Contact, _: unknown, ctx: LeadsContext) =>
       scoreBreakdown(ctx.db.manager, c, (await loadSettings(ctx.db.manager, ctx.tenantId)).scoringRules),
   },

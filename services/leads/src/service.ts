@@ -3,11 +3,14 @@ import { RequestContext, RunningService, ServiceConfig, ServiceDefinition, start
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
+import { createLoaders, LeadsLoaders } from './loaders';
 import { registerHandlers } from './events';
 import { provisionLeadSettings } from './use-cases/settings';
 import { runChurnCheck } from './use-cases/churn';
 
-export type LeadsContext = RequestContext;
+export interface LeadsContext extends RequestContext {
+  loaders: LeadsLoaders;
+}
 
 export const leadsService: ServiceDefinition<LeadsContext> = {
   name: 'leads',
@@ -16,6 +19,7 @@ export const leadsService: ServiceDefinition<LeadsContext> = {
   migrations,
   resolvers,
   provisionTenant: provisionLeadSettings,
+  context: (base) => ({ ...base, loaders: createLoaders(base.db.manager, base.tenantId) }),
   handlers: registerHandlers,
   jobs: [{ name: 'churn-check', everyMs: 60 * 60 * 1000, run: (db, logger) => runChurnCheck(db, new Date(), logger).then(() => undefined) }],
 };

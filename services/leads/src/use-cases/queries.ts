@@ -28,9 +28,11 @@ export async function listContacts(m: EntityManager, tenantId: string, filter: C
     if (!words.length) throw badInput('filter.search', 'search must contain at least one word');
     words.forEach((word, i) => {
       const like = `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      // Same expressions as the trigram indexes (migration ContactSearch); the company branch is
+      // an array (InitPlan) so the planner can OR two bitmap index scans.
       qb.andWhere(
         `(lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '') || ' ' || c.email) LIKE :w${i}
-          OR EXISTS (SELECT 1 FROM companies co WHERE co.id = c.company_id AND lower(co.name) LIKE :w${i}))`,
+          OR c.company_id = ANY(ARRAY(SELECT co.id FROM companies co WHERE co.tenant_id = :__tenant AND lower(co.name) LIKE :w${i})))`,
         { [`w${i}`]: like },
       );
     });

@@ -154,6 +154,26 @@ describe('contacts query', () => {
     expect(seen[0]).toBe('person24@list.example');
   });
 
+  test('a page of contacts with companies and histories costs three statements, whatever its size', async () => {
+    await leads.call(list, { first: 1 }, { tenantId: 'lst' }); // tenant warmed up: no provisioning below
+    const logger = leads.service.db.logger;
+    const original = logger.logQuery.bind(logger);
+    const statements: string[] = [];
+    logger.logQuery = (query: string, ...rest: unknown[]) => {
+      statements.push(query);
+      return (original as (...a: unknown[]) => unknown)(query, ...rest);
+    };
+    try {
+      const res = await leads.call<any>(`{ contacts(first: 25) { edges { node { email company { name } stageHistory { to } } } } }`, {}, { tenantId: 'lst' });
+      expect(res.data.contacts.edges).toHaveLength(25);
+      expect(res.data.contacts.edges.filter((e: any) => e.node.company?.name === 'Globex')).toHaveLength(5);
+    } finally {
+      logger.logQuery = original;
+    }
+    expect(statements).toHaveLength(3); // the page, the companies, the histories (no count: totalCount not asked)
+    expect(statements.some((q) => /COUNT\(/i.test(q))).toBe(false);
+  });
+
   test('filters: search (name, email, company), stage, minScore, createdAfter', async () => {
     const q = async (filter: Record<string, unknown>) => ((await leads.call<any>(list, { filter, first: 100 }, { tenantId: 'lst' })).data.contacts.totalCount);
     expect(await q({ search: 'odd' })).toBe(12);

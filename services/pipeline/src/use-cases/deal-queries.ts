@@ -63,7 +63,7 @@ function applyFilter<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, f: Deal
 export interface DealList {
   edges: Array<{ node: Deal; cursor: string }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
+  totalCount: () => Promise<number>;
   /** For DealConnection.byStage, computed only when asked for. */
   filter: DealFilter;
 }
