@@ -345,13 +345,18 @@ async function graphql(url, token, query, variables = {}, timeoutMs = 30_000) {
   return body.data;
 }
 
-/** Run `count` jobs with at most `concurrency` in flight; `job(i)` results in index order. */
-async function pool(count, concurrency, job) {
+/**
+ * Run `count` jobs with at most `concurrency` in flight; `job(i)` results in index order.
+ * With `timeoutMs`, no job starts after that long and the whole run rejects.
+ */
+async function pool(count, concurrency, job, { timeoutMs = Infinity, label = 'jobs' } = {}) {
   const results = new Array(count);
+  const deadline = now() + timeoutMs;
   let next = 0;
   const worker = async () => {
     while (next < count) {
       checkInterrupted();
+      if (now() > deadline) throw new Error(`${label}: only ${next} of ${count} started within ${timeoutMs} ms`);
       const i = next++;
       results[i] = await job(i);
     }
