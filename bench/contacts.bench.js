@@ -14,17 +14,9 @@
 // planning, HTTP hops, signing, resolvers, JSON). The plan of the stage filter's count
 // statement is printed in full.
 const {
-  built, progress, main, now, randomId, checkPostgres, benchDatabases, pgClient, graphql, withTimeout, onCleanup,
-  summarize, percentile, printTable, fmt, fmtInt, memoryLine, checkInterrupted,
+  progress, main, now, randomId, intEnv, checkPostgres, startBenchStack, measureQuery, measureColumns, measureCells,
+  oneLine, printTable, fmt, fmtInt, memoryLine, checkInterrupted,
 } = require('./lib');
-
-const intEnv = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${v}`);
-  return n;
-};
 
 const N_CONTACTS = intEnv('BENCH_CONTACTS_ROWS', 100_000);
 const N_NOISE = 20_000;
@@ -35,10 +27,6 @@ const RUNS = intEnv('BENCH_CONTACTS_RUNS', 30);
 const WARMUP = intEnv('BENCH_CONTACTS_WARMUP', 3);
 /** No query may take the whole bench hostage: a slow one stops after this many ms of runs. */
 const QUERY_BUDGET_MS = 25_000;
-
-const { startStack } = built('packages/stack/dist/stack.js');
-const { createLogger } = built('packages/service-kit/dist/index.js');
-const { issueUserToken } = built('gateway/dist/auth.js');
 
 const NODE = 'id email firstName lastName lifecycleStage score ownerId createdAt';
 const LIST = `query Contacts($filter: ContactFilter, $after: String) {
@@ -118,104 +106,17 @@ async function seedTenant(pg, tenantId, n, companies) {
   );
 }
 
-// ---------------------------------------------------------------------------------------------
-// SQL capture (TypeORM calls logger.logQuery for every statement) and EXPLAIN (ANALYZE).
-
-/** Run `fn` with leads' statements recorded; returns { result, statements: [{ query, parameters }] }. */
-async function captureSql(dataSource, fn) {
-  const logger = dataSource.logger;
-  const original = logger.logQuery;
-  const statements = [];
-  logger.logQuery = function logQuery(query, parameters, queryRunner) {
-    statements.push({ query, parameters: parameters ? [...parameters] : [] });
-    return original.call(this, query, parameters, queryRunner);
-  };
-  try {
-    return { result: await fn(), statements };
-  } finally {
-    logger.logQuery = original;
-  }
-}
-
-const isSelect = (sql) => /^\s*(WITH|SELECT)\b/i.test(sql);
-
-async function explain(pg, sql, parameters, { text = false } = {}) {
-  const { rows } = await pg.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, parameters);
-  const [plan] = rows[0]['QUERY PLAN'];
-  let lines;
-  if (text) {
-    const r = await pg.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters);
-    lines = r.rows.map((x) => x['QUERY PLAN']);
-  }
-  return { executionMs: plan['Execution Time'], planningMs: plan['Planning Time'], lines };
-}
-
-/** Median wall time (ms) of `sql` re-run `times` times on `pg` (the statement alone, over loopback). */
-async function rerunMs(pg, sql, parameters, times = 5) {
-  const t = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = now();
-    await pg.query(sql, parameters);
-    t.push(now() - t0);
-  }
-  return summarize(t).p50;
-}
-
-/** One line, the select list collapsed (`SELECT <12 columns> FROM ...`) so the FROM/WHERE part shows. */
-const oneLine = (sql, max = 150) => {
-  const s = sql
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^SELECT (.+?) FROM /, (m, cols) => (cols.length > 60 ? `SELECT <${cols.split(', "').length} columns> FROM ` : m));
-  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
-};
-
-// ---------------------------------------------------------------------------------------------
-
-async function timeQuery(url, token, query, variables) {
-  let last;
-  for (let i = 0; i < WARMUP; i++) last = await graphql(url, token, query, variables);
-  const times = [];
-  const start = now();
-  for (let i = 0; i < RUNS; i++) {
-    checkInterrupted();
-    if (now() - start > QUERY_BUDGET_MS) break;
-    const t0 = now();
-    last = await graphql(url, token, query, variables);
-    times.push(now() - t0);
-  }
-  return { times, data: last };
-}
-
 main('contacts.bench', async () => {
   await checkPostgres();
-  const dbs = benchDatabases('contacts');
-  const jwtSecret = randomId(24);
-  progress('starting the stack (five subgraphs + gateway, in-process events)');
-  const t0 = now();
-  const stack = await startStack({
-    databaseUrlFor: (name) => dbs.urlFor(name),
-    jwtSecret,
-    subgraphSecret: randomId(24),
-    gatewayPort: 0,
-    host: '127.0.0.1',
-    logger: createLogger('bench', 'warn'),
-  });
-  const stopStack = onCleanup('stop the stack', () => stack.stop(), 60_000);
-  progress(`stack up in ${((now() - t0) / 1000).toFixed(1)} s at ${stack.gatewayUrl}`);
-
-  const tenantId = `bench_${randomId()}`;
+  const bench = await startBenchStack('contacts');
+  const { tenantId, gql } = await bench.tenant();
   const noiseTenant = `bench_noise_${randomId()}`;
-  const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret);
-  const url = stack.gatewayUrl;
-  const leads = stack.services.leads;
 
   // Provision the tenant (lead_settings, crm_tenants) with one request before seeding.
-  const empty = await graphql(url, token, '{ contacts(first: 1) { totalCount } leadSettings { mqlThreshold } }');
+  const empty = await gql('{ contacts(first: 1) { totalCount } leadSettings { mqlThreshold } }');
   if (empty.contacts.totalCount !== 0) throw new Error('a fresh tenant should have no contacts');
 
-  const leadsPg = await pgClient(dbs.urlFor('leads'), 'leads pg client');
-  const pg = leadsPg.client;
+  const pg = await bench.pg('leads');
   progress(`seeding ${fmtInt(N_CONTACTS)} contacts (+ ${fmtInt(N_NOISE)} of another tenant) with INSERT ... SELECT generate_series`);
   const t1 = now();
   await pg.query('SELECT setseed(0.42)');
@@ -254,7 +155,7 @@ main('contacts.bench', async () => {
       `${fmtInt(facts.smith)} *smith*), ${fmtInt(facts.companies)} companies with contacts; contacts table + indexes ${facts.size}`,
   );
 
-  const first = await graphql(url, token, LIST, {});
+  const first = await gql(LIST, {});
   const cursor = first.contacts.pageInfo.endCursor;
   const cases = [
     { name: 'contacts(first: 50)', query: LIST, variables: {} },
@@ -272,36 +173,24 @@ main('contacts.bench', async () => {
   let stagePlan;
   for (const c of cases) {
     checkInterrupted();
-    const { times, data } = await timeQuery(url, token, c.query, c.variables);
-    const conn = data.contacts;
+    // Warm-ups, timed runs (at most QUERY_BUDGET_MS of them), then one more request whose leads
+    // statements are captured and priced (EXPLAIN (ANALYZE, BUFFERS) and re-runs).
+    const m = await measureQuery(() => gql(c.query, c.variables), {
+      warmup: WARMUP,
+      runs: RUNS,
+      budgetMs: QUERY_BUDGET_MS,
+      services: { leads: bench.stack.services.leads },
+      pg,
+      cost: { buffers: true, planOf: (s) => Boolean(c.explain) && /COUNT\(/i.test(s.query) },
+    });
+    const conn = m.last.contacts;
     if (c.expected !== undefined && conn.totalCount !== c.expected) {
       throw new Error(`${c.name}: totalCount ${conn.totalCount}, expected ${c.expected}`);
     }
     if (c.variables.after && conn.edges[0]?.cursor === first.contacts.edges[0]?.cursor) throw new Error('the second page repeats the first');
-    const { statements } = await captureSql(leads.db, () => graphql(url, token, c.query, c.variables));
-    let dbMs = 0;
-    let sqlMs = 0;
-    for (const s of statements.filter((x) => isSelect(x.query))) {
-      const e = await explain(pg, s.query, s.parameters, { text: c.explain && /COUNT\(/i.test(s.query) });
-      dbMs += e.executionMs;
-      sqlMs += await rerunMs(pg, s.query, s.parameters);
-      if (e.lines) stagePlan = { sql: s.query, parameters: s.parameters, ...e };
-    }
-    const s = summarize(times);
-    const sorted = [...times].sort((a, b) => a - b);
-    rows.push({
-      name: c.name,
-      total: fmtInt(conn.totalCount),
-      page: String(conn.edges.length),
-      n: String(s.n),
-      p50: fmt(s.p50),
-      p95: fmt(percentile(sorted, 95)),
-      max: fmt(s.max),
-      sql: String(statements.length),
-      db: fmt(dbMs, 1),
-      rerun: fmt(sqlMs, 1),
-    });
-    progress(`  ${c.name}: p50 ${fmt(s.p50)} ms, totalCount ${fmtInt(conn.totalCount)}, ${statements.length} SQL statements`);
+    if (m.plan) stagePlan = m.plan;
+    rows.push({ name: c.name, total: fmtInt(conn.totalCount), page: String(conn.edges.length), ...measureCells(m) });
+    progress(`  ${c.name}: p50 ${fmt(m.summary.p50)} ms, totalCount ${fmtInt(conn.totalCount)}, ${m.statements.length} SQL statements`);
   }
 
   process.stdout.write('\n');
@@ -310,13 +199,7 @@ main('contacts.bench', async () => {
       { key: 'name', title: `contacts at ${fmtInt(N_CONTACTS)} (+${fmtInt(N_NOISE)} noise), via gateway`, align: 'left' },
       { key: 'total', title: 'totalCount' },
       { key: 'page', title: 'edges' },
-      { key: 'n', title: 'runs' },
-      { key: 'p50', title: 'p50 ms' },
-      { key: 'p95', title: 'p95 ms' },
-      { key: 'max', title: 'max ms' },
-      { key: 'sql', title: 'leads SQL' },
-      { key: 'rerun', title: 'SQL ms (re-run)' },
-      { key: 'db', title: 'DB ms (EXPLAIN ANALYZE)' },
+      ...measureColumns('leads'),
     ],
     rows,
   );
@@ -333,8 +216,5 @@ main('contacts.bench', async () => {
   process.stdout.write(`\nseed: ${fmtInt(N_CONTACTS + N_NOISE)} contacts in ${seedS.toFixed(1)} s, ANALYZE ${analyzeS.toFixed(1)} s\n`);
   process.stdout.write(`${memoryLine()}\n`);
 
-  await leadsPg.close();
-  await withTimeout('stopping the stack', stopStack(), 60_000);
-  await dbs.drop();
-  progress('stack stopped, databases dropped');
+  await bench.stop();
 });

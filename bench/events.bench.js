@@ -10,17 +10,9 @@
 // include the gateway, the five subgraphs, the relay and the consumers sharing one event loop.
 // Sizes: BENCH_CONTACTS, BENCH_EVENTS, BENCH_LATENCY_MOVES override the defaults below.
 const {
-  built, progress, main, now, randomId, sleep, waitFor, checkInterrupted, checkPostgres, benchDatabases, pgClient,
-  kafkaBrokers, graphql, pool, withTimeout, onCleanup, summarize, printTable, fmt, fmtInt, memory, memoryLine, mb,
+  built, progress, main, now, randomId, intEnv, sleep, waitFor, checkInterrupted, checkPostgres, startBenchStack,
+  kafkaBrokers, pool, summarize, printMetrics, fmt, fmtInt, memory, memoryLine, mb,
 } = require('./lib');
-
-const intEnv = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${v}`);
-  return n;
-};
 
 // 500 contacts are plenty of aggregate keys for the 20,000 events (40 each, spread over the
 // partitions); captureLead through the graph is the slow part of the setup (~70/s on 2 cores).
@@ -49,16 +41,13 @@ const CAPTURE_TIMEOUT_MS = 120_000;
 const CAPTURE = 'mutation Capture($input: CaptureLeadInput!) { captureLead(input: $input) { id } }';
 const CHANGE = 'mutation Change($input: ChangeLifecycleStageInput!) { changeLifecycleStage(input: $input) { id lifecycleStage } }';
 
-const { startStack } = built('packages/stack/dist/stack.js');
-const { createLogger } = built('packages/service-kit/dist/index.js');
 const { emit } = built('packages/events/dist/index.js');
-const { issueUserToken } = built('gateway/dist/auth.js');
 
 /** Capture `count` new contacts through the gateway; returns their ids. */
-async function captureContacts(stack, token, tag, count) {
+async function captureContacts(gql, tag, count) {
   let done = 0;
   const ids = await pool(count, CAPTURE_CONCURRENCY, async (i) => {
-    const data = await graphql(stack.gatewayUrl, token, CAPTURE, { input: { email: `${tag}-${i}@bench.example.com` } });
+    const data = await gql(CAPTURE, { input: { email: `${tag}-${i}@bench.example.com` } });
     if (++done % 500 === 0 && done < count) progress(`  captured ${done}/${count}`);
     return data.captureLead.id;
   }, { timeoutMs: CAPTURE_TIMEOUT_MS, label: `capturing ${count} contacts` });
@@ -75,9 +64,9 @@ async function waitAnalyticsCaughtUp(stack, leadsPg, label) {
   });
 }
 
-async function throughput(stack, token, tenantId, leadsPg, analyticsPg, tag) {
+async function throughput(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
   const t0 = now();
-  const ids = await captureContacts(stack, token, `${tag}-t`, N_CONTACTS);
+  const ids = await captureContacts(gql, `${tag}-t`, N_CONTACTS);
   const captureS = (now() - t0) / 1000;
   await waitAnalyticsCaughtUp(stack, leadsPg, 'throughput setup');
   progress(`  ${N_CONTACTS} contacts captured in ${captureS.toFixed(1)} s (${fmtInt(N_CONTACTS / captureS)}/s), analytics caught up`);
@@ -163,9 +152,9 @@ async function throughput(stack, token, tenantId, leadsPg, analyticsPg, tag) {
   };
 }
 
-async function latency(stack, token, tenantId, leadsPg, analyticsPg, tag) {
+async function latency(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
   const contacts = Math.ceil(LATENCY_MOVES / MOVES.length);
-  const ids = await captureContacts(stack, token, `${tag}-l`, contacts);
+  const ids = await captureContacts(gql, `${tag}-l`, contacts);
   await waitAnalyticsCaughtUp(stack, leadsPg, 'latency setup');
   const query = {
     name: 'bench_stage',
@@ -189,7 +178,7 @@ async function latency(stack, token, tenantId, leadsPg, analyticsPg, tag) {
       const t0 = now();
       let mutationMs;
       let mutationError;
-      const call = graphql(stack.gatewayUrl, token, CHANGE, { input: { contactId, stage, reason: 'bench' } }).then(
+      const call = gql(CHANGE, { input: { contactId, stage, reason: 'bench' } }).then(
         (data) => {
           mutationMs = now() - t0;
           if (data.changeLifecycleStage.lifecycleStage !== stage) mutationError = new Error(`mutation returned ${data.changeLifecycleStage.lifecycleStage}, not ${stage}`);
@@ -220,49 +209,29 @@ async function latency(stack, token, tenantId, leadsPg, analyticsPg, tag) {
 }
 
 async function scenario(transport, brokers) {
-  progress(`[${transport}] starting the stack`);
-  const dbs = benchDatabases(`events_${transport.replace(/-/g, '')}`);
-  const jwtSecret = randomId(24);
-  const t0 = now();
-  const stack = await startStack({
-    databaseUrlFor: (name) => dbs.urlFor(name),
-    kafkaBrokers: brokers,
-    kafkaNamespace: brokers ? `bench-${randomId()}` : undefined,
-    jwtSecret,
-    subgraphSecret: randomId(24),
-    gatewayPort: 0,
-    host: '127.0.0.1',
-    logger: createLogger('bench', 'warn'),
-    relayPollMs: 1_000,
+  const bench = await startBenchStack(`events_${transport.replace(/-/g, '')}`, {
+    tag: `[${transport}] `,
+    note: '',
+    name: `the ${transport} stack`,
+    options: { kafkaBrokers: brokers, kafkaNamespace: brokers ? `bench-${randomId()}` : undefined, relayPollMs: 1_000 },
   });
-  const stopStack = onCleanup(`stop ${transport} stack`, () => stack.stop(), 60_000);
-  progress(`[${transport}] stack up in ${((now() - t0) / 1000).toFixed(1)} s at ${stack.gatewayUrl}`);
-  const tenantId = `bench_${randomId()}`;
-  const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret);
-  const leadsPg = await pgClient(dbs.urlFor('leads'), 'leads pg client');
-  const analyticsPg = await pgClient(dbs.urlFor('analytics'), 'analytics pg client');
+  const { stack } = bench;
+  const tenant = await bench.tenant();
+  const leadsPg = await bench.pg('leads');
+  const analyticsPg = await bench.pg('analytics');
   const tag = `${transport}-${randomId()}`;
 
   progress(`[${transport}] (a) throughput: ${fmtInt(N_CONTACTS)} contacts, then ${fmtInt(N_EVENTS)} outbox events`);
-  const a = await throughput(stack, token, tenantId, leadsPg.client, analyticsPg.client, tag);
+  const a = await throughput(stack, tenant, leadsPg, analyticsPg, tag);
   progress(`[${transport}] (a) relay ${fmtInt(a.relayRate)} ev/s, end to end ${fmtInt(a.e2eRate)} ev/s (${a.e2eS.toFixed(1)} s)`);
 
   progress(`[${transport}] (b) latency: ${LATENCY_MOVES} sequential changeLifecycleStage mutations`);
-  const b = await latency(stack, token, tenantId, leadsPg.client, analyticsPg.client, tag);
+  const b = await latency(stack, tenant, leadsPg, analyticsPg, tag);
   progress(`[${transport}] (b) stage change -> read model p50 ${fmt(b.e2e.p50)} ms, p99 ${fmt(b.e2e.p99)} ms`);
 
   const mem = memory();
-  await leadsPg.close();
-  await analyticsPg.close();
-  const tStop = now();
   const lag = Object.values(stack.services).map((svc) => `${svc.name} ${svc.consumer.processed}`).join(', ');
-  // Services first, all at once (stack.stop() stops them one by one, and a Kafka consumer's stop
-  // waits out its fetch long-poll, ~5 s each); then stack.stop() closes the gateway and the bus.
-  await withTimeout(`stopping the ${transport} services`, Promise.all(Object.values(stack.services).map((svc) => svc.stop())), 60_000);
-  await withTimeout(`stopping the ${transport} stack`, stopStack(), 60_000);
-  const stopS = (now() - tStop) / 1000;
-  await dbs.drop();
-  progress(`[${transport}] stack stopped in ${stopS.toFixed(1)} s (events processed: ${lag}), databases dropped`);
+  await bench.stop({ servicesFirst: true, detail: (stopS) => ` in ${stopS.toFixed(1)} s (events processed: ${lag})` });
   return { transport, a, b, rss: mem.rss };
 }
 
@@ -273,11 +242,10 @@ main('events.bench', async () => {
   results.push(await scenario('kafka', kafka.brokers));
   results.push(await scenario('in-process', undefined));
 
-  const row = (metric, f) => Object.fromEntries([['metric', metric], ...results.map((r) => [r.transport, f(r)])]);
-  const columns = [{ key: 'metric', title: 'events bench', align: 'left' }, ...results.map((r) => ({ key: r.transport, title: r.transport }))];
+  const row = (metric, f) => [metric, ...results.map(f)];
   const star = (text, partial) => (partial ? `${text}*` : text);
   process.stdout.write('\n');
-  printTable(columns, [
+  printMetrics('events bench', results.map((r) => r.transport), [
     row(`(a) captureLead setup, ${fmtInt(N_CONTACTS)} contacts (contacts/s)`, (r) => fmtInt(N_CONTACTS / r.a.captureS)),
     row(`(a) outbox write, ${fmtInt(N_EVENTS)} events via emit() (s)`, (r) => fmt(r.a.emitS)),
     row('(a) relay publish rate (events/s)', (r) => star(fmtInt(r.a.relayRate), r.a.relayPartial)),

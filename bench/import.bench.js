@@ -10,16 +10,9 @@ const cliProgress = require('cli-progress');
 const { Buffer } = require('node:buffer');
 const timers = require('node:timers');
 const {
-  built, progress, main, now, checkPostgres, benchDatabases, onCleanup, withTimeout, printTable, fmt, fmtInt, mb, memory,
+  built, progress, main, now, intEnv, checkPostgres, benchDatabases, onCleanup, stopAndDrop, printMetrics, fmt, fmtInt, mb,
+  memory,
 } = require('./lib');
-
-const intEnv = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${v}`);
-  return n;
-};
 
 const N_ROWS = intEnv('BENCH_IMPORT_ROWS', 100_000);
 const CHUNK = process.env.BENCH_IMPORT_CHUNK ? intEnv('BENCH_IMPORT_CHUNK', 1_000) : undefined;
@@ -145,31 +138,26 @@ main('import.bench', async () => {
   );
 
   process.stdout.write('\n');
-  printTable(
-    [{ key: 'metric', title: `import bench (${fmtInt(N_ROWS)} rows, chunk ${CHUNK ?? 'default'})`, align: 'left' }, { key: 'value', title: 'value' }],
-    [
-      { metric: 'rows/s (whole importContacts call)', value: fmtInt(N_ROWS / seconds) },
-      { metric: 'import time (s)', value: fmt(seconds, 2) },
-      { metric: 'RSS before the import', value: mb(rssBefore) },
-      { metric: `peak RSS during the import (sampled every ${SAMPLE_MS} ms)`, value: mb(peakRss) },
-      { metric: 'RSS after the import', value: mb(rssAfter) },
-      { metric: 'peak RSS - RSS before', value: mb(peakRss - rssBefore) },
-      { metric: 'process peak RSS (getrusage, whole run)', value: mb(memory().peakRss) },
-      { metric: 'JS heap used: before / peak during the import', value: `${mb(before.heapUsed)} / ${mb(peakHeap)}` },
-      { metric: 'created / updated / unchanged / failed', value: `${fmtInt(result.created)} / ${fmtInt(result.updated)} / ${fmtInt(result.unchanged)} / ${fmtInt(result.failed)}` },
-      { metric: 'row errors returned / truncated', value: `${fmtInt(result.errors.length)} / ${fmtInt(result.truncatedErrors)}` },
-      { metric: 'contacts / companies in the database', value: `${fmtInt(db.contacts)} / ${fmtInt(db.companies)}` },
-      { metric: 'stage changes / touches / outbox events', value: `${fmtInt(db.stageChanges)} / ${fmtInt(db.touches)} / ${fmtInt(db.events)}` },
-      { metric: 'contacts that reached MQL by fit score', value: fmtInt(db.mql) },
-    ],
-  );
+  printMetrics(`import bench (${fmtInt(N_ROWS)} rows, chunk ${CHUNK ?? 'default'})`, ['value'], [
+    ['rows/s (whole importContacts call)', fmtInt(N_ROWS / seconds)],
+    ['import time (s)', fmt(seconds, 2)],
+    ['RSS before the import', mb(rssBefore)],
+    [`peak RSS during the import (sampled every ${SAMPLE_MS} ms)`, mb(peakRss)],
+    ['RSS after the import', mb(rssAfter)],
+    ['peak RSS - RSS before', mb(peakRss - rssBefore)],
+    ['process peak RSS (getrusage, whole run)', mb(memory().peakRss)],
+    ['JS heap used: before / peak during the import', `${mb(before.heapUsed)} / ${mb(peakHeap)}`],
+    ['created / updated / unchanged / failed', `${fmtInt(result.created)} / ${fmtInt(result.updated)} / ${fmtInt(result.unchanged)} / ${fmtInt(result.failed)}`],
+    ['row errors returned / truncated', `${fmtInt(result.errors.length)} / ${fmtInt(result.truncatedErrors)}`],
+    ['contacts / companies in the database', `${fmtInt(db.contacts)} / ${fmtInt(db.companies)}`],
+    ['stage changes / touches / outbox events', `${fmtInt(db.stageChanges)} / ${fmtInt(db.touches)} / ${fmtInt(db.events)}`],
+    ['contacts that reached MQL by fit score', fmtInt(db.mql)],
+  ]);
 
   const got = { created: result.created, updated: result.updated, unchanged: result.unchanged, failed: result.failed };
   if (JSON.stringify(got) !== JSON.stringify(expected) || db.contacts !== expected.created) {
     throw new Error(`counts differ from the generator's: got ${JSON.stringify(got)} (${db.contacts} contacts), expected ${JSON.stringify(expected)}`);
   }
 
-  await withTimeout('stopping the leads service', stopService(), 60_000);
-  await dbs.drop();
-  progress('service stopped, database dropped');
+  await stopAndDrop('the leads service', stopService, dbs, 'service stopped, database dropped');
 });

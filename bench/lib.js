@@ -32,6 +32,15 @@ const sleep = (ms) => delay(ms);
 const now = () => performance.now();
 const randomId = (bytes = 4) => randomBytes(bytes).toString('hex');
 
+/** A positive integer from the environment variable `name`; `dflt` when it is unset or empty. */
+function intEnv(name, dflt) {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output
 
@@ -68,6 +77,17 @@ function printTable(columns, rows, title) {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+/**
+ * A table of named figures: a left-aligned first column titled `title`, then one column per
+ * entry of `valueTitles`; each row is `[metric, ...cells]`, one cell per value column.
+ */
+function printMetrics(title, valueTitles, rows) {
+  printTable(
+    [{ key: 'metric', title, align: 'left' }, ...valueTitles.map((t, i) => ({ key: `v${i}`, title: t }))],
+    rows.map(([metric, ...cells]) => Object.fromEntries([['metric', metric], ...cells.map((c, i) => [`v${i}`, c])])),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
@@ -78,7 +98,7 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-/** { n, min, mean, p50, p90, p99, max } of a list of numbers. */
+/** { n, min, mean, p50, p90, p95, p99, max } of a list of numbers. */
 function summarize(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const sum = sorted.reduce((a, b) => a + b, 0);
@@ -88,6 +108,7 @@ function summarize(values) {
     mean: sorted.length ? sum / sorted.length : NaN,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? NaN,
   };
@@ -377,17 +398,251 @@ function withTimeout(label, promise, ms) {
   ]).finally(() => timers.clearTimeout(timer));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Timing loops
+
+/**
+ * Time `request` (an async call): `warmup` untimed calls, then up to `runs` timed ones, one
+ * after the other; none starts once `budgetMs` have passed since the first. Returns
+ * { times (ms), summary (summarize(times)), last (the last call's result) }.
+ */
+async function timeRuns(request, { warmup = 0, runs, budgetMs = Infinity }) {
+  let last;
+  for (let i = 0; i < warmup; i++) last = await request();
+  const times = [];
+  const start = now();
+  for (let i = 0; i < runs; i++) {
+    checkInterrupted();
+    if (now() - start > budgetMs) break;
+    const t0 = now();
+    last = await request();
+    times.push(now() - t0);
+  }
+  return { times, summary: summarize(times), last };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL statements of a request: TypeORM calls logger.logQuery for every statement, whatever the
+// logging option, so wrapping it counts them; EXPLAIN (ANALYZE) and re-runs price them.
+
+/**
+ * Wrap the logger.logQuery of every service of `services` (name -> { db: DataSource }) while
+ * `fn` runs. Returns { result, statements: { [name]: [{ query, parameters }] } }.
+ */
+async function captureSql(services, fn) {
+  const restore = [];
+  const statements = Object.fromEntries(Object.keys(services).map((name) => [name, []]));
+  for (const [name, service] of Object.entries(services)) {
+    const logger = service.db.logger;
+    const original = logger.logQuery;
+    logger.logQuery = function logQuery(query, parameters, queryRunner) {
+      statements[name].push({ query, parameters: parameters ? [...parameters] : [] });
+      return original.call(this, query, parameters, queryRunner);
+    };
+    restore.push(() => {
+      logger.logQuery = original;
+    });
+  }
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    for (const r of restore) r();
+  }
+}
+
+const isSelect = (sql) => /^\s*(WITH|SELECT)\b/i.test(sql);
+
+/**
+ * EXPLAIN (ANALYZE[, BUFFERS], FORMAT JSON) of a statement: { executionMs, planningMs }, and
+ * with `text` its text plan too (`lines`, from one more EXPLAIN (ANALYZE[, BUFFERS]) run).
+ */
+async function explain(pg, sql, parameters, { buffers = false, text = false } = {}) {
+  const options = buffers ? 'ANALYZE, BUFFERS' : 'ANALYZE';
+  const { rows } = await pg.query(`EXPLAIN (${options}, FORMAT JSON) ${sql}`, parameters);
+  const [plan] = rows[0]['QUERY PLAN'];
+  let lines;
+  if (text) {
+    const r = await pg.query(`EXPLAIN (${options}) ${sql}`, parameters);
+    lines = r.rows.map((x) => x['QUERY PLAN']);
+  }
+  return { executionMs: plan['Execution Time'], planningMs: plan['Planning Time'], lines };
+}
+
+/** Median wall time (ms) of `sql` re-run `times` times on `pg` (the statement alone, over loopback). */
+async function rerunMs(pg, sql, parameters, times = 5) {
+  const t = [];
+  for (let i = 0; i < times; i++) {
+    const t0 = now();
+    await pg.query(sql, parameters);
+    t.push(now() - t0);
+  }
+  return summarize(t).p50;
+}
+
+/**
+ * The database's share of `statements`: each SELECT under EXPLAIN (ANALYZE) (dbMs: the sum of
+ * their execution times) and re-run 5 times on `pg` (sqlMs: the sum of their medians). With
+ * `planOf(statement)` true, its text plan is kept too: `plan` is the last such one
+ * ({ sql, parameters, executionMs, planningMs, lines }).
+ */
+async function statementCost(pg, statements, { buffers = false, planOf = () => false } = {}) {
+  let dbMs = 0;
+  let sqlMs = 0;
+  let plan;
+  for (const s of statements.filter((x) => isSelect(x.query))) {
+    const e = await explain(pg, s.query, s.parameters, { buffers, text: planOf(s) });
+    dbMs += e.executionMs;
+    sqlMs += await rerunMs(pg, s.query, s.parameters);
+    if (e.lines) plan = { sql: s.query, parameters: s.parameters, ...e };
+  }
+  return { dbMs, sqlMs, plan };
+}
+
+/**
+ * A query's latency and its SQL: timeRuns(request, timing), then one more request with the
+ * statements of `services` captured, priced by statementCost on `pg` (`cost`: its options).
+ * Returns { times, summary, last, statements (all services', in order), dbMs, sqlMs, plan }.
+ */
+async function measureQuery(request, { services, pg, cost, ...timing }) {
+  const timed = await timeRuns(request, timing);
+  const captured = await captureSql(services, request);
+  const statements = Object.values(captured.statements).flat();
+  return { ...timed, statements, ...(await statementCost(pg, statements, cost)) };
+}
+
+/** The columns measureCells fills, for a table whose first columns say what was measured. */
+function measureColumns(service) {
+  return [
+    { key: 'runs', title: 'runs' },
+    { key: 'p50', title: 'p50 ms' },
+    { key: 'p95', title: 'p95 ms' },
+    { key: 'max', title: 'max ms' },
+    { key: 'sql', title: `${service} SQL` },
+    { key: 'sqlMs', title: 'SQL ms (re-run)' },
+    { key: 'dbMs', title: 'DB ms (EXPLAIN ANALYZE)' },
+  ];
+}
+
+/** The cells of measureColumns for a measureQuery result. */
+function measureCells(m) {
+  return {
+    runs: String(m.summary.n),
+    p50: fmt(m.summary.p50),
+    p95: fmt(m.summary.p95),
+    max: fmt(m.summary.max),
+    sql: String(m.statements.length),
+    sqlMs: fmt(m.sqlMs),
+    dbMs: fmt(m.dbMs),
+  };
+}
+
+/** One line, the select list collapsed (`SELECT <12 columns> FROM ...`) so the FROM/WHERE part shows. */
+const oneLine = (sql, max = 160) => {
+  const s = sql
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^SELECT (.+?) FROM /, (m, cols) => (cols.length > 60 ? `SELECT <${cols.split(', "').length} columns> FROM ` : m));
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The whole graph in this process (packages/stack), as in `npm start`, on fresh databases.
+
+/**
+ * Stop what a bench started through its cleanup `release` (bounded by `timeoutMs`), then drop
+ * `dbs` and print `message` (a string, or a function of the seconds the stop took).
+ */
+async function stopAndDrop(label, release, dbs, message, timeoutMs = 60_000) {
+  const t0 = now();
+  await withTimeout(`stopping ${label}`, release(), timeoutMs);
+  const seconds = (now() - t0) / 1000;
+  await dbs.drop();
+  progress(typeof message === 'function' ? message(seconds) : message);
+}
+
+/** A GraphQL client of the gateway at `url` with `token`: gql(query, variables?, timeoutMs?). */
+function graphqlClient(url, token) {
+  return (query, variables, timeoutMs) => graphql(url, token, query, variables, timeoutMs);
+}
+
+/**
+ * Databases `bench_<prefix>_<random>_<service>` and the five subgraphs + gateway on them
+ * (startStack with a fresh JWT secret, the gateway on any free port of 127.0.0.1, warn logs;
+ * `options` are passed on, e.g. kafkaBrokers). `tag` prefixes its progress lines, `note`
+ * follows "starting the stack". Returns:
+ * - stack, url (the gateway's), dbs, jwtSecret;
+ * - tenant(prefix = 'bench'): a new tenant `<prefix>_<random>` with an admin token:
+ *   { tenantId, token, gql } (gql: graphqlClient);
+ * - pg(service): a pg client on that service's database, closed by stop();
+ * - stop({ servicesFirst, detail }): closes the pg clients, stops the stack (bounded; with
+ *   servicesFirst, its services all at once first), drops the databases and says so, `detail`
+ *   (a function of the seconds the stop took) after "stack stopped".
+ * Everything is registered with the cleanup too.
+ */
+async function startBenchStack(prefix, { tag = '', note = '(five subgraphs + gateway, in-process events)', name = 'the stack', options = {} } = {}) {
+  const { startStack } = built('packages/stack/dist/stack.js');
+  const { createLogger } = built('packages/service-kit/dist/index.js');
+  const { issueUserToken } = built('gateway/dist/auth.js');
+  progress(`${tag}starting the stack${note ? ` ${note}` : ''}`);
+  const dbs = benchDatabases(prefix);
+  const jwtSecret = randomId(24);
+  const t0 = now();
+  const stack = await startStack({
+    databaseUrlFor: (service) => dbs.urlFor(service),
+    jwtSecret,
+    subgraphSecret: randomId(24),
+    gatewayPort: 0,
+    host: '127.0.0.1',
+    logger: createLogger('bench', 'warn'),
+    ...options,
+  });
+  const stopStack = onCleanup(`stop ${name}`, () => stack.stop(), 60_000);
+  progress(`${tag}stack up in ${((now() - t0) / 1000).toFixed(1)} s at ${stack.gatewayUrl}`);
+  const url = stack.gatewayUrl;
+  const closers = [];
+  return {
+    stack,
+    url,
+    dbs,
+    jwtSecret,
+    async tenant(tenantPrefix = 'bench') {
+      const tenantId = `${tenantPrefix}_${randomId()}`;
+      const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret);
+      return { tenantId, token, gql: graphqlClient(url, token) };
+    },
+    async pg(service) {
+      const { client, close } = await pgClient(dbs.urlFor(service), `${service} pg client`);
+      closers.push(close);
+      return client;
+    },
+    async stop({ servicesFirst = false, detail } = {}) {
+      for (const close of closers.splice(0)) await close();
+      // Services first, all at once (stack.stop() stops them one by one, and a Kafka consumer's
+      // stop waits out its fetch long-poll, ~5 s each); then stack.stop() closes the gateway and the bus.
+      const release = servicesFirst
+        ? async () => {
+          await withTimeout(`stopping ${name}'s services`, Promise.all(Object.values(stack.services).map((svc) => svc.stop())), 60_000);
+          await stopStack();
+        }
+        : stopStack;
+      await stopAndDrop(name, release, dbs, (s) => `${tag}stack stopped${detail ? detail(s) : ''}, databases dropped`, servicesFirst ? 120_000 : 60_000);
+    },
+  };
+}
+
 module.exports = {
   ROOT,
   built,
   sleep,
   now,
   randomId,
+  intEnv,
   progress,
   mb,
   memory,
   memoryLine,
   printTable,
+  printMetrics,
   percentile,
   summarize,
   fmt,
@@ -406,4 +661,17 @@ module.exports = {
   graphql,
   pool,
   withTimeout,
+  timeRuns,
+  captureSql,
+  isSelect,
+  explain,
+  rerunMs,
+  statementCost,
+  measureQuery,
+  measureColumns,
+  measureCells,
+  oneLine,
+  stopAndDrop,
+  graphqlClient,
+  startBenchStack,
 };

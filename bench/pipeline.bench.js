@@ -18,17 +18,9 @@
 //
 // The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
 const {
-  built, progress, main, now, randomId, sleep, waitFor, checkPostgres, benchDatabases, pgClient, graphql, pool,
-  withTimeout, onCleanup, summarize, percentile, printTable, fmt, fmtInt, memoryLine, checkInterrupted,
+  progress, main, now, sleep, waitFor, intEnv, checkPostgres, startBenchStack, pool, timeRuns, captureSql, measureQuery,
+  measureColumns, measureCells, oneLine, printTable, fmt, fmtInt, memoryLine, checkInterrupted,
 } = require('./lib');
-
-const intEnv = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${v}`);
-  return n;
-};
 
 const N_DEALS = intEnv('BENCH_DEALS', 100_000);
 const RUNS = intEnv('BENCH_FORECAST_RUNS', 20);
@@ -40,10 +32,6 @@ const CONCURRENCY = 8;
 const SETUP_TIMEOUT_MS = 60_000;
 /** No single forecast variant may take the whole bench hostage. */
 const QUERY_BUDGET_MS = 20_000;
-
-const { startStack } = built('packages/stack/dist/stack.js');
-const { createLogger } = built('packages/service-kit/dist/index.js');
-const { issueUserToken } = built('gateway/dist/auth.js');
 
 const FIGURES = 'currency openAmount weightedAmount bestCase commit closedWon dealCount';
 const FORECAST = `query Forecast($input: ForecastInput!) {
@@ -58,58 +46,6 @@ const contactsWithDeals = (first) =>
 /** ... and the same query with `first` as a variable (the gateway's cost limit only multiplies literal `first`). */
 const CONTACTS_WITH_DEALS_VAR =
   'query ContactsDeals($first: Int) { contacts(first: $first) { edges { node { id email deals { id title amount stage { name } } } } } }';
-
-// ---------------------------------------------------------------------------------------------
-// SQL capture (TypeORM calls logger.logQuery for every statement, whatever the logging option).
-
-/** Wrap every given service's logger.logQuery while `fn` runs; statements per service name. */
-async function captureSql(services, fn) {
-  const restore = [];
-  const statements = Object.fromEntries(Object.keys(services).map((name) => [name, []]));
-  for (const [name, service] of Object.entries(services)) {
-    const logger = service.db.logger;
-    const original = logger.logQuery;
-    logger.logQuery = function logQuery(query, parameters, queryRunner) {
-      statements[name].push({ query, parameters: parameters ? [...parameters] : [] });
-      return original.call(this, query, parameters, queryRunner);
-    };
-    restore.push(() => {
-      logger.logQuery = original;
-    });
-  }
-  try {
-    return { result: await fn(), statements };
-  } finally {
-    for (const r of restore) r();
-  }
-}
-
-const isSelect = (sql) => /^\s*(WITH|SELECT)\b/i.test(sql);
-
-async function explainMs(pg, sql, parameters) {
-  const { rows } = await pg.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, parameters);
-  return rows[0]['QUERY PLAN'][0]['Execution Time'];
-}
-
-/** Median wall time (ms) of `sql` re-run `times` times on `pg` (the statement alone, over loopback). */
-async function rerunMs(pg, sql, parameters, times = 5) {
-  const t = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = now();
-    await pg.query(sql, parameters);
-    t.push(now() - t0);
-  }
-  return summarize(t).p50;
-}
-
-/** One line, the select list collapsed (`SELECT <12 columns> FROM ...`) so the FROM/WHERE part shows. */
-const oneLine = (sql, max = 160) => {
-  const s = sql
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^SELECT (.+?) FROM /, (m, cols) => (cols.length > 60 ? `SELECT <${cols.split(', "').length} columns> FROM ` : m));
-  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
-};
 
 // ---------------------------------------------------------------------------------------------
 // (a) forecast at 100k deals
@@ -204,8 +140,8 @@ async function expectedTotals(pg, tenantId, from, to) {
   return rows.map((r) => `${r.currency}:${r.n}:${r.open}`).join(' ');
 }
 
-async function forecastBench(stack, url, token, tenantId, pg) {
-  const pipelines = (await graphql(url, token, PIPELINES)).pipelines;
+async function forecastBench(bench, { tenantId, gql }, pg) {
+  const pipelines = (await gql(PIPELINES)).pipelines;
   const pipeline = pipelines.find((p) => p.isDefault);
   if (!pipeline) throw new Error('the tenant has no default pipeline after its first request');
   progress(`default pipeline "${pipeline.name}": ${pipeline.stages.map((s) => `${s.name} ${s.probability}% ${s.forecastCategory}`).join(', ')}`);
@@ -252,45 +188,23 @@ async function forecastBench(stack, url, token, tenantId, pg) {
     for (const groupBy of ['MONTH', 'OWNER', 'STAGE']) {
       checkInterrupted();
       const variables = { input: { from: period.from, to: period.to, groupBy } };
-      let data;
-      for (let i = 0; i < WARMUP; i++) data = await graphql(url, token, FORECAST, variables);
-      const times = [];
-      const start = now();
-      for (let i = 0; i < RUNS && now() - start < QUERY_BUDGET_MS; i++) {
-        checkInterrupted();
-        const t = now();
-        data = await graphql(url, token, FORECAST, variables);
-        times.push(now() - t);
-      }
-      const f = data.forecast;
+      // Warm-ups, timed runs (at most QUERY_BUDGET_MS of them), then one more request whose
+      // pipeline statements are captured and priced (EXPLAIN (ANALYZE) and re-runs).
+      const m = await measureQuery(() => gql(FORECAST, variables), {
+        warmup: WARMUP,
+        runs: RUNS,
+        budgetMs: QUERY_BUDGET_MS,
+        services: { pipeline: bench.stack.services.pipeline },
+        pg,
+      });
+      const f = m.last.forecast;
       const got = [...f.totals].sort((a, b) => (a.currency < b.currency ? -1 : 1)).map((t) => `${t.currency}:${t.dealCount}:${t.openAmount}`).join(' ');
       if (got !== expected) throw new Error(`forecast ${groupBy} ${period.label}: totals ${got}, expected ${expected}`);
       const groupDeals = f.groups.reduce((a, g) => a + g.dealCount, 0);
       const totalDeals = f.totals.reduce((a, t) => a + t.dealCount, 0);
       if (groupDeals !== totalDeals) throw new Error(`forecast ${groupBy}: groups hold ${groupDeals} deals, totals ${totalDeals}`);
-      const { statements } = await captureSql({ pipeline: stack.services.pipeline }, () => graphql(url, token, FORECAST, variables));
-      const selects = statements.pipeline.filter((s) => isSelect(s.query));
-      let dbMs = 0;
-      let sqlMs = 0;
-      for (const s of selects) {
-        dbMs += await explainMs(pg, s.query, s.parameters);
-        sqlMs += await rerunMs(pg, s.query, s.parameters);
-      }
-      const sorted = [...times].sort((a, b) => a - b);
-      const s = summarize(times);
-      rows.push({
-        what: `${groupBy}, ${period.short}`,
-        groups: String(f.groups.length),
-        deals: fmtInt(totalDeals),
-        runs: String(s.n),
-        p50: fmt(s.p50),
-        p95: fmt(percentile(sorted, 95)),
-        max: fmt(s.max),
-        sql: String(statements.pipeline.length),
-        sqlMs: fmt(sqlMs),
-        dbMs: fmt(dbMs),
-      });
-      progress(`  forecast ${groupBy} ${period.label}: p50 ${fmt(s.p50)} ms, ${f.groups.length} groups, ${fmtInt(totalDeals)} deals placed`);
+      rows.push({ what: `${groupBy}, ${period.short}`, groups: String(f.groups.length), deals: fmtInt(totalDeals), ...measureCells(m) });
+      progress(`  forecast ${groupBy} ${period.label}: p50 ${fmt(m.summary.p50)} ms, ${f.groups.length} groups, ${fmtInt(totalDeals)} deals placed`);
     }
   }
   return { rows, seedS, analyzeS, facts, periods };
@@ -317,20 +231,20 @@ async function waitEventsSettled(stack, pgs, label) {
   }, { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 });
 }
 
-async function statementsBench(stack, url, jwtSecret, pgs) {
-  const tenantId = `bench_n1_${randomId()}`;
-  const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret);
+async function statementsBench(bench, pgs) {
+  const { stack } = bench;
+  const { tenantId, gql } = await bench.tenant('bench_n1');
   // Provision the tenant in every subgraph the query touches (and the ones the events reach).
-  await graphql(url, token, '{ contacts(first: 1) { totalCount } pipelines { id } }');
+  await gql('{ contacts(first: 1) { totalCount } pipelines { id } }');
 
   const t0 = now();
   const contactIds = await pool(N1_CONTACTS, CONCURRENCY, async (i) =>
-    (await graphql(url, token, CAPTURE, { input: { email: `n1-${i}@bench${i % 10}.example.com`, firstName: `Buyer${i}`, lastName: 'Bench' } })).captureLead.id,
+    (await gql(CAPTURE, { input: { email: `n1-${i}@bench${i % 10}.example.com`, firstName: `Buyer${i}`, lastName: 'Bench' } })).captureLead.id,
   { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' });
   const dealJobs = contactIds.flatMap((contactId, i) => Array.from({ length: 1 + (i % 3) }, (_, k) => ({ contactId, k })));
   await pool(dealJobs.length, CONCURRENCY, async (j) => {
     const { contactId, k } = dealJobs[j];
-    await graphql(url, token, CREATE_DEAL, { input: { contactId, title: `Deal ${k + 1} of ${contactId.slice(0, 8)}`, amount: 10_000 * (k + 1) } });
+    await gql(CREATE_DEAL, { input: { contactId, title: `Deal ${k + 1} of ${contactId.slice(0, 8)}`, amount: 10_000 * (k + 1) } });
   }, { timeoutMs: SETUP_TIMEOUT_MS, label: 'createDeal' });
   await waitEventsSettled(stack, pgs, 'the setup events settling');
   progress(`(b) ${N1_CONTACTS} contacts and ${dealJobs.length} deals created in ${((now() - t0) / 1000).toFixed(1)} s; events settled`);
@@ -349,7 +263,7 @@ async function statementsBench(stack, url, jwtSecret, pgs) {
     let form = 'literal first';
     let literal = 'accepted';
     try {
-      await graphql(url, token, query);
+      await gql(query);
     } catch (err) {
       if (!/cost limit/i.test(err.message)) throw err;
       literal = `refused by the gateway: ${err.message}`;
@@ -357,9 +271,9 @@ async function statementsBench(stack, url, jwtSecret, pgs) {
       variables = { first };
       form = '$first variable';
     }
-    for (let i = 0; i < WARMUP; i++) await graphql(url, token, query, variables);
+    for (let i = 0; i < WARMUP; i++) await gql(query, variables);
     const t = now();
-    const { result, statements } = await captureSql(stack.services, () => graphql(url, token, query, variables));
+    const { result, statements } = await captureSql(stack.services, () => gql(query, variables));
     const latencyMs = now() - t;
     const nodes = result.contacts.edges.map((e) => e.node);
     const dealsReturned = nodes.reduce((a, n) => a + n.deals.length, 0);
@@ -369,13 +283,8 @@ async function statementsBench(stack, url, jwtSecret, pgs) {
     if (nodes.length !== first) throw new Error(`contacts(first: ${first}) returned ${nodes.length} contacts`);
     if (dealsReturned !== dealsInDb) throw new Error(`contacts(first: ${first}) returned ${dealsReturned} deals, the database holds ${dealsInDb}`);
     if (nodes.some((n) => n.deals.some((d) => !d.stage?.name))) throw new Error('a deal came back without its stage');
-    const times = [];
-    for (let i = 0; i < N1_LATENCY_RUNS; i++) {
-      const t1 = now();
-      await graphql(url, token, query, variables);
-      times.push(now() - t1);
-    }
-    results.push({ first, form, literal, statements, latencyMs, contacts: nodes.length, deals: dealsReturned, timing: summarize(times) });
+    const { summary: timing } = await timeRuns(() => gql(query, variables), { runs: N1_LATENCY_RUNS });
+    results.push({ first, form, literal, statements, latencyMs, contacts: nodes.length, deals: dealsReturned, timing });
   }
   return { results, idleCount, deals: dealJobs.length };
 }
@@ -384,39 +293,20 @@ async function statementsBench(stack, url, jwtSecret, pgs) {
 
 main('pipeline.bench', async () => {
   await checkPostgres();
-  const dbs = benchDatabases('pipeline');
-  const jwtSecret = randomId(24);
-  progress('starting the stack (five subgraphs + gateway, in-process events)');
-  const t0 = now();
-  const stack = await startStack({
-    databaseUrlFor: (name) => dbs.urlFor(name),
-    jwtSecret,
-    subgraphSecret: randomId(24),
-    gatewayPort: 0,
-    host: '127.0.0.1',
-    logger: createLogger('bench', 'warn'),
-  });
-  const stopStack = onCleanup('stop the stack', () => stack.stop(), 60_000);
-  progress(`stack up in ${((now() - t0) / 1000).toFixed(1)} s at ${stack.gatewayUrl}`);
-  const url = stack.gatewayUrl;
+  const bench = await startBenchStack('pipeline');
+  const { stack } = bench;
 
   const pgs = {};
-  const closers = [];
-  for (const name of Object.keys(stack.services)) {
-    const { client, close } = await pgClient(dbs.urlFor(name), `${name} pg client`);
-    pgs[name] = client;
-    closers.push(close);
-  }
+  for (const name of Object.keys(stack.services)) pgs[name] = await bench.pg(name);
 
   // (a)
-  const tenantId = `bench_${randomId()}`;
-  const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret);
+  const tenant = await bench.tenant();
   progress('(a) forecast at 100k deals');
-  const a = await forecastBench(stack, url, token, tenantId, pgs.pipeline);
+  const a = await forecastBench(bench, tenant, pgs.pipeline);
 
   // (b)
   progress('(b) SQL statements of contacts { deals }');
-  const b = await statementsBench(stack, url, jwtSecret, pgs);
+  const b = await statementsBench(bench, pgs);
 
   process.stdout.write('\n');
   printTable(
@@ -424,13 +314,7 @@ main('pipeline.bench', async () => {
       { key: 'what', title: `forecast at ${fmtInt(a.facts.deals)} deals, via gateway`, align: 'left' },
       { key: 'groups', title: 'groups' },
       { key: 'deals', title: 'deals placed' },
-      { key: 'runs', title: 'runs' },
-      { key: 'p50', title: 'p50 ms' },
-      { key: 'p95', title: 'p95 ms' },
-      { key: 'max', title: 'max ms' },
-      { key: 'sql', title: 'pipeline SQL' },
-      { key: 'sqlMs', title: 'SQL ms (re-run)' },
-      { key: 'dbMs', title: 'DB ms (EXPLAIN ANALYZE)' },
+      ...measureColumns('pipeline'),
     ],
     a.rows,
   );
@@ -465,8 +349,5 @@ main('pipeline.bench', async () => {
   }
   process.stdout.write(`\n${memoryLine()}\n`);
 
-  for (const close of closers) await close();
-  await withTimeout('stopping the stack', stopStack(), 60_000);
-  await dbs.drop();
-  progress('stack stopped, databases dropped');
+  await bench.stop();
 });
