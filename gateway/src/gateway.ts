@@ -48,7 +48,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
     maxAliases: { n: opts.limits?.maxAliases ?? 15 },
-    costLimit: { maxCost: opts.limits?.maxCost ?? 5000 },
+    // graphql-armor weighs `first: 100` only when written literally; 20k lets a literal
+    // 100-row page with nested lists through, and page sizes are capped at 100 by every subgraph.
+    costLimit: { maxCost: opts.limits?.maxCost ?? 20_000 },
     maxTokens: { n: opts.limits?.maxTokens ?? 2000 },
     blockFieldSuggestion: { enabled: !!opts.production },
   }).protect();

@@ -20,11 +20,22 @@ const PUBLIC_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/**
+ * graphql-js reports a variable it cannot coerce (an Int over 2^31, a bad enum) as
+ * `Variable "$input" got invalid value ... at "input.amount"`: name the field like our own errors do.
+ */
+function withField(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.code !== 'BAD_USER_INPUT' || formatted.extensions.field) return formatted;
+  const at = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/s.exec(formatted.message);
+  const field = at ? at[2].split('.').at(-1) : /^Variable "\$(\w+)"/.exec(formatted.message)?.[1];
+  return field ? { ...formatted, extensions: { ...formatted.extensions, field } } : formatted;
+}
+
 /** Our own errors pass through; anything unexpected is logged and masked (never a stack trace out). */
 export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return withField(formatted);
     logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected resolver error');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };

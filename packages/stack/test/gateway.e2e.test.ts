@@ -76,6 +76,18 @@ describe('one graph over five subgraphs', () => {
     expect((await q('{ contacts { totalCount } }')).data).toEqual({ contacts: { totalCount: 0 } });
   });
 
+  test('a value GraphQL cannot take (an Int over 2^31) is BAD_USER_INPUT naming the field', async () => {
+    const res = await stack.as('gw-int')(captureLead, { input: { email: 'big@example.com', companySize: 3_000_000_000 } });
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'companySize' });
+  });
+
+  test('a literal 100-row page with nested lists is within the cost limit', async () => {
+    const res = await stack.as('gw-cost')('{ contacts(first: 100) { totalCount edges { node { id email company { name } deals { id title amount stage { name } } } } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ contacts: { totalCount: 0, edges: [] } });
+  });
+
   test('roles are enforced: a support user cannot capture leads', async () => {
     const res = await stack.as('gw-roles', ['support'])(captureLead, { input: { email: 'x@example.com' } });
     expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
