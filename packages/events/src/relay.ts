@@ -41,7 +41,6 @@ export class OutboxRelay {
   private lastPrune = 0;
   /** A NOTIFY arrived since the last drain started: do not sleep. */
   private notified = false;
-  published = 0;
 
   constructor(private readonly opts: RelayOptions) {}
 
@@ -129,7 +128,6 @@ export class OutboxRelay {
         });
         await this.opts.transport.publish(messages);
         await client.query('UPDATE crm_outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
-        this.published += rows.length;
       }
       await this.pruneIfDue(client);
       return rows.length;

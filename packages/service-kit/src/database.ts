@@ -77,15 +77,18 @@ export function tenantProvisioning(dataSource: DataSource, provision: TenantProv
   const known = new Set<string>();
   return async function ensureTenant(tenantId: string): Promise<void> {
     if (known.has(tenantId)) return;
-    await dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        'INSERT INTO crm_tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING tenant_id',
-        [tenantId],
-      );
-      if (inserted.length) await provision(manager, tenantId);
-    });
+    await dataSource.transaction((manager) => provisionTenantIn(manager, tenantId, provision));
     known.add(tenantId);
   };
+}
+
+/** The same, in the caller's transaction: for work that does not come through a request (event handlers). */
+export async function provisionTenantIn(manager: EntityManager, tenantId: string, provision: TenantProvisioner): Promise<void> {
+  const inserted: unknown[] = await manager.query(
+    'INSERT INTO crm_tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING tenant_id',
+    [tenantId],
+  );
+  if (inserted.length) await provision(manager, tenantId);
 }
 
 /** /ready: the database answers. */

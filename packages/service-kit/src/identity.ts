@@ -9,6 +9,12 @@ export interface Identity {
   scopes?: string[];
 }
 
+/** Who acts in a use case: the tenant always, the user when a person (not a rule) did it. */
+export interface Actor {
+  tenantId: string;
+  userId: string | null;
+}
+
 export const ROLES = ['admin', 'sales', 'marketing', 'support', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 export const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { EventConsumer, EventSource, EventTransport, InProcessTransport, KafkaTransport, OutboxRelay } from '@crm/events';
 import { databaseReachable, openDatabase, tenantProvisioning, TenantProvisioner } from './database';
 import type { Identity } from './identity';
@@ -170,9 +170,4 @@ export async function runServiceMain(
     logger.fatal({ err }, `${name} failed to start`);
     process.exit(1);
   }
-}
-
-/** Run `work` in a transaction: effects and their outbox events commit together or not at all. */
-export function inTransaction<T>(db: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return db.transaction(work);
 }

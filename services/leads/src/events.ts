@@ -5,8 +5,8 @@ import {
   isRepeatPurchase, LifecycleStage, onCampaignResponse, onDealCreated, onDealLost, onDealWon, onNpsResponse, StageMove,
 } from './domain/lifecycle';
 import type { EngagementKind } from './domain/scoring';
-import type { Actor } from './use-cases/actor';
-import { applyStageMove } from './use-cases/lifecycle';
+import type { Actor } from '@crm/service-kit';
+import { applyStageMove, findContactForUpdate } from './use-cases/lifecycle';
 import { addEngagement } from './use-cases/scoring';
 import { loadSettings } from './use-cases/settings';
 
@@ -15,10 +15,6 @@ import { loadSettings } from './use-cases/settings';
  * Each handler runs in the consumer's transaction (applied once per event), locks the contact,
  * and moves it only through the stage machine (source EVENT).
  */
-async function lockedContact(m: EntityManager, tenantId: string, id: string): Promise<Contact | null> {
-  return m.getRepository(Contact).findOne({ where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
-}
-
 async function move(m: EntityManager, actor: Actor, contact: Contact, decision: StageMove | null): Promise<Contact> {
   return decision ? applyStageMove(m, actor, contact, decision, 'EVENT') : contact;
 }
@@ -37,13 +33,13 @@ export function registerHandlers(consumer: EventConsumer): void {
   consumer
     .handle('deal.created', async (event, m) => {
       await trackDeal(m, event.tenantId, event.aggregateId, event.data.contactId, 'OPEN');
-      const contact = await lockedContact(m, event.tenantId, event.data.contactId);
+      const contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
       if (!contact) return; // a deal for a contact leads does not know (deleted or merged away)
       await move(m, { tenantId: event.tenantId, userId: event.actor ?? null }, contact, onDealCreated(contact.lifecycleStage as LifecycleStage));
     })
     .handle('deal.won', async (event, m) => {
       await trackDeal(m, event.tenantId, event.aggregateId, event.data.contactId, 'WON');
-      let contact = await lockedContact(m, event.tenantId, event.data.contactId);
+      let contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
       if (!contact) return;
       const closedAt = new Date(event.data.closedAt);
       if (isRepeatPurchase(contact.lifecycleStage as LifecycleStage)) contact.repeatPurchases += 1;
@@ -53,7 +49,7 @@ export function registerHandlers(consumer: EventConsumer): void {
     })
     .handle('deal.lost', async (event, m) => {
       await trackDeal(m, event.tenantId, event.aggregateId, event.data.contactId, 'LOST');
-      const contact = await lockedContact(m, event.tenantId, event.data.contactId);
+      const contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
       if (!contact) return;
       const [open] = await m.query(
         `SELECT count(*)::int AS n FROM contact_deals WHERE tenant_id = $1 AND contact_id = $2 AND status = 'OPEN'`,
@@ -64,7 +60,7 @@ export function registerHandlers(consumer: EventConsumer): void {
     })
     .handle('survey.responded', async (event, m) => {
       if (event.data.kind !== 'NPS') return;
-      let contact = await lockedContact(m, event.tenantId, event.data.contactId);
+      let contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
       if (!contact) return;
       const settings = await loadSettings(m, event.tenantId);
       const decision = onNpsResponse(contact.lifecycleStage as LifecycleStage, event.data.score, settings.npsPromoterThreshold, settings.npsDetractorThreshold);
@@ -75,7 +71,7 @@ export function registerHandlers(consumer: EventConsumer): void {
       await move(m, { tenantId: event.tenantId, userId: event.actor ?? null }, contact, decision.move);
     })
     .handle('campaign.response_recorded', async (event, m) => {
-      let contact = await lockedContact(m, event.tenantId, event.data.contactId);
+      let contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
       if (!contact) return;
       const actor = { tenantId: event.tenantId, userId: event.actor ?? null };
       contact = await move(m, actor, contact, onCampaignResponse(contact.lifecycleStage as LifecycleStage));
@@ -83,7 +79,7 @@ export function registerHandlers(consumer: EventConsumer): void {
     })
     .handle('activity.completed', async (event, m) => {
       if (!event.data.contactId || (event.data.kind !== 'MEETING' && event.data.kind !== 'CALL')) return;
-      const contact = await lockedContact(m, event.tenantId, event.data.contactId);
+      const contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
       if (!contact) return;
       await addEngagement(m, { tenantId: event.tenantId, userId: event.actor ?? null }, contact, 'MEETING', new Date(event.occurredAt));
     });

@@ -1,8 +1,7 @@
-import { authorize, DateTime, JSONScalar, requireUuid, Resolvers, tenantRepository } from '@crm/service-kit';
+import { authorize, DateTime, JSONScalar, requireUuid, Resolvers, tenantRepository, type Actor } from '@crm/service-kit';
 import type { LeadsContext } from './service';
 import { Company, Contact, LeadSettings, StageChange } from './entities';
 import type { EngagementKind } from './domain/scoring';
-import type { Actor } from './use-cases/actor';
 import { captureLead, CaptureLeadInput } from './use-cases/capture';
 import { importContacts } from './use-cases/import';
 import { changeLifecycleStage, ChangeLifecycleStageInput, lockContact } from './use-cases/lifecycle';

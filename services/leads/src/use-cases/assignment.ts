@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
 import { Company, Contact, LeadSettings } from '../entities';
 import { pickOwner } from '../domain/assignment';
-import type { Actor } from './actor';
+import type { Actor } from '@crm/service-kit';
 import { loadSettings } from './settings';
 
 /**

@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
-import type { Actor } from './actor';
 import { assignOwnerIfDue } from './assignment';
 import { recordStageChange } from './lifecycle';
 import { addEngagement, rescore } from './scoring';

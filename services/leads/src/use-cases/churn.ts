@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@crm/service-kit';
-import { Contact } from '../entities';
 import { shouldChurn } from '../domain/lifecycle';
-import { moveContact } from './lifecycle';
+import { findContactForUpdate, moveContact } from './lifecycle';
 
 /**
  * The scheduled rule: customers with no purchase and no engagement for the tenant's
@@ -21,7 +20,7 @@ export async function runChurnCheck(db: DataSource, now = new Date(), logger?: L
   let churned = 0;
   for (const c of candidates) {
     await db.transaction(async (m) => {
-      const contact = await m.getRepository(Contact).findOne({ where: { id: c.id, tenantId: c.tenant_id }, lock: { mode: 'pessimistic_write' } });
+      const contact = await findContactForUpdate(m, c.tenant_id, c.id);
       if (!contact) return;
       const due = shouldChurn({
         stage: contact.lifecycleStage as 'CUSTOMER', lastPurchaseAt: contact.lastPurchaseAt, lastEngagementAt: contact.lastEngagementAt,

@@ -6,7 +6,7 @@ import type { ContactRow } from '../domain/csv-rows';
 import { isEmptyValue, mergeContactFields } from '../domain/dedupe';
 import { checkTransition, LifecycleStage, onScoreChanged, StageChangeSource } from '../domain/lifecycle';
 import { ENGAGEMENT_KINDS, EngagementEvent, EngagementKind, scoreContact } from '../domain/scoring';
-import type { Actor } from './actor';
+import type { Actor } from '@crm/service-kit';
 import { VISITOR_SOURCES } from './capture';
 import { loadSettings } from './settings';
 

@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import { parse, type Options as CsvOptions } from 'csv-parse';
 import type { DataSource } from 'typeorm';
-import { badInput, graphQLError } from '@crm/service-kit';
+import { badInput, graphQLError, isTransientConflict, sqlState, type Actor } from '@crm/service-kit';
 import { ColumnMap, ContactRow, detectDelimiter, mapHeader, mapRow, RowError } from '../domain/csv-rows';
-import type { Actor } from './actor';
 import { applyChunk, ConcurrentContactWrite, type Outcome } from './import-chunk';
 
 // importContacts (DESIGN §6): a CSV of contacts, applied with captureLead's rules, in bulk.
@@ -216,12 +215,7 @@ const tallyOf = (outcomes: Outcome[]): Tally => {
   return t;
 };
 
-const sqlState = (err: unknown): string | undefined => {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' ? code : undefined;
-};
-const isRetryable = (err: unknown) => err instanceof ConcurrentContactWrite || sqlState(err) === '40001' || sqlState(err) === '40P01';
+const isRetryable = (err: unknown) => err instanceof ConcurrentContactWrite || isTransientConflict(err);
 
 /**
  * The message of an error that is this row's fault (bad data the database refuses: data

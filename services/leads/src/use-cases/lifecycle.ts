@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, notFound, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, conflict, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Contact, StageChange } from '../entities';
 import { checkTransition, isCustomerStage, isLifecycleStage, LifecycleStage, StageChangeSource, StageMove } from '../domain/lifecycle';
-import type { Actor } from './actor';
 import { assignOwnerIfDue } from './assignment';
 
 /** Append a StageChange and emit contact.lifecycle_stage_changed, in the caller's transaction. */
@@ -31,9 +30,14 @@ export async function recordStageChange(
   return change;
 }
 
-/** Lock the contact row: concurrent changes to one contact are serialised here. */
+/** The contact's row, locked (concurrent changes to one contact serialise here); null if unknown. */
+export function findContactForUpdate(m: EntityManager, tenantId: string, contactId: string): Promise<Contact | null> {
+  return tenantRepository(m, Contact, tenantId).findOneForUpdate({ id: contactId });
+}
+
+/** The same for an API caller: a malformed id is BAD_USER_INPUT, an unknown one NOT_FOUND. */
 export async function lockContact(m: EntityManager, tenantId: string, contactId: string, field = 'contactId'): Promise<Contact> {
-  const contact = await tenantRepository(m, Contact, tenantId).findOneForUpdate({ id: requireUuid(contactId, field) });
+  const contact = await findContactForUpdate(m, tenantId, requireUuid(contactId, field));
   if (!contact) throw notFound('Contact', contactId);
   return contact;
 }

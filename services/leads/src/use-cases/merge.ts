@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, notFound, requireUuid } from '@crm/service-kit';
+import { badInput, notFound, requireUuid, type Actor } from '@crm/service-kit';
 import { Contact } from '../entities';
 import { mergeDuplicateInto } from '../domain/dedupe';
-import type { Actor } from './actor';
 import { rescore } from './scoring';
 
 const FILLABLE = ['firstName', 'lastName', 'jobTitle', 'phone', 'companyId', 'source', 'ownerId', 'budget', 'country'] as const;

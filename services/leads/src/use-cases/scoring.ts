@@ -3,7 +3,7 @@ import { emit } from '@crm/events';
 import { Company, Contact } from '../entities';
 import { ENGAGEMENT_KINDS, EngagementKind, ScoringRules, scoreContact } from '../domain/scoring';
 import { onScoreChanged, LifecycleStage } from '../domain/lifecycle';
-import type { Actor } from './actor';
+import type { Actor } from '@crm/service-kit';
 import { applyStageMove } from './lifecycle';
 import { loadSettings } from './settings';
 

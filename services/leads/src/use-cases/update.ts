@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, requireUuid } from '@crm/service-kit';
+import { badInput, conflict, requireUuid, type Actor } from '@crm/service-kit';
 import { Contact } from '../entities';
 import { normaliseEmail } from '../domain/dedupe';
-import type { Actor } from './actor';
 import { lockContact } from './lifecycle';
 import { rescore } from './scoring';
 

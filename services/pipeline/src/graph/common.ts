@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { authorize } from '@crm/service-kit';
+import { authorize, isTransientConflict, type Actor } from '@crm/service-kit';
 import { createLoaders } from '../loaders';
 import type { PipelineContext } from '../context';
-import type { Actor } from '../use-cases/actor';
 
 export const READ = ['sales', 'analyst'] as const;
 export const WRITE = ['sales'] as const;
@@ -28,7 +27,6 @@ export async function write<T>(
   return result;
 }
 
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
 const ATTEMPTS = 3;
 
 /**
@@ -41,8 +39,7 @@ export async function retryOnDeadlock<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
-      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
-      if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+      if (attempt >= ATTEMPTS || !isTransientConflict(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
     }
   }

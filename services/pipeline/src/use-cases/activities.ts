@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, notFound, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, conflict, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Activity, Deal } from '../entities';
 import { type ActivityKind, validateActivity } from '../domain';
-import type { Actor } from './actor';
 import { unwrap } from './stages';
 import { MAX_USER_ID_LENGTH } from './deal-writes';
 

@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, tenantRepository } from '@crm/service-kit';
+import { badInput, conflict, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal, PipelineStage } from '../entities';
 import { checkLose, checkReopen, checkWin, lostStage, reopenStage, wonStage } from '../domain';
-import type { Actor } from './actor';
 import { closedFromStage, lockDeal, recordStageChange } from './history';
 import { loadSettings } from './provisioning';
 import { activeStages, lockStage, requireOpenStageOf, throwIfViolated, unwrap } from './stages';

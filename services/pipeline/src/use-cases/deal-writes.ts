@@ -1,12 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, conflict, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal } from '../entities';
 import {
   type DealKind, DEAL_KINDS, checkEditable, checkStageMove, firstOpenStage, validateAmount, validateCurrency, validateCloseDate,
   validateDealFields, validateDealTitle, validateProbability,
 } from '../domain';
-import type { Actor } from './actor';
 import { lockDeal, recordStageChange } from './history';
 import { activeStages, defaultPipeline, findPipeline, lockStage, throwIfViolated, unwrap } from './stages';
 

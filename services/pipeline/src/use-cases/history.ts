@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { notFound, requireUuid, tenantRepository } from '@crm/service-kit';
+import { notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal, DealStageChange } from '../entities';
-import type { Actor } from './actor';
 
 /** Lock the deal row: concurrent changes to one deal are serialised here. */
 export async function lockDeal(m: EntityManager, tenantId: string, dealId: string, field = 'dealId'): Promise<Deal> {

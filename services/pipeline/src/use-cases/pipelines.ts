@@ -1,11 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, conflict, tenantRepository } from '@crm/service-kit';
+import { badInput, conflict, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal, Pipeline, PipelineSettings, PipelineStage } from '../entities';
 import {
   type DealReassignment, type StageInput, planStageChanges, validateLostReasons,
 } from '../domain';
 import { characterLength } from '../domain/result';
-import type { Actor } from './actor';
 import { recordStageChange } from './history';
 import { loadSettings, Settings } from './provisioning';
 import { findPipeline, unwrap } from './stages';

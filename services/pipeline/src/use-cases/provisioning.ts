@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { tenantRepository } from '@crm/service-kit';
+import { provisionTenantIn, tenantRepository } from '@crm/service-kit';
 import { Pipeline, PipelineSettings, PipelineStage } from '../entities';
 import { DEFAULT_LOST_REASONS, DEFAULT_PIPELINE_NAME, DEFAULT_PIPELINE_STAGES } from '../domain';
 
@@ -25,12 +25,8 @@ export async function provisionTenant(m: EntityManager, tenantId: string): Promi
  * the caller's transaction, once per tenant. A concurrent first request blocks on the
  * crm_tenants primary key until this commits, then finds the defaults already there.
  */
-export async function ensureTenantIn(m: EntityManager, tenantId: string): Promise<void> {
-  const inserted: unknown[] = await m.query(
-    'INSERT INTO crm_tenants (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING tenant_id',
-    [tenantId],
-  );
-  if (inserted.length) await provisionTenant(m, tenantId);
+export function ensureTenantIn(m: EntityManager, tenantId: string): Promise<void> {
+  return provisionTenantIn(m, tenantId, provisionTenant);
 }
 
 export interface Settings {
