@@ -1,12 +1,17 @@
 // One Jest run over every workspace. Postgres and Kafka are started once for the whole run
 // (jest/global-setup.mjs) unless DATABASE_URL / KAFKA_BROKERS point at running servers.
+// The subgraphs come from the manifest (subgraphs.json): a new service needs no line here.
 const path = require('node:path');
+const { subgraphs } = require('./subgraphs.json');
 
-const workspaces = [
-  'packages/service-kit', 'packages/events', 'packages/testing', 'packages/stack',
-  'services/leads', 'services/pipeline', 'services/tickets', 'services/campaigns', 'services/analytics',
-  'gateway',
-];
+const libraries = { '@crm/service-kit': 'packages/service-kit', '@crm/events': 'packages/events', '@crm/testing': 'packages/testing' };
+const services = Object.fromEntries(subgraphs.map((s) => [`@crm/${s.name}`, `services/${s.name}`]));
+const roots = { ...libraries, ...services, '@crm/gateway': 'gateway', '@crm/stack': 'stack' };
+
+// Tests import sibling workspaces from source, so no build is needed before `npm test`.
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(roots).map(([name, dir]) => [`^${name.replace('/', '\\/')}$`, path.join(__dirname, dir, 'src')]),
+);
 
 const project = (dir) => ({
   displayName: require(path.join(__dirname, dir, 'package.json')).name,
@@ -16,12 +21,7 @@ const project = (dir) => ({
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
-  // Tests import sibling workspaces from source, so no build is needed before `npm test`.
-  moduleNameMapper: {
-    '^@crm/(service-kit|events|testing|stack)$': path.join(__dirname, 'packages/$1/src'),
-    '^@crm/gateway$': path.join(__dirname, 'gateway/src'),
-    '^@crm/(leads|pipeline|tickets|campaigns|analytics)$': path.join(__dirname, 'services/$1/src'),
-  },
+  moduleNameMapper,
 });
 
 module.exports = {
@@ -30,5 +30,5 @@ module.exports = {
   testTimeout: 60000,
   // Tests wait on Postgres and Kafka far more than on CPU: three files at a time on two cores.
   maxWorkers: Number(process.env.JEST_WORKERS ?? 3),
-  projects: workspaces.map(project),
+  projects: Object.values(roots).map(project),
 };

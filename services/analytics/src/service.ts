@@ -9,7 +9,8 @@ export type AnalyticsContext = RequestContext;
 
 export const analyticsService: ServiceDefinition<AnalyticsContext> = {
   name: 'analytics',
-  schemaFile: path.join(__dirname, '../src/schema.graphql'),
+  // Beside this file: src/ in tests, dist/ once built (the build copies the SDL there).
+  schemaFile: path.join(__dirname, 'schema.graphql'),
   entities,
   migrations,
   resolvers,

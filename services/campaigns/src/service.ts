@@ -8,7 +8,8 @@ export type CampaignsContext = RequestContext;
 
 export const campaignsService: ServiceDefinition<CampaignsContext> = {
   name: 'campaigns',
-  schemaFile: path.join(__dirname, '../src/schema.graphql'),
+  // Beside this file: src/ in tests, dist/ once built (the build copies the SDL there).
+  schemaFile: path.join(__dirname, 'schema.graphql'),
   entities,
   migrations,
   resolvers,

@@ -1,21 +1,21 @@
 import DataLoader from 'dataloader';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { distinctUuids, rowsById, rowsGroupedBy, tenantRepository } from '@crm/service-kit';
 import { Company, StageChange } from './entities';
 
 /**
  * Per-request batching: a list of contacts asks for its companies and stage histories in one
- * statement each, not one per contact.
+ * statement each, not one per contact, always through the tenant-scoped repository.
  */
 export function createLoaders(m: EntityManager, tenantId: string) {
   return {
-    company: new DataLoader<string, Company | null>(async (ids) => {
-      const rows = await m.find(Company, { where: { tenantId, id: In([...ids]) } });
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    company: new DataLoader<string, Company | null>(async (ids) =>
+      rowsById(ids, await tenantRepository(m, Company, tenantId).query('c').andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) }).getMany()),
+    ),
     stageHistory: new DataLoader<string, StageChange[]>(async (contactIds) => {
-      const rows = await m.find(StageChange, { where: { tenantId, contactId: In([...contactIds]) }, order: { seq: 'ASC' } });
-      return contactIds.map((id) => rows.filter((r) => r.contactId === id));
+      const rows = await tenantRepository(m, StageChange, tenantId)
+        .query('h').andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) }).orderBy('h.seq', 'ASC').getMany();
+      return rowsGroupedBy(contactIds, rows, (r) => r.contactId);
     }),
   };
 }

@@ -14,7 +14,8 @@ export interface LeadsContext extends RequestContext {
 
 export const leadsService: ServiceDefinition<LeadsContext> = {
   name: 'leads',
-  schemaFile: path.join(__dirname, '../src/schema.graphql'),
+  // Beside this file: src/ in tests, dist/ once built (the build copies the SDL there).
+  schemaFile: path.join(__dirname, 'schema.graphql'),
   entities,
   migrations,
   resolvers,

@@ -1,23 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
-import { isUuid, tenantRepository } from '@crm/service-kit';
+import { distinctUuids as valid, rowsById as byId, rowsGroupedBy as groupBy, tenantRepository } from '@crm/service-kit';
 import { Deal, DealStageChange, Pipeline, PipelineStage, Activity } from './entities';
 import { activitiesOf, ActivityStatus } from './use-cases/activity-queries';
-
-/** Rows for `ids` in the order of `ids` (null where missing): what a DataLoader batch returns. */
-function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
-  const found = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-}
-
-function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string | null): T[][] {
-  const groups = new Map<string, T[]>(ids.map((id) => [id.toLowerCase(), []]));
-  for (const row of rows) groups.get(key(row) ?? '')?.push(row);
-  return ids.map((id) => groups.get(id.toLowerCase())!);
-}
-
-/** Only well-formed ids reach SQL (a malformed one would be a uuid cast error, not "no rows"). */
-const valid = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
 
 export interface ActivityKey {
   id: string;

@@ -1,6 +1,5 @@
-import { DateTime, Resolvers } from '@crm/service-kit';
+import { DateTime, Resolvers, SafeInt } from '@crm/service-kit';
 import type { PipelineContext } from './context';
-import { SafeInt } from './scalars';
 import { pipelineMutations, pipelineQueries, pipelineTypes } from './graph/pipelines';
 import { dealMutations, dealQueries, dealTypes } from './graph/deals';
 import { activityMutations, activityQueries, activityTypes } from './graph/activities';

@@ -11,7 +11,8 @@ export type { PipelineContext };
 
 export const pipelineService: ServiceDefinition<PipelineContext> = {
   name: 'pipeline',
-  schemaFile: path.join(__dirname, '../src/schema.graphql'),
+  // Beside this file: src/ in tests, dist/ once built (the build copies the SDL there).
+  schemaFile: path.join(__dirname, 'schema.graphql'),
   entities,
   migrations,
   resolvers,

@@ -1,6 +1,8 @@
 /** The lifecycle stages in funnel order; read models report every stage, zero included. */
-export const FUNNEL_STAGES = ['VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER', 'CHURNED', 'DISQUALIFIED'] as const;
-export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+import { LIFECYCLE_STAGES, type LifecycleStage } from '@crm/events';
+
+export const FUNNEL_STAGES = LIFECYCLE_STAGES;
+export type FunnelStage = LifecycleStage;
 
 /** Fill the stages no contact is in with 0, in funnel order. */
 export function countsForEveryStage(rows: Array<{ stage: string; contacts: number }>): Array<{ stage: FunnelStage; contacts: number }> {

@@ -1,17 +1,9 @@
 // Lifecycle stage rules (DESIGN §4). Pure: no I/O, no clock; callers pass `now` where time matters.
 
-export const LIFECYCLE_STAGES = [
-  'VISITOR',
-  'LEAD',
-  'MQL',
-  'SQL',
-  'OPPORTUNITY',
-  'CUSTOMER',
-  'PROMOTER',
-  'CHURNED',
-  'DISQUALIFIED',
-] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+import { LIFECYCLE_STAGES, type LifecycleStage } from '@crm/events';
+
+// The stage list itself is part of the event contract: it lives in the catalog alone.
+export { LIFECYCLE_STAGES, type LifecycleStage };
 
 /** Who caused a stage change; recorded in StageChange.source. */
 export type StageChangeSource = 'API' | 'IMPORT' | 'RULE' | 'EVENT';

@@ -1,3 +1,4 @@
+import { moneyColumn } from '@crm/service-kit';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 @Entity('contacts')
@@ -17,7 +18,7 @@ export class Contact {
   @Column({ name: 'fit_score', type: 'int', default: 0 }) fitScore: number;
   @Column({ name: 'engagement_score', type: 'int', default: 0 }) engagementScore: number;
   /** Stated budget in minor units (a fit criterion). */
-  @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } }) budget: number | null;
+  @Column(moneyColumn({ nullable: true })) budget: number | null;
   /** ISO 3166 alpha-2, for territory assignment. */
   @Column({ type: 'varchar', length: 2, nullable: true }) country: string | null;
   /** An NPS detractor (score <= threshold) among customers. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { advisoryXactLock, badInput, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
 import { assignOwnerIfDue } from './assignment';
@@ -78,7 +78,7 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
   if (!email.ok) throw badInput('email', email.message);
   validateCapture(input);
   // Serialise captures of one address so two concurrent first captures make one contact.
-  await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${actor.tenantId}:${email.email}`]);
+  await advisoryXactLock(m, actor.tenantId, email.email);
   const contacts = tenantRepository(m, Contact, actor.tenantId);
   const companyId = await findOrCreateCompany(m, actor, input);
   const source = clean(input.source)?.toLowerCase() ?? null;

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse, type Options as CsvOptions } from 'csv-parse';
 import type { DataSource } from 'typeorm';
-import { badInput, graphQLError, isTransientConflict, sqlState, type Actor } from '@crm/service-kit';
+import { badInput, domainError, isTransientConflict, sqlState, type Actor } from '@crm/service-kit';
 import { ColumnMap, ContactRow, detectDelimiter, mapHeader, mapRow, RowError } from '../domain/csv-rows';
 import { applyChunk, ConcurrentContactWrite, type Outcome } from './import-chunk';
 
@@ -194,7 +194,7 @@ function malformed(err: unknown, recordLine: number): unknown {
       : code === 'CSV_MAX_RECORD_SIZE'
         ? [`Malformed CSV: the record starting on line ${recordLine} is longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`, recordLine]
         : [`Malformed CSV on line ${at}: ${(err as Error).message}`, at];
-  return graphQLError('BAD_USER_INPUT', message, { field: 'csv', line: where });
+  return domainError('BAD_USER_INPUT', message, { field: 'csv', line: where });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,10 +33,5 @@ export function badUserInput(field: string, message: string): RuleViolation {
   return { ok: false, code: 'BAD_USER_INPUT', field, message };
 }
 
-/**
- * Length in characters (Unicode code points), not UTF-16 units: Postgres varchar(n) counts
- * characters, so an emoji counts once here as it does in the column.
- */
-export function characterLength(text: string): number {
-  return Array.from(text).length;
-}
+// Code-point length lives once in service-kit, so every service (and the CSV import) agrees.
+export { characterLength } from '@crm/service-kit';

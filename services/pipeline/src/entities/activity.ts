@@ -10,11 +10,11 @@ export class Activity {
   @Column({ type: 'varchar', length: 200 }) subject: string;
   @Column({ type: 'text', nullable: true }) body: string | null;
   @Column({ name: 'due_at', type: 'timestamptz', precision: 3, nullable: true }) dueAt: Date | null;
-  @Column({ name: 'owner_id', type: 'varchar', length: 255, nullable: true }) ownerId: string | null;
+  @Column({ name: 'owner_id', type: 'varchar', length: 64, nullable: true }) ownerId: string | null;
   @Column({ name: 'contact_id', type: 'uuid', nullable: true }) contactId: string | null;
   @Column({ name: 'deal_id', type: 'uuid', nullable: true }) dealId: string | null;
   @Column({ name: 'completed_at', type: 'timestamptz', precision: 3, nullable: true }) completedAt: Date | null;
-  @Column({ name: 'completed_by', type: 'varchar', length: 255, nullable: true }) completedBy: string | null;
+  @Column({ name: 'completed_by', type: 'varchar', length: 64, nullable: true }) completedBy: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 import type { DealKind, DealStatus } from '../domain';
-import { minorUnits } from './money-column';
+import { minorUnits } from '@crm/service-kit';
 
 @Entity('deals')
 export class Deal {
@@ -10,7 +10,7 @@ export class Deal {
   @Column({ name: 'stage_id', type: 'uuid' }) stageId: string;
   @Column({ name: 'contact_id', type: 'uuid' }) contactId: string;
   @Column({ name: 'company_id', type: 'uuid', nullable: true }) companyId: string | null;
-  @Column({ name: 'owner_id', type: 'varchar', length: 255, nullable: true }) ownerId: string | null;
+  @Column({ name: 'owner_id', type: 'varchar', length: 64, nullable: true }) ownerId: string | null;
   @Column({ type: 'varchar', length: 200 }) title: string;
   @Column({ type: 'bigint', transformer: minorUnits }) amount: number;
   @Column({ type: 'char', length: 3 }) currency: string;
@@ -40,5 +40,5 @@ export class DealStageChange {
   @Column({ type: 'bigint', transformer: minorUnits }) amount: number;
   @Column({ type: 'char', length: 3 }) currency: string;
   @Column({ type: 'int' }) probability: number;
-  @Column({ type: 'varchar', length: 255, nullable: true }) actor: string | null;
+  @Column({ type: 'varchar', length: 64, nullable: true }) actor: string | null;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { authorize, isTransientConflict, type Actor } from '@crm/service-kit';
+import { authorize, retryOnDeadlock, type Actor } from '@crm/service-kit';
 import { createLoaders } from '../loaders';
 import type { PipelineContext } from '../context';
 
@@ -25,24 +25,6 @@ export async function write<T>(
   const result = await retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor)));
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   return result;
-}
-
-const ATTEMPTS = 3;
-
-/**
- * Concurrent writes lock rows in different orders (a deal then its stage; an admin's stage set
- * then the deals it moves); when Postgres breaks a deadlock it rolls one transaction back
- * entirely, so running it again is safe.
- */
-export async function retryOnDeadlock<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (attempt >= ATTEMPTS || !isTransientConflict(err)) throw err;
-      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-    }
-  }
 }
 
 /** GraphQL args: `{ input }` for mutations and input queries. */

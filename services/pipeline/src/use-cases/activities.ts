@@ -1,10 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { badInput, conflict, MAX_USER_ID_LENGTH, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Activity, Deal } from '../entities';
 import { type ActivityKind, validateActivity } from '../domain';
 import { unwrap } from './stages';
-import { MAX_USER_ID_LENGTH } from './deal-writes';
 
 export const MAX_ACTIVITY_BODY_LENGTH = 10_000;
 

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@crm/events';
-import { isUuid, tenantRepository } from '@crm/service-kit';
+import { isUuid, MAX_USER_ID_LENGTH, tenantRepository } from '@crm/service-kit';
 import { Deal } from '../entities';
 import { AUTO_DEAL_TITLE, DEFAULT_CURRENCY } from '../domain';
-import { createDeal, lockContactDeals, MAX_USER_ID_LENGTH } from './deal-writes';
+import { createDeal, lockContactDeals } from './deal-writes';
 import { ensureTenantIn, loadSettings } from './provisioning';
 import { defaultPipeline } from './stages';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { advisoryXactLock, badInput, conflict, MAX_USER_ID_LENGTH, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal } from '../entities';
 import {
   type DealKind, DEAL_KINDS, checkEditable, checkStageMove, firstOpenStage, validateAmount, validateCurrency, validateCloseDate,
@@ -23,9 +23,6 @@ export interface CreateDealInput {
   ownerId?: string | null;
 }
 
-/** User ids (JWT `sub`) as stored in owner and actor columns. */
-export const MAX_USER_ID_LENGTH = 255;
-
 function checkOwner(ownerId: string | null | undefined, field = 'ownerId'): string | null {
   if (ownerId === undefined || ownerId === null) return null;
   const trimmed = ownerId.trim();
@@ -41,7 +38,7 @@ function checkKind(kind: unknown): DealKind {
 
 /** Serialises deal creation per contact, so "open a deal unless one is open" is exact. */
 export async function lockContactDeals(m: EntityManager, tenantId: string, contactId: string): Promise<void> {
-  await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pipeline:contact-deals:${tenantId}:${contactId}`]);
+  await advisoryXactLock(m, 'pipeline', 'contact-deals', tenantId, contactId);
 }
 
 /** createDeal: validates, places the deal (default pipeline, first open stage unless given). */

@@ -1,10 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, conflict, tenantRepository, type Actor } from '@crm/service-kit';
+import { advisoryXactLock, badInput, characterLength, conflict, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal, Pipeline, PipelineSettings, PipelineStage } from '../entities';
 import {
   type DealReassignment, type StageInput, planStageChanges, validateLostReasons,
 } from '../domain';
-import { characterLength } from '../domain/result';
 import { recordStageChange } from './history';
 import { loadSettings, Settings } from './provisioning';
 import { findPipeline, unwrap } from './stages';
@@ -23,7 +22,7 @@ function checkName(name: unknown): string {
 
 async function checkNameFree(m: EntityManager, tenantId: string, name: string, exceptId: string | null): Promise<void> {
   // Two admins creating the same name at once: the unique index decides, we lock to answer cleanly.
-  await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pipeline:names:${tenantId}`]);
+  await advisoryXactLock(m, 'pipeline', 'names', tenantId);
   const clash = await tenantRepository(m, Pipeline, tenantId).query('p').andWhere('lower(p.name) = lower(:name)', { name }).getOne();
   if (clash && clash.id !== exceptId) throw conflict(`A pipeline named "${clash.name}" already exists`);
 }

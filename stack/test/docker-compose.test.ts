@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { loadConfig, serviceEnvSchema } from '@crm/service-kit';
 import { SUBGRAPHS } from '@crm/gateway';
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 const composeText = read('docker-compose.yml');

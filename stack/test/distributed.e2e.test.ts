@@ -7,7 +7,7 @@ import { eventually, graphql, testDatabase, TestDatabase } from '@crm/testing';
 
 // DESIGN §8 distributed mode: each service and the gateway as its own process (the compiled
 // main.js entry points), configured only by env, wired by a real Kafka broker.
-const root = path.join(__dirname, '../../..');
+const root = path.join(__dirname, '../..');
 const SECRET = randomBytes(16).toString('hex');
 const JWT = randomBytes(16).toString('hex');
 const BASE_PORT = 14100 + Math.floor(Math.random() * 50) * 10;

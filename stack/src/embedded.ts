@@ -2,7 +2,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createLogger, exitOnConfigError, loadConfig, env } from '@crm/service-kit';
+import { createLogger, exitOnConfigError, loadConfig, env, subgraphEntry } from '@crm/service-kit';
 import { issueUserToken, SubgraphName } from '@crm/gateway';
 import { z } from 'zod';
 import { startStack } from './stack';
@@ -11,7 +11,7 @@ import { startStack } from './stack';
  * `npm start`: the whole graph in one Node process on http://localhost:4000/graphql, backed by
  * an embedded real PostgreSQL whose data lives in .crm-data/ (or DATABASE_URL's server).
  */
-const DATA_DIR = path.resolve(__dirname, '../../../.crm-data');
+const DATA_DIR = path.resolve(__dirname, '../../.crm-data');
 
 const schema = z.object({
   PORT: env.port.default(4000),
@@ -97,7 +97,7 @@ async function main() {
   }
   const databaseUrlFor = (name: SubgraphName) => {
     const u = new URL(serverUrl!);
-    u.pathname = `/crm_${name}`;
+    u.pathname = `/${subgraphEntry(name).database}`;
     return u.toString();
   };
 

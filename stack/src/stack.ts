@@ -1,19 +1,20 @@
 import { EventTransport, InProcessTransport, KafkaTransport } from '@crm/events';
 import { createLogger, Logger, RunningService, ServiceConfig } from '@crm/service-kit';
 import { startGateway, SUBGRAPHS, SubgraphName } from '@crm/gateway';
-import * as leads from '@crm/leads';
-import * as pipeline from '@crm/pipeline';
-import * as tickets from '@crm/tickets';
-import * as campaigns from '@crm/campaigns';
-import * as analytics from '@crm/analytics';
 
-const CREATE: Record<SubgraphName, (c: ServiceConfig) => Promise<RunningService>> = {
-  leads: leads.createService,
-  pipeline: pipeline.createService,
-  tickets: tickets.createService,
-  campaigns: campaigns.createService,
-  analytics: analytics.createService,
-};
+type CreateService = (c: ServiceConfig) => Promise<RunningService>;
+
+/**
+ * The composition root: the one place that loads every service. Each subgraph of the manifest
+ * (subgraphs.json) is the workspace `@crm/<name>` exporting `createService`, so a new subgraph
+ * needs no line here.
+ */
+function serviceFactory(name: SubgraphName): CreateService {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(`@crm/${name}`) as { createService?: CreateService };
+  if (typeof mod.createService !== 'function') throw new Error(`@crm/${name} does not export createService`);
+  return mod.createService;
+}
 
 export interface StackOptions {
   databaseUrlFor(service: SubgraphName): string;
@@ -67,7 +68,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
           namespace: opts.kafkaNamespace,
         });
       if (!bus) transports.push(transport);
-      services[name] = await CREATE[name]({
+      services[name] = await serviceFactory(name)({
         port: opts.gatewayPort ? opts.gatewayPort + i + 1 : 0,
         host: opts.host,
         databaseUrl: opts.databaseUrlFor(name),

@@ -1,4 +1,15 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import type { ValueTransformer } from 'typeorm';
+
+/** bigint minor units: pg returns them as strings; every amount we accept is below 2^53. */
+export const minorUnits: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null) => (value === null || value === undefined ? null : Number(value)),
+};
+
+/** The column options of a money amount (integer minor units, DESIGN §3), so no entity writes its own. */
+export const moneyColumn = (extra: { name?: string; nullable?: boolean; default?: number } = {}) =>
+  ({ type: 'bigint', transformer: minorUnits, ...extra }) as const;
 
 const invalid = (v: unknown) =>
   new GraphQLError(`SafeInt must be an integer within ±(2^53 - 1), got ${JSON.stringify(v)}`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -10,8 +21,8 @@ function toSafeInt(value: unknown): number {
 }
 
 /**
- * Sums of minor units outgrow GraphQL's 32-bit Int (21,474,836.47 USD); SafeInt is exact up to
- * 2^53 - 1 and travels as a plain JSON number. Single deal amounts stay Int (DESIGN §6).
+ * Money and sums of minor units outgrow GraphQL's 32-bit Int (21,474,836.47 USD); SafeInt is
+ * exact up to 2^53 - 1 and travels as a plain JSON number.
  */
 export const SafeInt = new GraphQLScalarType({
   name: 'SafeInt',
