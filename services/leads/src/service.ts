@@ -1,16 +1,14 @@
 import path from 'node:path';
-import { RequestContext, RunningService, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
+import { RunningService, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
-import { createLoaders, LeadsLoaders } from './loaders';
 import { registerHandlers } from './events';
+import { LeadsContext, leadsContext } from './context';
 import { provisionLeadSettings } from './use-cases/settings';
 import { runChurnCheck } from './use-cases/churn';
 
-export interface LeadsContext extends RequestContext {
-  loaders: LeadsLoaders;
-}
+export type { LeadsContext };
 
 export const leadsService: ServiceDefinition<LeadsContext> = {
   name: 'leads',
@@ -20,7 +18,7 @@ export const leadsService: ServiceDefinition<LeadsContext> = {
   migrations,
   resolvers,
   provisionTenant: provisionLeadSettings,
-  context: (base) => ({ ...base, loaders: createLoaders(base.db.manager, base.tenantId) }),
+  context: leadsContext,
   handlers: registerHandlers,
   jobs: [{ name: 'churn-check', everyMs: 60 * 60 * 1000, run: (db, logger) => runChurnCheck(db, new Date(), logger).then(() => undefined) }],
 };

@@ -6,6 +6,7 @@ import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
 import { assignOwnerIfDue } from './assignment';
 import { recordStageChange } from './lifecycle';
 import { addEngagement, rescore } from './scoring';
+import { recordTouch } from './contact-records';
 
 export interface CaptureLeadInput {
   email: string;
@@ -116,8 +117,6 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
     await recordStageChange(m, actor, contact, null, stage, 'captured', 'API');
     contact = await assignOwnerIfDue(m, actor, contact, 'CAPTURE');
   }
-  await m.query('INSERT INTO contact_touches (tenant_id, contact_id, source, campaign_id) VALUES ($1, $2, $3, $4)', [
-    actor.tenantId, contact.id, source, input.campaignId ?? null,
-  ]);
+  await recordTouch(m, actor.tenantId, contact.id, source, input.campaignId ?? null);
   return source && FORM_SOURCES.has(source) ? addEngagement(m, actor, contact, 'FORM_FILL', new Date()) : rescore(m, actor, contact);
 }

@@ -4,6 +4,7 @@ import { badInput, notFound, requireUuid, type Actor } from '@crm/service-kit';
 import { Contact } from '../entities';
 import { mergeDuplicateInto } from '../domain/dedupe';
 import { rescore } from './scoring';
+import { repointSideRecords } from './contact-records';
 
 const FILLABLE = ['firstName', 'lastName', 'jobTitle', 'phone', 'companyId', 'source', 'ownerId', 'budget', 'country'] as const;
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
@@ -37,9 +38,7 @@ export async function mergeContacts(m: EntityManager, actor: Actor, primaryId: s
   primary.repeatPurchases += duplicate.repeatPurchases;
   primary.churnRisk = primary.churnRisk || duplicate.churnRisk;
 
-  for (const table of ['stage_changes', 'contact_touches', 'contact_engagements', 'contact_deals']) {
-    await m.query(`UPDATE ${table} SET contact_id = $1 WHERE tenant_id = $2 AND contact_id = $3`, [primary.id, actor.tenantId, duplicate.id]);
-  }
+  await repointSideRecords(m, actor.tenantId, primary.id, duplicate.id);
   await m.delete(Contact, { id: duplicate.id, tenantId: actor.tenantId });
   let saved = await m.save(primary);
   await emit(m, {

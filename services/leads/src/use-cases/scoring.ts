@@ -6,13 +6,11 @@ import { onScoreChanged, LifecycleStage } from '../domain/lifecycle';
 import type { Actor } from '@crm/service-kit';
 import { applyStageMove } from './lifecycle';
 import { loadSettings } from './settings';
+import { engagementsOf, insertEngagement } from './contact-records';
 
 export async function scoreInputs(m: EntityManager, contact: Contact) {
   const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: contact.tenantId } }) : null;
-  const rows: Array<{ kind: EngagementKind; at: Date }> = await m.query(
-    'SELECT kind, at FROM contact_engagements WHERE tenant_id = $1 AND contact_id = $2',
-    [contact.tenantId, contact.id],
-  );
+  const rows = await engagementsOf(m, contact.tenantId, contact.id);
   return {
     profile: { industry: company?.industry ?? null, companySize: company?.size ?? null, jobTitle: contact.jobTitle, budget: contact.budget },
     events: rows.filter((r) => (ENGAGEMENT_KINDS as readonly string[]).includes(r.kind)),
@@ -50,7 +48,7 @@ export async function rescore(m: EntityManager, actor: Actor, contact: Contact, 
 
 /** An engagement (open, click, form fill, response, page view, meeting) on a locked contact. */
 export async function addEngagement(m: EntityManager, actor: Actor, contact: Contact, kind: EngagementKind, at: Date): Promise<Contact> {
-  await m.query('INSERT INTO contact_engagements (tenant_id, contact_id, kind, at) VALUES ($1, $2, $3, $4)', [actor.tenantId, contact.id, kind, at]);
+  await insertEngagement(m, actor.tenantId, contact.id, kind, at);
   if (!contact.lastEngagementAt || contact.lastEngagementAt < at) contact.lastEngagementAt = at;
   return rescore(m, actor, contact, new Date());
 }

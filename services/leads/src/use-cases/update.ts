@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, requireUuid, type Actor } from '@crm/service-kit';
-import { Contact } from '../entities';
+import { badInput, conflict, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { Company, Contact } from '../entities';
 import { normaliseEmail } from '../domain/dedupe';
 import { lockContact } from './lifecycle';
 import { rescore } from './scoring';
@@ -58,7 +58,7 @@ export async function updateContact(m: EntityManager, actor: Actor, input: Updat
     next.country = input.country?.trim().toUpperCase() ?? null;
   }
   if (next.companyId) {
-    const [company] = await m.query('SELECT 1 FROM companies WHERE tenant_id = $1 AND id = $2', [actor.tenantId, next.companyId]);
+    const company = await tenantRepository(m, Company, actor.tenantId).count({ id: String(next.companyId) });
     if (!company) throw badInput('companyId', `Company ${next.companyId} not found`);
   }
   const changed = Object.keys(next).filter((k) => (contact as unknown as Record<string, unknown>)[k] !== next[k]);

@@ -1,0 +1,69 @@
+import { authorize, requireUuid, tenantRepository } from '@crm/service-kit';
+import { actorOf, type LeadsContext } from '../context';
+import { Company, Contact, StageChange } from '../entities';
+import type { EngagementKind } from '../domain/scoring';
+import { captureLead, CaptureLeadInput } from '../use-cases/capture';
+import { importContacts } from '../use-cases/import';
+import { changeLifecycleStage, ChangeLifecycleStageInput, lockContact } from '../use-cases/lifecycle';
+import { mergeContacts } from '../use-cases/merge';
+import { ContactFilter, listContacts } from '../use-cases/queries';
+import { addEngagement, scoreBreakdown } from '../use-cases/scoring';
+import { loadSettings } from '../use-cases/settings';
+import { updateContact, UpdateContactInput } from '../use-cases/update';
+import { canRead, Input, write, WRITE, WRITE_SCOPE } from './common';
+
+const contactById = (ctx: LeadsContext, id: string) =>
+  tenantRepository(ctx.db.manager, Contact, ctx.tenantId).findOne({ id: requireUuid(id, 'id') });
+const companyById = (ctx: LeadsContext, id: string) =>
+  tenantRepository(ctx.db.manager, Company, ctx.tenantId).findOne({ id: requireUuid(id, 'id') });
+
+export const contactQueries = {
+  contact: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
+    canRead(ctx);
+    return contactById(ctx, args.id);
+  },
+  contacts: (_: unknown, args: { filter?: ContactFilter; first?: number; after?: string }, ctx: LeadsContext) => {
+    canRead(ctx);
+    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args);
+  },
+  company: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
+    canRead(ctx);
+    return companyById(ctx, args.id);
+  },
+};
+
+export const contactMutations = {
+  captureLead: (_: unknown, { input }: Input<CaptureLeadInput>, ctx: LeadsContext) => write(ctx, false, (m, actor) => captureLead(m, actor, input)),
+  changeLifecycleStage: (_: unknown, { input }: Input<ChangeLifecycleStageInput>, ctx: LeadsContext) =>
+    write(ctx, false, (m, actor) => changeLifecycleStage(m, actor, input)),
+  updateContact: (_: unknown, { input }: Input<UpdateContactInput>, ctx: LeadsContext) => write(ctx, false, (m, actor) => updateContact(m, actor, input)),
+  // No outer transaction: the import commits one transaction per chunk (all-or-nothing per row).
+  importContacts: (_: unknown, { input }: Input<{ csv: string }>, ctx: LeadsContext) => {
+    authorize(ctx.identity, WRITE, WRITE_SCOPE);
+    return importContacts(ctx.db, actorOf(ctx), input.csv);
+  },
+  mergeContacts: (_: unknown, { input }: Input<{ primaryId: string; duplicateId: string }>, ctx: LeadsContext) =>
+    write(ctx, false, (m, actor) => mergeContacts(m, actor, input.primaryId, input.duplicateId)),
+  recordEngagement: (_: unknown, { input }: Input<{ contactId: string; kind: EngagementKind; at?: Date }>, ctx: LeadsContext) =>
+    write(ctx, false, async (m, actor) => {
+      const contact = await lockContact(m, actor.tenantId, input.contactId);
+      return addEngagement(m, actor, contact, input.kind, input.at ?? new Date());
+    }),
+};
+
+export const contactTypes = {
+  Contact: {
+    // _entities: the tenant filter applies here too, so another tenant's id resolves to null.
+    __resolveReference: (ref: { id: string }, ctx: LeadsContext) => contactById(ctx, ref.id),
+    company: (c: Contact, _: unknown, ctx: LeadsContext) => (c.companyId ? ctx.loaders.company.load(c.companyId) : null),
+    stageHistory: async (c: Contact, _: unknown, ctx: LeadsContext) =>
+      (await ctx.loaders.stageHistory.load(c.id)).map((r: StageChange) => ({
+        from: r.fromStage, to: r.toStage, at: r.at, reason: r.reason, actor: r.actor, source: r.source,
+      })),
+    scoreBreakdown: async (c: Contact, _: unknown, ctx: LeadsContext) =>
+      scoreBreakdown(ctx.db.manager, c, (await loadSettings(ctx.db.manager, ctx.tenantId)).scoringRules),
+  },
+  Company: {
+    __resolveReference: (ref: { id: string }, ctx: LeadsContext) => companyById(ctx, ref.id),
+  },
+};
