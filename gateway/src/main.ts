@@ -1,24 +1,12 @@
-import { z } from 'zod';
-import { createLogger, env, exitOnConfigError, loadConfig, stopOnSignals } from '@crm/service-kit';
+import { createLogger, exitOnConfigError, loadConfig, stopOnSignals } from '@crm/service-kit';
 import { startGateway } from './gateway';
 import { SUBGRAPHS, SubgraphName, urlVariable } from './compose';
-
-const url = z.url({ protocol: /^https?$/ });
-const schema = z.object({
-  PORT: env.port.default(4000),
-  HOST: z.string().default('0.0.0.0'),
-  AUTH_JWT_SECRET: env.secret,
-  SUBGRAPH_SECRET: env.secret,
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: env.logLevel,
-  // <NAME>_URL per subgraph of the manifest, defaulting to its port on this host.
-  ...Object.fromEntries(SUBGRAPHS.map((s) => [urlVariable(s.name), url.default(`http://localhost:${s.port}/graphql`)])),
-});
+import { gatewayEnvSchema } from './config';
 
 async function main() {
   let config;
   try {
-    config = loadConfig(schema);
+    config = loadConfig(gatewayEnvSchema);
   } catch (err) {
     exitOnConfigError(err);
   }

@@ -6,7 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig, serviceEnvSchema } from '@crm/service-kit';
-import { SUBGRAPHS } from '@crm/gateway';
+import { z } from 'zod';
+import { subgraphManifest } from '@crm/service-kit';
+import { gatewayEnvSchema, urlVariable } from '@crm/gateway';
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -32,6 +34,7 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
+const SUBGRAPHS = subgraphManifest();
 const SERVICE_NAMES = SUBGRAPHS.map((s) => s.name);
 const APP_SERVICES = [...SERVICE_NAMES, 'gateway'];
 
@@ -184,13 +187,13 @@ describe('docker-compose.yml', () => {
     expect(kafka.ports).toBeUndefined();
   });
 
-  test.each(SUBGRAPHS.map((s) => [s.name, s.port] as const))('%s: port, own database, secret, Kafka, healthy dependencies', (name, port) => {
+  test.each(SUBGRAPHS.map((s) => [s.name, s.port, s.database] as const))('%s: port, own database, secret, Kafka, healthy dependencies', (name, port, database) => {
     const e = env(name);
     expect(e.PORT).toBe(String(port));
     const db = new URL(e.DATABASE_URL);
     expect(db.protocol).toBe('postgres:');
     expect(db.hostname).toBe('postgres');
-    expect(db.pathname).toBe(`/crm_${name}`);
+    expect(db.pathname).toBe(`/${database}`);
     // The services connect with the credentials the postgres container was initialised with.
     const pg = env('postgres');
     expect(decodeURIComponent(db.username)).toBe(pg.POSTGRES_USER);
@@ -221,7 +224,9 @@ describe('docker-compose.yml', () => {
   });
 
   test('gateway: secrets, subgraph URLs from each service PORT, port 4000 published, waits for the services', () => {
-    const { all, required } = envSchemaKeys('gateway/src/main.ts', /z\.object\(\{\s*\n\s*PORT/);
+    // The real schema main.ts parses (URL variables are generated from the manifest).
+    const all = Object.keys(gatewayEnvSchema.shape);
+    const required = all.filter((k) => !(gatewayEnvSchema.shape as Record<string, z.ZodType>)[k].safeParse(undefined).success);
     expect(required).toEqual(expect.arrayContaining(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET']));
     const e = env('gateway');
     for (const key of required) expect({ key, set: !!e[key] }).toEqual({ key, set: true });
@@ -236,7 +241,7 @@ describe('docker-compose.yml', () => {
     expect(rawEnv('gateway').AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:-.{16,}\}$/);
 
     for (const name of SERVICE_NAMES) {
-      const key = `${name.toUpperCase()}_URL`;
+      const key = urlVariable(name);
       expect(all).toContain(key); // the name main.ts reads
       expect(e[key]).toBe(`http://${name}:${env(name).PORT}/graphql`);
     }
@@ -253,7 +258,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const stages = dockerfile.split(/^(?=FROM\s)/m).filter((s) => /^FROM\s/.test(s));
-  const build = stages[0];
+  const build = stages.find((st) => /^FROM \S+ AS build$/m.test(st))!;
   const runtime = stages[stages.length - 1];
   const instructions = (stage: string, name: string) =>
     stage.replace(/\\\n/g, ' ').split('\n').filter((l) => new RegExp(`^${name}\\s`, 'i').test(l.trim()));
@@ -264,7 +269,12 @@ describe('Dockerfile', () => {
   });
 
   test('build stage: npm ci with every workspace manifest, npm run build, npm prune --omit=dev', () => {
-    expect(build).toMatch(/^COPY package\.json package-lock\.json \.npmrc \.\/$/m);
+    // The manifests stage gathers every workspace's package.json (found, not listed, so a new
+    // service needs no Dockerfile line); the build stage installs from them before any source.
+    const manifests = stages.find((st) => /^FROM \S+ AS manifests$/m.test(st));
+    expect(manifests).toBeDefined();
+    expect(manifests).toMatch(/cp package\.json package-lock\.json \.npmrc subgraphs\.json \/manifests\//);
+    const found = /find ([\w ]+?) -name package\.json/.exec(manifests!)?.[1].split(' ') ?? [];
     const rootPkg = JSON.parse(read('package.json')) as { workspaces: string[] };
     const workspaces = rootPkg.workspaces.flatMap((w) =>
       w.endsWith('/*')
@@ -272,20 +282,21 @@ describe('Dockerfile', () => {
         : [w],
     ).filter((w) => existsSync(path.join(root, w, 'package.json')));
     expect(workspaces.length).toBeGreaterThanOrEqual(10);
+    for (const w of workspaces) {
+      expect({ workspace: w, found: found.includes(w.split('/')[0]) }).toEqual({ workspace: w, found: true });
+    }
     // `npm ci` fails on a workspace whose package.json was not copied before it runs.
     const ci = build.search(/^RUN npm ci\b/m);
     expect(ci).toBeGreaterThan(0);
-    for (const w of workspaces) {
-      const copy = build.indexOf(`COPY ${w}/package.json ${w}/`);
-      expect({ workspace: w, copiedBeforeNpmCi: copy >= 0 && copy < ci }).toEqual({ workspace: w, copiedBeforeNpmCi: true });
-    }
+    const copy = build.indexOf('COPY --from=manifests /manifests/ ./');
+    expect(copy >= 0 && copy < ci).toBe(true);
     const runs = instructions(build, 'RUN').join('\n');
     expect(runs).toMatch(/\bnpm ci\b/);
     expect(runs).toMatch(/\bnpm run build\b/);
     expect(runs).toMatch(/\bnpm prune --omit=dev\b/);
     expect(runs.indexOf('npm run build')).toBeLessThan(runs.indexOf('npm prune'));
-    // What the processes read at run time besides dist/: the SDL files and the supergraph.
-    expect(build).toMatch(/src\/schema\.graphql/);
+    // What the processes read at run time besides dist/ (which holds each SDL): the manifest and the supergraph.
+    expect(build).toMatch(/subgraphs\.json/);
     expect(build).toMatch(/gateway\/supergraph\.graphql/);
   });
 
@@ -307,6 +318,7 @@ describe('Dockerfile', () => {
     for (const name of SERVICE_NAMES) {
       expect(existsSync(path.join(root, 'services', name, 'src/main.ts'))).toBe(true);
       expect(existsSync(path.join(root, 'services', name, 'src/schema.graphql'))).toBe(true);
+      expect(SUBGRAPHS.find((sg) => sg.name === name)!.schema).toBe(`services/${name}/src/schema.graphql`);
     }
   });
 
