@@ -2,14 +2,19 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLFormattedError, parse } from 'graphql';
+import { GraphQLFormattedError, GraphQLResolveInfo, GraphQLScalarType, parse } from 'graphql';
 import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
 import { Identity, SignatureError, verifyIdentity } from './identity';
 import type { Logger } from './logger';
 import { findDomainError, toGraphQLError } from './errors';
 
-export type Resolvers<C> = GraphQLResolverMap<C>;
+/**
+ * A subgraph's resolver map: per type, its field resolvers (and `__resolveReference`), or a
+ * custom scalar. Declared here because @apollo/subgraph keeps its own type internal.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResolverFn<C> = (parent: any, args: any, context: C, info: GraphQLResolveInfo) => unknown;
+export type Resolvers<C> = Record<string, GraphQLScalarType | Record<string, ResolverFn<C> | unknown>>;
 
 export function loadSchema(file: string) {
   return parse(readFileSync(file, 'utf8'));
