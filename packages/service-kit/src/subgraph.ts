@@ -12,7 +12,6 @@ import { findDomainError, toGraphQLError } from './errors';
  * A subgraph's resolver map: per type, its field resolvers (and `__resolveReference`), or a
  * custom scalar. Declared here because @apollo/subgraph keeps its own type internal.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ResolverFn<C> = (parent: any, args: any, context: C, info: GraphQLResolveInfo) => unknown;
 export type Resolvers<C> = Record<string, GraphQLScalarType | Record<string, ResolverFn<C> | unknown>>;
 
