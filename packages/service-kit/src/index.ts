@@ -17,3 +17,4 @@ export * from './text';
 export * from './retry';
 export * from './loaders';
 export * from './manifest';
+export * from './replica';
