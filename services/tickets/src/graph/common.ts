@@ -24,9 +24,10 @@ export async function write<T>(
   if (admin) authorize(ctx.identity, [], ADMIN_SCOPE);
   else authorize(ctx.identity, WRITE, WRITE_SCOPE);
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  const result = await retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor, new Date())));
+  let now = new Date();
+  const result = await retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor, (now = new Date()))));
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
-  ctx.now = new Date();
+  ctx.now = now; // the mutation's fields show the SLA at the moment of the write
   return result;
 }
 

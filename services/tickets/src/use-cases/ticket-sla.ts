@@ -5,7 +5,7 @@ import type { Breach, SlaState } from '../domain';
 /** Copy a computed SLA state onto the ticket row (same field names). */
 export function applySla(ticket: Ticket, s: SlaState): Ticket {
   Object.assign(ticket, {
-    elapsedMs: s.elapsedMs, runningSince: s.runningSince, firstResponseDueAt: s.firstResponseDueAt, resolutionDueAt: s.resolutionDueAt,
+    firstResponseMinutes: s.firstResponseMinutes, resolutionMinutes: s.resolutionMinutes, elapsedMs: s.elapsedMs, runningSince: s.runningSince, firstResponseDueAt: s.firstResponseDueAt, resolutionDueAt: s.resolutionDueAt,
     firstRespondedAt: s.firstRespondedAt, resolvedAt: s.resolvedAt, firstResponseBreachedAt: s.firstResponseBreachedAt,
     resolutionBreachedAt: s.resolutionBreachedAt,
   });
