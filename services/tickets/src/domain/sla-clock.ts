@@ -67,10 +67,10 @@ export function isLate(s: SlaState, target: SlaTarget, at: Date, cal: BusinessCa
  * while running; a write that stops the clock marks the ones it finds late first). Each target
  * is marked once per ticket: the returned breaches are the ones to announce.
  */
-export function markLate(s: SlaState, at: Date, cal: BusinessCalendar): { state: SlaState; breaches: Breach[] } {
+export function markLate(s: SlaState, at: Date, cal: BusinessCalendar, targets: readonly SlaTarget[] = TARGETS): { state: SlaState; breaches: Breach[] } {
   const breaches: Breach[] = [];
   const next = { ...s };
-  for (const t of TARGETS) {
+  for (const t of targets) {
     if (!pending(s, t) || breachedAtOf(s, t) || !isLate(s, t, at, cal)) continue;
     const dueAt = dueOf(s, t);
     breaches.push({ target: t, dueAt });
@@ -113,11 +113,12 @@ export interface FirstResponse {
 
 /** The first public response by an agent at `at`: stops the first-response target. */
 export function respondFirst(s: SlaState, at: Date, cal: BusinessCalendar): FirstResponse {
-  const marked = markLate(s, at, cal);
+  // Only this target is judged here; a late resolution is left to the job (or the resolve).
+  const marked = markLate(s, at, cal, ['FIRST_RESPONSE']);
   const state = { ...marked.state, firstRespondedAt: at };
   return {
     state,
-    breaches: marked.breaches.filter((b) => b.target === 'FIRST_RESPONSE'),
+    breaches: marked.breaches,
     breached: state.firstResponseBreachedAt !== null,
     businessMinutes: Math.floor(elapsedBusinessMs(s, at, cal) / MINUTE),
   };

@@ -25,7 +25,7 @@ interface MarkedRow {
  * the same moment, on one replica or two, announce each breach exactly once.
  */
 export async function markBreachesBatch(m: EntityManager, now: Date, limit = BREACH_BATCH): Promise<{ rows: number; breaches: number }> {
-  const rows: MarkedRow[] = await m.query(
+  const result: [MarkedRow[], number] = await m.query(
     `WITH due AS (
        SELECT id,
               (first_responded_at IS NULL AND first_response_breached_at IS NULL AND first_response_due_at < $1) AS first_response,
@@ -45,6 +45,7 @@ export async function markBreachesBatch(m: EntityManager, now: Date, limit = BRE
      RETURNING t.id, t.tenant_id, t.contact_id, due.first_response, due.resolution, t.first_response_due_at, t.resolution_due_at`,
     [now, limit],
   );
+  const [rows] = result; // TypeORM answers an UPDATE with [rows, affected]
   if (!rows.length) return { rows: 0, breaches: 0 };
   const targets = rows.map((r) => {
     const list: Array<{ target: SlaTarget; dueAt: Date }> = [];

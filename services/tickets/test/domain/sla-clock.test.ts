@@ -118,3 +118,11 @@ describe('breach flags between job runs', () => {
     expect(resolutionBreached(s, at('2026-12-01T11:00:01Z'))).toBe(false);
   });
 });
+
+test('a late first response judges only the first-response target (resolution is announced by the job or the resolve)', () => {
+  const s = openSla({ firstResponseMinutes: 1, resolutionMinutes: 1 }, at('2026-12-01T10:00:00Z'), cal);
+  const r = respondFirst(s, at('2026-12-01T10:05:00Z'), cal);
+  expect(r.breaches.map((b) => b.target)).toEqual(['FIRST_RESPONSE']);
+  expect(r.state.resolutionBreachedAt).toBeNull();
+  expect(markLate(r.state, at('2026-12-01T10:05:00Z'), cal).breaches.map((b) => b.target)).toEqual(['RESOLUTION']);
+});
