@@ -149,6 +149,19 @@ describe('addTicketComment', () => {
   });
 });
 
+describe('concurrent writes on one ticket', () => {
+  test('three agents replying at once make ONE first response; racing status moves apply one at a time', async () => {
+    const T = 'race-a';
+    const contactId = await knownContact(svc, T);
+    const t = await ok(svc, OPEN, { contactId, subject: 'x' }, SUPPORT(T));
+    const replies = await Promise.all(['a', 'b', 'c'].map((body) => ok(svc, COMMENT, { ticketId: t.id, body }, SUPPORT(T))));
+    expect(new Set(replies.map((r) => r.sla.firstRespondedAt)).size).toBe(1);
+    expect((await outbox(svc, t.id)).filter((e) => e.event_type === 'ticket.first_responded')).toHaveLength(1);
+    const moves = await Promise.all(['OPEN', 'OPEN'].map((status) => svc.call(STATUS, { input: { ticketId: t.id, status } }, SUPPORT(T))));
+    expect(moves.map((r) => (r.errors ? r.errors[0].extensions!.code : r.data!.changeTicketStatus.status)).sort()).toEqual(['CONFLICT', 'OPEN']);
+  });
+});
+
 describe('reading tickets', () => {
   const LIST = `query($filter: TicketFilter, $first: Int, $after: String) {
     tickets(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status priority assigneeId } } } }`;
