@@ -15,12 +15,12 @@ export interface Connection<T> {
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-interface CursorKey {
+export interface CursorKey {
   at: string;
   id: string;
 }
-const encodeCursor = (k: CursorKey) => Buffer.from(JSON.stringify([k.at, k.id])).toString('base64url');
-function decodeCursor(cursor: string): CursorKey {
+export const encodeCursor = (k: CursorKey) => Buffer.from(JSON.stringify([k.at, k.id])).toString('base64url');
+export function decodeCursor(cursor: string): CursorKey {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };

@@ -1,1 +1,2 @@
-export { createService, ticketsService } from './service';
+export { createService, ticketsService, slaBreachJob } from './service';
+export { detectSlaBreaches } from './use-cases/breaches';

@@ -1,14 +1,16 @@
-import { authorize, Resolvers, tenantRepository } from '@crm/service-kit';
-import type { TicketsContext } from './service';
-import { SlaPolicy } from './entities';
-import { TICKET_PRIORITIES } from './domain/sla';
+import { DateTime, Resolvers } from '@crm/service-kit';
+import type { TicketsContext } from './context';
+import { ticketMutations, ticketQueries, ticketTypes } from './graph/tickets';
+import { settingsMutations, settingsQueries } from './graph/settings';
+import { surveyMutations, surveyTypes } from './graph/surveys';
+import { entityTypes } from './graph/entities';
 
+/** Thin: authorize, parse, call a use case (src/use-cases), map. */
 export const resolvers: Resolvers<TicketsContext> = {
-  Query: {
-    slaPolicies: async (_: unknown, __: unknown, ctx: TicketsContext) => {
-      authorize(ctx.identity, ['support', 'analyst'], 'tickets:read');
-      const rows = await tenantRepository(ctx.db.manager, SlaPolicy, ctx.tenantId).find();
-      return rows.sort((a, b) => TICKET_PRIORITIES.indexOf(b.priority as never) - TICKET_PRIORITIES.indexOf(a.priority as never));
-    },
-  },
-};
+  DateTime,
+  Query: { ...ticketQueries, ...settingsQueries },
+  Mutation: { ...ticketMutations, ...settingsMutations, ...surveyMutations },
+  ...ticketTypes,
+  ...surveyTypes,
+  ...entityTypes,
+} as Resolvers<TicketsContext>;

@@ -1,11 +1,23 @@
 import path from 'node:path';
-import { RequestContext, RunningService, ServiceConfig, ServiceDefinition, startService, tenantRepository } from '@crm/service-kit';
-import { entities, SlaPolicy } from './entities';
+import { RunningService, ScheduledJob, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
+import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
-import { DEFAULT_SLA_POLICIES } from './domain/sla';
+import { registerHandlers } from './events';
+import { TicketsContext, ticketsContext } from './context';
+import { provisionTenant } from './use-cases/settings';
+import { detectSlaBreaches } from './use-cases/breaches';
 
-export type TicketsContext = RequestContext;
+export type { TicketsContext };
+
+/** Every minute: mark tickets past a due time and announce each breach once. */
+export const slaBreachJob: ScheduledJob = {
+  name: 'sla-breaches',
+  everyMs: 60_000,
+  run: async (db, logger) => {
+    await detectSlaBreaches(db, new Date(), logger);
+  },
+};
 
 export const ticketsService: ServiceDefinition<TicketsContext> = {
   name: 'tickets',
@@ -14,12 +26,13 @@ export const ticketsService: ServiceDefinition<TicketsContext> = {
   entities,
   migrations,
   resolvers,
-  async provisionTenant(m, tenantId) {
-    const policies = tenantRepository(m, SlaPolicy, tenantId);
-    await m.save(DEFAULT_SLA_POLICIES.map((p) => policies.create({ ...p })));
-  },
+  provisionTenant,
+  context: ticketsContext,
+  handlers: registerHandlers,
+  jobs: [slaBreachJob],
 };
 
+/** The wired tickets subgraph: database, outbox relay, contact handlers, breach job, HTTP. */
 export function createService(config: ServiceConfig): Promise<RunningService> {
   return startService(ticketsService, config);
 }

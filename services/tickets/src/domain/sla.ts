@@ -1,6 +1,9 @@
-/** Ticket priorities and the SLA targets a new tenant starts with (admins change them later). */
-export const TICKET_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
-export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+import { TICKET_PRIORITIES } from '@crm/events';
+import type { TicketPriority } from './tickets';
+
+export { TICKET_PRIORITIES };
+
+/** The SLA targets a new tenant starts with, one policy per priority (admins change them later). */
 
 export interface SlaTargets {
   priority: TicketPriority;
@@ -25,3 +28,7 @@ export function validateSlaTargets(t: SlaTargets): { ok: true } | { ok: false; f
   }
   return { ok: true };
 }
+
+/** Policies listed from the most urgent priority down. */
+export const byUrgency = <T extends { priority: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => TICKET_PRIORITIES.indexOf(b.priority as TicketPriority) - TICKET_PRIORITIES.indexOf(a.priority as TicketPriority));

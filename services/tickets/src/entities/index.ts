@@ -1,4 +1,6 @@
 import { SlaPolicy } from './sla-policy';
+import { Ticket, TicketComment } from './ticket';
+import { BusinessHours, ContactRef, SurveyResponse, TicketSettings } from './settings';
 
-export { SlaPolicy };
-export const entities = [SlaPolicy];
+export { SlaPolicy, Ticket, TicketComment, BusinessHours, ContactRef, SurveyResponse, TicketSettings };
+export const entities = [SlaPolicy, Ticket, TicketComment, BusinessHours, TicketSettings, ContactRef, SurveyResponse];
