@@ -81,7 +81,7 @@ function graphqlClient(url, token) {
  * Everything is registered with the cleanup too.
  */
 async function startBenchStack(prefix, { tag = '', note = '(five subgraphs + gateway, in-process events)', name = 'the stack', options = {} } = {}) {
-  const { startStack } = built('packages/stack/dist/stack.js');
+  const { startStack } = built('stack/dist/stack.js');
   const { createLogger } = built('packages/service-kit/dist/index.js');
   const { issueUserToken } = built('gateway/dist/auth.js');
   progress(`${tag}starting the stack${note ? ` ${note}` : ''}`);

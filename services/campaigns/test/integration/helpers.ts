@@ -26,7 +26,7 @@ export async function ok<T = any>(svc: TestService, query: string, input: Record
 }
 
 /** The first error's extensions (and its message). */
-export async function failure(svc: TestService, query: string, input: Record<string, unknown>, identity: Partial<Identity>) {
+export async function failure(svc: TestService, query: string, input: Record<string, unknown>, identity: Partial<Identity>): Promise<Record<string, any>> {
   const res = await svc.call(query, { input }, identity);
   expect(res.status).toBeLessThan(500);
   expect(res.errors).toBeDefined();
