@@ -78,3 +78,14 @@ test('an NPS answer that flips churnRisk is announced as contact.updated { churn
     { changedFields: ['churnRisk'], values: { churnRisk: false } },
   ]);
 });
+
+test('a merge keeps referrals: the duplicate referred friends now count for the primary', async () => {
+  const t = 'ref-merge';
+  const primary = await captured(t, { email: 'p@ref.example' });
+  const duplicate = await captured(t, { email: 'd@ref.example', referrerId: primary.id });
+  await captured(t, { email: 'f1@ref.example', referrerId: duplicate.id });
+  const merged = await leads.call(`mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { id referrals referredBy { id } } }`,
+    { input: { primaryId: primary.id, duplicateId: duplicate.id } }, { tenantId: t });
+  expect(merged.errors).toBeUndefined();
+  expect(merged.data!.mergeContacts).toEqual({ id: primary.id, referrals: 1, referredBy: null });
+});
