@@ -94,6 +94,9 @@ test("a promoter's referral converting credits the promoter's REFERRAL membershi
   const segment = await must<{ id: string }>(q, 'mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id } }',
     { input: { name: 'Promoters', rules: { stages: ['PROMOTER'] } } });
   await eventually(async () => (await q<{ segment: any }>('query($id: ID!) { segment(id: $id) { contactCount } }', { id: segment.id })).data?.segment.contactCount === 1, 60_000);
+  // Segment.contacts are Contact references: leads resolves their fields through the gateway.
+  const members = await must(q, 'query($id: ID!) { segment(id: $id) { contacts { edges { node { email lifecycleStage } } } } }', { id: segment.id });
+  expect(members).toEqual({ contacts: { edges: [{ node: { email: 'fan@camp.example', lifecycleStage: 'PROMOTER' } }] } });
   await addMembers(q, referral, { segmentId: segment.id }, 1);
   const friend = await capture(q, { email: 'friend@camp.example', referrerId: promoter.id });
   const referred = await must(q, 'query($id: ID!) { contact(id: $id) { referredBy { id } } }', { id: friend.id });
