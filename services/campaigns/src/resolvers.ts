@@ -1,17 +1,18 @@
-import { authorize, DateTime, paginate, requireUuid, Resolvers, tenantRepository } from '@crm/service-kit';
-import type { CampaignsContext } from './service';
-import { Campaign } from './entities';
+import { DateTime, Resolvers, SafeInt } from '@crm/service-kit';
+import type { CampaignsContext } from './context';
+import { campaignMutations, campaignQueries, campaignTypes } from './graph/campaigns';
+import { segmentMutations, segmentQueries, segmentTypes } from './graph/segments';
+import { memberMutations, memberQueries, memberTypes } from './graph/members';
+import { entityTypes } from './graph/entities';
 
+/** Thin: authorize, parse, call a use case (src/use-cases), map. */
 export const resolvers: Resolvers<CampaignsContext> = {
   DateTime,
-  Query: {
-    campaigns: (_: unknown, args: { first?: number; after?: string }, ctx: CampaignsContext) => {
-      authorize(ctx.identity, ['marketing', 'analyst'], 'campaigns:read');
-      return paginate(tenantRepository(ctx.db.manager, Campaign, ctx.tenantId).query('c'), 'c', args);
-    },
-  },
-  Campaign: {
-    __resolveReference: (ref: { id: string }, ctx: CampaignsContext) =>
-      tenantRepository(ctx.db.manager, Campaign, ctx.tenantId).findOne({ id: requireUuid(ref.id, 'id') }),
-  },
-};
+  SafeInt,
+  Query: { ...campaignQueries, ...segmentQueries, ...memberQueries },
+  Mutation: { ...campaignMutations, ...segmentMutations, ...memberMutations },
+  ...campaignTypes,
+  ...segmentTypes,
+  ...memberTypes,
+  ...entityTypes,
+} as Resolvers<CampaignsContext>;

@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { RequestContext, RunningService, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
+import { RunningService, ServiceConfig, ServiceDefinition, startService } from '@crm/service-kit';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { resolvers } from './resolvers';
+import { registerHandlers } from './events';
+import { CampaignsContext, campaignsContext } from './context';
 
-export type CampaignsContext = RequestContext;
+export type { CampaignsContext };
 
 export const campaignsService: ServiceDefinition<CampaignsContext> = {
   name: 'campaigns',
@@ -13,8 +15,11 @@ export const campaignsService: ServiceDefinition<CampaignsContext> = {
   entities,
   migrations,
   resolvers,
+  context: campaignsContext,
+  handlers: registerHandlers,
 };
 
+/** The wired campaigns subgraph: database, outbox relay, contact and deal event handlers, HTTP. */
 export function createService(config: ServiceConfig): Promise<RunningService> {
   return startService(campaignsService, config);
 }

@@ -26,6 +26,8 @@ export class Contact {
   @Column({ name: 'customer_since', type: 'timestamptz', precision: 3, nullable: true }) customerSince: Date | null;
   @Column({ name: 'last_purchase_at', type: 'timestamptz', precision: 3, nullable: true }) lastPurchaseAt: Date | null;
   @Column({ name: 'last_engagement_at', type: 'timestamptz', precision: 3, nullable: true }) lastEngagementAt: Date | null;
+  /** Who referred this contact (captureLead referrerId, first capture only). */
+  @Column({ name: 'referrer_id', type: 'uuid', nullable: true }) referrerId: string | null;
   @Column({ name: 'repeat_purchases', type: 'int', default: 0 }) repeatPurchases: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 }) updatedAt: Date;

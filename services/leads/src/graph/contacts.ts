@@ -60,6 +60,8 @@ export const contactTypes = {
       (await ctx.loaders.stageHistory.load(c.id)).map((r: StageChange) => ({
         from: r.fromStage, to: r.toStage, at: r.at, reason: r.reason, actor: r.actor, source: r.source,
       })),
+    referredBy: (c: Contact, _: unknown, ctx: LeadsContext) => (c.referrerId ? ctx.loaders.contact.load(c.referrerId) : null),
+    referrals: (c: Contact, _: unknown, ctx: LeadsContext) => ctx.loaders.referralCount.load(c.id),
     scoreBreakdown: async (c: Contact, _: unknown, ctx: LeadsContext) =>
       scoreBreakdown(ctx.db.manager, c, (await loadSettings(ctx.db.manager, ctx.tenantId)).scoringRules),
   },

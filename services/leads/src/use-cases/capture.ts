@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { advisoryXactLock, badInput, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { advisoryXactLock, badInput, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
 import { assignOwnerIfDue } from './assignment';
@@ -22,6 +22,8 @@ export interface CaptureLeadInput {
   budget?: number | null;
   source?: string | null;
   campaignId?: string | null;
+  /** The contact who referred this one (set on the first capture only). */
+  referrerId?: string | null;
 }
 
 /** Sources that know only anonymous engagement (tracking): the person starts as a VISITOR. */
@@ -70,6 +72,14 @@ function validateCapture(input: CaptureLeadInput) {
   }
 }
 
+/** The referrer must be a contact of the tenant (NOT_FOUND naming referrerId otherwise). */
+async function knownReferrer(m: EntityManager, tenantId: string, referrerId: string | null | undefined): Promise<string | null> {
+  if (referrerId === null || referrerId === undefined) return null;
+  const id = requireUuid(referrerId, 'referrerId');
+  if (!(await tenantRepository(m, Contact, tenantId).count({ id }))) throw notFound('Contact', id, 'referrerId');
+  return id;
+}
+
 /**
  * captureLead: same email + tenant = same contact; fill empty fields, never blank a set one;
  * every capture is recorded as a touch. A first capture starts at LEAD (VISITOR for tracking-only sources).
@@ -87,6 +97,7 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
     firstName: clean(input.firstName), lastName: clean(input.lastName), jobTitle: clean(input.jobTitle),
     phone: clean(input.phone), source, companyId, country: clean(input.country)?.toUpperCase() ?? null, budget: input.budget ?? null,
   };
+  const referrerId = await knownReferrer(m, actor.tenantId, input.referrerId);
   let contact = await contacts.findOneForUpdate({ email: email.email });
   if (contact) {
     const changed = PROFILE_FIELDS.filter((f) => blank(contact![f]) && !blank(incoming[f]));
@@ -106,12 +117,14 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
     }
   } else {
     const stage = source && VISITOR_SOURCES.has(source) ? 'VISITOR' : 'LEAD';
-    contact = await contacts.save(contacts.create({ email: email.email, ...incoming, lifecycleStage: stage, score: 0, ownerId: null }));
+    contact = await contacts.save(contacts.create({ email: email.email, ...incoming, lifecycleStage: stage, score: 0, ownerId: null, referrerId }));
+    const company = companyId ? await tenantRepository(m, Company, actor.tenantId).findOne({ id: companyId }) : null;
     await emit(m, {
       type: 'contact.created', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
       data: {
         email: contact.email, firstName: contact.firstName, lastName: contact.lastName, lifecycleStage: stage,
         source: contact.source, ownerId: contact.ownerId, companyId: contact.companyId,
+        industry: company?.industry ?? null, companySize: company?.size ?? null, score: contact.score, referrerId: contact.referrerId,
       },
     });
     await recordStageChange(m, actor, contact, null, stage, 'captured', 'API');

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EventEnvelope } from '@crm/events';
+import { emit, type EventEnvelope } from '@crm/events';
 import type { Actor } from '@crm/service-kit';
 import { Contact } from '../entities';
 import {
@@ -58,6 +58,11 @@ export async function reactToSurveyResponse(m: EntityManager, event: EventEnvelo
   if (contact.churnRisk !== decision.churnRisk) {
     contact.churnRisk = decision.churnRisk; // the latest answer decides: a detractor flags, a better score clears
     contact = await m.save(contact);
+    // Announced like any other contact change: campaigns' segments and retention rules select on it.
+    await emit(m, {
+      type: 'contact.updated', tenantId: event.tenantId, aggregateId: contact.id, actor: event.actor ?? null,
+      data: { changedFields: ['churnRisk'], values: { churnRisk: contact.churnRisk } },
+    });
   }
   await move(m, actorOf(event), contact, decision.move);
 }

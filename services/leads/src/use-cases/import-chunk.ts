@@ -207,8 +207,10 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
         lifecycleStage: stage, ownerId: null, score: 0, fitScore: 0, engagementScore: 0,
       };
       states.set(row.email, c);
+      const company = c.companyId ? profiles.get(c.companyId) : undefined;
       emit('contact.created', c.id, {
         email: c.email, firstName: c.firstName, lastName: c.lastName, lifecycleStage: stage, source: c.source, ownerId: null, companyId: c.companyId,
+        industry: company?.industry ?? null, companySize: company?.size ?? null, score: c.score, referrerId: null,
       });
       recordMove(c, null, stage, 'imported', 'IMPORT');
       assignIfDue(c, 'CAPTURE');

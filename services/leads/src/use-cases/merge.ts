@@ -38,6 +38,10 @@ export async function mergeContacts(m: EntityManager, actor: Actor, primaryId: s
   primary.repeatPurchases += duplicate.repeatPurchases;
   primary.churnRisk = primary.churnRisk || duplicate.churnRisk;
 
+  // Referrals follow the merge: the duplicate's referrer if the primary had none, its referrals to the primary.
+  primary.referrerId ??= duplicate.referrerId;
+  if (primary.referrerId === duplicate.id || primary.referrerId === primary.id) primary.referrerId = null;
+  await m.query('UPDATE contacts SET referrer_id = $2 WHERE tenant_id = $1 AND referrer_id = $3 AND id <> $2', [actor.tenantId, primary.id, duplicate.id]);
   await repointSideRecords(m, actor.tenantId, primary.id, duplicate.id);
   await m.delete(Contact, { id: duplicate.id, tenantId: actor.tenantId });
   let saved = await m.save(primary);

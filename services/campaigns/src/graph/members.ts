@@ -1,0 +1,36 @@
+import type { CampaignMember, EnrolmentRule } from '../entities';
+import type { ResponseType } from '../domain';
+import type { CampaignsContext } from '../context';
+import { canAdmin, Input, write } from './common';
+import { addCampaignMembers, AddMembersInput, recordCampaignResponse } from '../use-cases/members';
+import { createEnrolmentRule, CreateEnrolmentRuleInput, deleteEnrolmentRule, listEnrolmentRules } from '../use-cases/enrolment';
+
+export const memberQueries = {
+  enrolmentRules: (_: unknown, __: unknown, ctx: CampaignsContext) => {
+    canAdmin(ctx);
+    return listEnrolmentRules(ctx.db.manager, ctx.tenantId);
+  },
+};
+
+export const memberMutations = {
+  addCampaignMembers: (_: unknown, { input }: Input<AddMembersInput>, ctx: CampaignsContext) =>
+    write(ctx, false, (m, actor) => addCampaignMembers(m, actor, input)),
+  recordCampaignResponse: (_: unknown, { input }: Input<{ campaignId: string; contactId: string; type: ResponseType }>, ctx: CampaignsContext) =>
+    write(ctx, false, (m, actor) => recordCampaignResponse(m, actor, input)),
+  createEnrolmentRule: (_: unknown, { input }: Input<CreateEnrolmentRuleInput>, ctx: CampaignsContext) =>
+    write(ctx, true, (m, actor) => createEnrolmentRule(m, actor, input)),
+  deleteEnrolmentRule: (_: unknown, { input }: Input<{ id: string }>, ctx: CampaignsContext) =>
+    write(ctx, true, (m, actor) => deleteEnrolmentRule(m, actor, input)),
+};
+
+const contactRef = (id: string) => ({ __typename: 'Contact', id });
+
+export const memberTypes = {
+  CampaignMember: {
+    campaign: (cm: CampaignMember, _: unknown, ctx: CampaignsContext) => ctx.loaders.campaign.load(cm.campaignId),
+    contact: (cm: CampaignMember) => contactRef(cm.contactId),
+  },
+  EnrolmentRule: {
+    campaign: (r: EnrolmentRule, _: unknown, ctx: CampaignsContext) => ctx.loaders.campaign.load(r.campaignId),
+  },
+};
