@@ -1,3 +1,4 @@
 export * from './gateway';
 export * from './auth';
 export * from './compose';
+export * from './data-source';

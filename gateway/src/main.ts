@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createLogger, env, exitOnConfigError, loadConfig, stopOnSignals } from '@crm/service-kit';
+import { createLogger, env, exitOnConfigError, loadConfig, requireStrongSecrets, stopOnSignals } from '@crm/service-kit';
 import { startGateway } from './gateway';
 import { SUBGRAPHS, SubgraphName, urlVariable } from './compose';
 
@@ -9,6 +9,11 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   AUTH_JWT_SECRET: env.secret,
   SUBGRAPH_SECRET: env.secret,
+  // Longest accepted token lifetime (exp - iat) in seconds; optional iss / aud checks.
+  AUTH_JWT_MAX_TTL: z.coerce.number().int().min(60).max(366 * 24 * 3600).default(24 * 3600),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().optional(),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: env.logLevel,
   // <NAME>_URL per subgraph of the manifest, defaulting to its port on this host.
@@ -19,6 +24,7 @@ async function main() {
   let config;
   try {
     config = loadConfig(schema);
+    requireStrongSecrets(config, ['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET']);
   } catch (err) {
     exitOnConfigError(err);
   }
@@ -31,6 +37,8 @@ async function main() {
       port: config.PORT,
       host: config.HOST,
       jwtSecret: config.AUTH_JWT_SECRET,
+      tokenPolicy: { maxTtlSeconds: config.AUTH_JWT_MAX_TTL, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE },
+      subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
       subgraphSecret: config.SUBGRAPH_SECRET,
       subgraphUrls,
       production: config.NODE_ENV === 'production',
