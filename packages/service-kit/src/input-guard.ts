@@ -2,6 +2,7 @@ import { defaultFieldResolver, GraphQLSchema, isObjectType } from 'graphql';
 import { badInput } from './errors';
 
 /** C0 controls but tab, newline and carriage return, and DEL: never meaningful in text we store or search. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** The first string under `value` holding a control character, with the name of its field. */

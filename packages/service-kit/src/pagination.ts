@@ -23,7 +23,8 @@ export const encodeCursor = (k: CursorKey) => Buffer.from(JSON.stringify([k.at, 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function decodeCursor(cursor: string): CursorKey {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const [at, id] = Array.isArray(key) && key.length === 2 ? key : [];
     // Exactly what encodeCursor writes: a millisecond UTC time that round-trips and a uuid, so a
     // forged cursor never reaches SQL as an out-of-range date or a non-uuid id.
     if (typeof at === 'string' && typeof id === 'string' && ISO_MS.test(at) && isUuid(id) && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at) {

@@ -30,7 +30,8 @@ const PUBLIC_CODES = new Set([
 function withField(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'BAD_USER_INPUT' || formatted.extensions.field) return formatted;
   const at = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/s.exec(formatted.message);
-  const field = at ? at[2].split('.').at(-1) : /^Variable "\$(\w+)"/.exec(formatted.message)?.[1];
+  const missing = /; Field "(\w+)" (?:of required type .* was not provided|is not defined by type)/s.exec(formatted.message);
+  const field = at ? at[2].split('.').at(-1) : (missing?.[1] ?? /^Variable "\$(\w+)"/.exec(formatted.message)?.[1]);
   return field ? { ...formatted, extensions: { ...formatted.extensions, field } } : formatted;
 }
 
