@@ -8,6 +8,7 @@ import {
 } from '../domain';
 import { lockDeal, recordStageChange } from './history';
 import { activeStages, defaultPipeline, findPipeline, lockStage, throwIfViolated, unwrap } from './stages';
+import { requireKnownContact } from './contacts';
 
 export interface CreateDealInput {
   contactId: string;
@@ -48,6 +49,7 @@ export async function createDeal(m: EntityManager, actor: Actor, input: CreateDe
   const fields = unwrap(validateDealFields(input));
   const kind = checkKind(input.kind);
   const ownerId = input.ownerId === undefined ? actor.userId : checkOwner(input.ownerId);
+  await requireKnownContact(m, actor.tenantId, contactId);
 
   const stage = input.stageId ? await lockStage(m, actor.tenantId, input.stageId, 'stageId') : null;
   const pipeline = input.pipelineId
