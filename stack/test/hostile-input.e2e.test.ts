@@ -166,9 +166,21 @@ describe('raw HTTP: no request ends a process', () => {
     }
   });
 
-  test('a body past 1 MB is accepted only for importContacts (up to 16 MB)', async () => {
+  test('a body past 1 MB is accepted only for importContacts (up to 16 MB, 100k rows)', async () => {
     const big = `{"query":"{ contacts { totalCount } }","variables":{"x":"${'a'.repeat(1100 * 1024)}"}}`;
     expect((await raw('oversized body', gatewayPort(), rawPost(big), { waitForClose: true })).status).toBe(413);
+    // Another tenant: the hostile tenant's rows stay as they were.
+    const importer = stack.as(`${TENANT}-import`);
+    const importQuery = 'mutation($csv: String!) { importContacts(input: { csv: $csv }) { created failed ignoredColumns } }';
+    const notes = 'n'.repeat(600 * 1024);
+    sent['large import'] = 3;
+    const ok = await importer(importQuery, { csv: `email,notes\nbig1@import.example,${notes}\nbig2@import.example,${notes}\n` });
+    expect(ok.status).toBe(200);
+    expect(ok.data).toEqual({ importContacts: { created: 2, failed: 0, ignoredColumns: ['notes'] } });
+    const rows = await importer(importQuery, { csv: `email\n${Array.from({ length: 100_001 }, (_, i) => `r${i}@rows.example`).join('\n')}` });
+    expect(rows.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'csv' });
+    const huge = await importer(importQuery, { csv: `email,notes\n${`x@huge.example,${'h'.repeat(900 * 1024)}\n`.repeat(19)}` });
+    expect(huge.status).toBe(413);
   });
 });
 

@@ -89,3 +89,24 @@ describe('tenant isolation', () => {
     expect(a.data!.captureLead.id).not.toBe(b.data!.captureLead.id);
   });
 });
+
+describe('the subgraph HTTP surface matches the gateway', () => {
+  test('production: no introspection, but _service (composition) still answers; CSRF prevention refuses a simple GET', async () => {
+    const prod = await startTestService('leads_prod', createService, { production: true });
+    try {
+      const intro = await prod.call('{ __schema { types { name } } }');
+      expect(intro.status).toBe(400);
+      expect(intro.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect((await prod.call<{ _service: { sdl: string } }>('{ _service { sdl } }')).data?._service.sdl).toContain('type Contact');
+      const get = await fetch(`${prod.service.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: prod.sign('', {}, { method: 'GET' }) });
+      expect(get.status).toBe(400);
+      expect(await get.text()).toMatch(/CSRF|preflight/i);
+    } finally {
+      await prod.stop();
+    }
+  });
+
+  test('a subgraph listens on 127.0.0.1 unless told otherwise', () => {
+    expect(new URL(leads.service.url).hostname).toBe('127.0.0.1');
+  });
+});
