@@ -6,6 +6,9 @@ import type { EngagementKind } from './domain/scoring';
 import { engagementsOfContacts } from './use-cases/contact-records';
 import { loadSettings } from './use-cases/settings';
 
+/** Nested histories are bounded: a contact moved 10k times costs a page, not 10k rows. */
+export const MAX_HISTORY = 100;
+
 /**
  * Per-request batching: a list of contacts asks for its companies and stage histories in one
  * statement each, not one per contact, always through the tenant-scoped repository.
@@ -16,8 +19,12 @@ export function createLoaders(m: EntityManager, tenantId: string) {
       rowsById(ids, await tenantRepository(m, Company, tenantId).query('c').andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) }).getMany()),
     ),
     stageHistory: new DataLoader<string, StageChange[]>(async (contactIds) => {
+      // Bounded per contact in SQL: the latest MAX_HISTORY moves, returned oldest first.
       const rows = await tenantRepository(m, StageChange, tenantId)
-        .query('h').andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) }).orderBy('h.seq', 'ASC').getMany();
+        .query('h').andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) })
+        .andWhere(`h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY contact_id ORDER BY seq DESC) AS rn
+          FROM stage_changes WHERE tenant_id = :__tenant AND contact_id = ANY(:ids)) latest WHERE rn <= :max)`, { max: MAX_HISTORY })
+        .orderBy('h.seq', 'ASC').getMany();
       return rowsGroupedBy(contactIds, rows, (r) => r.contactId);
     }),
     /** The tenant's settings, read once per request however many contacts are scored. */

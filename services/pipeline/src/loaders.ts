@@ -5,6 +5,9 @@ import { Deal, DealStageChange, Pipeline, PipelineStage, Activity } from './enti
 import { activitiesOf, ActivityStatus } from './use-cases/activity-queries';
 import type { DealStatus } from './domain';
 
+/** Nested histories are bounded: a deal moved 10k times costs a page, not 10k rows. */
+export const MAX_HISTORY = 100;
+
 /** Groups keys by their list options: one statement per distinct (status, first), one in practice. */
 function byOptions<K extends { status: string | null; first: number }>(keys: readonly K[]): K[][] {
   const sets = new Map<string, K[]>();
@@ -88,8 +91,12 @@ export function createLoaders(m: EntityManager, tenantId: string) {
       return groupBy(ids, rows, (s) => s.pipelineId);
     }),
     history: new DataLoader<string, DealStageChange[]>(async (ids) => {
+      // Bounded per deal in SQL: the latest MAX_HISTORY changes, returned oldest first.
       const rows = await tenantRepository(m, DealStageChange, tenantId)
-        .query('h').andWhere('h.deal_id = ANY(:ids)', { ids: valid(ids) }).orderBy('h.seq', 'ASC').getMany();
+        .query('h').andWhere('h.deal_id = ANY(:ids)', { ids: valid(ids) })
+        .andWhere(`h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY deal_id ORDER BY seq DESC) AS rn
+          FROM deal_stage_changes WHERE tenant_id = :__tenant AND deal_id = ANY(:ids)) latest WHERE rn <= :max)`, { max: MAX_HISTORY })
+        .orderBy('h.seq', 'ASC').getMany();
       return groupBy(ids, rows, (h) => h.dealId);
     }),
     dealsOfContact: dealsOf('contact_id'),

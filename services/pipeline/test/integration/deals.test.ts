@@ -223,3 +223,16 @@ describe('authorization and tenancy', () => {
     expect((await outbox(svc, deal.id)).map((e) => e.event_type)).toEqual(['deal.created', 'deal.stage_changed']);
   });
 });
+
+test('Deal.history is bounded: the latest 100 changes, oldest first', async () => {
+  const stages = await defaultStages(svc, T.tenantId);
+  const deal = await create();
+  for (let i = 0; i < 104; i++) await ok(svc, MOVE, { dealId: deal.id, stageId: i % 2 ? stages.Prospecting.id : stages.Qualification.id }, T);
+  const res = await svc.call(`query($id: ID!) { deal(id: $id) { history { from { name } to { name } } } }`, { id: deal.id }, T);
+  const history = res.data!.deal.history;
+  expect(history).toHaveLength(100);
+  expect(history[0]).toEqual({ from: { name: 'Prospecting' }, to: { name: 'Qualification' } }); // the 5th move: creation fell out
+  expect(history[99]).toEqual({ from: { name: 'Qualification' }, to: { name: 'Prospecting' } }); // the 104th move
+  const [{ n }] = await svc.service.db.query('SELECT count(*)::int AS n FROM deal_stage_changes WHERE deal_id = $1', [deal.id]);
+  expect(n).toBe(105); // nothing is dropped, only the answer is bounded
+});
