@@ -46,7 +46,7 @@ export async function createActivity(m: EntityManager, actor: Actor, input: Crea
     throw badInput('body', `body must be at most ${MAX_ACTIVITY_BODY_LENGTH} characters`);
   }
   const ownerId = input.ownerId === undefined ? actor.userId : input.ownerId?.trim() || null;
-  if (ownerId && ownerId.length > MAX_USER_ID_LENGTH) throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
+  if (ownerId && characterLength(ownerId) > MAX_USER_ID_LENGTH) throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
   if (dealId) {
     const deal = await tenantRepository(m, Deal, actor.tenantId).findOne({ id: dealId });
     if (!deal) throw notFound('Deal', dealId, 'dealId');
