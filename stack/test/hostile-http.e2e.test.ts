@@ -66,6 +66,8 @@ describe('raw HTTP: no request ends a process', () => {
     rawPost('{"query": "{ __typename }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "00"}}}'),
     rawPost('[{"query": "{ __typename }"}, {"query": "{ __typename }"}]'),
     rawPost(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])),
+    rawPost(`{"query":"mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }","variables":{"r":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`),
+    rawPost(`{"query":"{ __typename }","variables":{"x":${'{"a":'.repeat(70)}1${'}'.repeat(70)}}}`),
     rawPost('{"query":"{ __typename }"}', { 'content-type': 'text/plain' }),
     rawPost('{"query":"{ __typename }"}', { 'content-type': 'application/x-www-form-urlencoded' }),
   ];

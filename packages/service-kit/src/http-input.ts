@@ -83,7 +83,22 @@ function onlyFields(query: unknown, fields: string[]): boolean {
   }
 }
 
-/** JSON bodies parsed (malformed JSON is 400); a body past the normal cap must be a large-body operation. */
+/** Deeper than any real request: variables nested further would overflow JSON.stringify downstream. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests objects/arrays deeper than `max` (iterative: no recursion to overflow). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** JSON bodies parsed (malformed or too deeply nested JSON is 400); a body past the normal cap must be a large-body operation. */
 export function parseJsonBody(raw: Buffer, contentType: string | undefined, limits: BodyLimits): unknown {
   if (!raw.length) return '';
   const text = raw.toString('utf8');
@@ -96,6 +111,9 @@ export function parseJsonBody(raw: Buffer, contentType: string | undefined, limi
     body = JSON.parse(text);
   } catch {
     throw new ClientRequestError('Request body is not valid JSON', 400, 'BAD_JSON');
+  }
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new ClientRequestError(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`, 400, 'JSON_TOO_DEEP');
   }
   if (raw.length > limits.maxBytes && !onlyFields((body as { query?: unknown } | null)?.query, limits.largeBodyFields)) {
     throw tooLarge(limits.maxBytes);

@@ -8,7 +8,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** The first string under `value` holding a control character, with the name of its field. */
 export function findControlCharacter(value: unknown, field: string, depth = 0): string | undefined {
   if (typeof value === 'string') return CONTROL.test(value) ? field : undefined;
-  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+  // The HTTP layer refuses bodies nested deeper than 64 levels; arguments never get here deeper.
+  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (const item of value) {
       const hit = findControlCharacter(item, field, depth + 1);
