@@ -241,6 +241,8 @@ async function statementsBench(bench, pgs) {
   const contactIds = await pool(N1_CONTACTS, CONCURRENCY, async (i) =>
     (await gql(CAPTURE, { input: { email: `n1-${i}@bench${i % 10}.example.com`, firstName: `Buyer${i}`, lastName: 'Bench' } })).captureLead.id,
   { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' });
+  // pipeline accepts deals only for contacts it has heard of (contact.created).
+  await waitEventsSettled(stack, pgs, 'contact.created reaching pipeline');
   const dealJobs = contactIds.flatMap((contactId, i) => Array.from({ length: 1 + (i % 3) }, (_, k) => ({ contactId, k })));
   await pool(dealJobs.length, CONCURRENCY, async (j) => {
     const { contactId, k } = dealJobs[j];

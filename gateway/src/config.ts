@@ -10,6 +10,11 @@ export const gatewayEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   AUTH_JWT_SECRET: env.secret,
   SUBGRAPH_SECRET: env.secret,
+  // Longest accepted token lifetime (exp - iat) in seconds; optional iss / aud checks.
+  AUTH_JWT_MAX_TTL: z.coerce.number().int().min(60).max(366 * 24 * 3600).default(24 * 3600),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().optional(),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: env.logLevel,
   // <NAME>_URL per subgraph of the manifest, defaulting to its port on this host.

@@ -2,12 +2,13 @@ import http from 'node:http';
 import fetch from 'node-fetch';
 import { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { HttpAuthError, Identity, Logger, maskUnexpectedErrors, RunningHttpServer, signIdentity, startGraphQLHttpServer } from '@crm/service-kit';
-import { AuthError, verifyUserToken } from './auth';
+import { HttpAuthError, Identity, Logger, maskUnexpectedErrors, RunningHttpServer, startGraphQLHttpServer } from '@crm/service-kit';
+import { AuthError, TokenPolicy, verifyUserToken } from './auth';
 import { loadSupergraph, SubgraphName } from './compose';
+import { SignedDataSource } from './data-source';
 
 export interface GatewayContext extends BaseContext {
   identity: Identity;
@@ -17,33 +18,31 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   jwtSecret: string;
+  /** Token lifetime, issuer and audience rules (AUTH_JWT_MAX_TTL, AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE). */
+  tokenPolicy?: TokenPolicy;
   subgraphSecret: string;
   /** Where each subgraph listens; overrides the URLs in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
   production?: boolean;
   logger: Logger;
   supergraphSdl?: string;
-  limits?: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number };
+  /** A subgraph call that has not answered in this long fails as SUBGRAPH_UNAVAILABLE (default 10 s). */
+  subgraphTimeoutMs?: number;
+  limits?: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxBodyBytes?: number; maxImportBytes?: number };
 }
 
-/** Every subgraph call carries the caller's identity, signed so subgraphs can trust it. */
-class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string, fetcher: Fetcher) {
-    super({ url, fetcher });
-  }
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    if (!context.identity) return; // gateway start-up has no caller; subgraphs refuse it anyway
-    for (const [k, v] of Object.entries(signIdentity(context.identity, this.secret))) request.http?.headers.set(k, v);
-  }
-}
+/** Root fields whose request may exceed the 1 MB body cap (a CSV in a variable), up to maxImportBytes. */
+export const LARGE_BODY_FIELDS = ['importContacts'];
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningHttpServer> {
   // One pooled keep-alive agent for all subgraph traffic (the default opens a socket per call).
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const fetcher = ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, agent })) as unknown as Fetcher;
+  const timeout = opts.subgraphTimeoutMs ?? 10_000;
+  const fetcher = ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, agent, timeout })) as unknown as Fetcher;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? loadSupergraph(),
-    buildService: ({ name, url }) => new SignedDataSource(opts.subgraphUrls[name as SubgraphName] ?? url!, opts.subgraphSecret, fetcher),
+    buildService: ({ name, url }) =>
+      new SignedDataSource({ subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret, fetcher, logger: opts.logger }),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
@@ -51,12 +50,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     // graphql-armor weighs `first: 100` only when written literally; 20k lets a literal
     // 100-row page with nested lists through, and page sizes are capped at 100 by every subgraph.
     costLimit: { maxCost: opts.limits?.maxCost ?? 20_000 },
-    maxTokens: { n: opts.limits?.maxTokens ?? 2000 },
+    // Its token limiter re-parses in a plugin hook, where any syntax error becomes a 500: the
+    // token limit is graphql-js's own parse option below, so it is a 400 GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: !!opts.production },
   }).protect();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !opts.production,
+    parseOptions: { maxTokens: opts.limits?.maxTokens ?? 2000 },
     plugins: [...armor.plugins, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
@@ -71,6 +73,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     host: opts.host,
     logger: opts.logger,
     publicLandingPage: !opts.production,
+    bodyLimits: {
+      maxBytes: opts.limits?.maxBodyBytes ?? 1024 * 1024,
+      maxLargeBytes: opts.limits?.maxImportBytes ?? 16 * 1024 * 1024,
+      largeBodyFields: LARGE_BODY_FIELDS,
+    },
     ready: async () => true,
     async authenticate(req) {
       const header = req.headers.authorization;
@@ -78,7 +85,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new HttpAuthError('Authorization header must be "Bearer <token>"');
       try {
-        return { identity: await verifyUserToken(match[1], opts.jwtSecret) };
+        return { identity: await verifyUserToken(match[1], opts.jwtSecret, opts.tokenPolicy) };
       } catch (err) {
         if (err instanceof AuthError) throw new HttpAuthError(`Unauthenticated: ${err.message}`, 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer error="invalid_token"' });
         throw err;

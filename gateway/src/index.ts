@@ -2,3 +2,4 @@ export * from './gateway';
 export * from './auth';
 export * from './compose';
 export * from './config';
+export * from './data-source';

@@ -1,4 +1,4 @@
-import { createLogger, exitOnConfigError, loadConfig, stopOnSignals } from '@crm/service-kit';
+import { createLogger, exitOnConfigError, loadConfig, requireStrongSecrets, stopOnSignals } from '@crm/service-kit';
 import { startGateway } from './gateway';
 import { SUBGRAPHS, SubgraphName, urlVariable } from './compose';
 import { gatewayEnvSchema } from './config';
@@ -7,6 +7,7 @@ async function main() {
   let config;
   try {
     config = loadConfig(gatewayEnvSchema);
+    requireStrongSecrets(config, ['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET']);
   } catch (err) {
     exitOnConfigError(err);
   }
@@ -19,6 +20,8 @@ async function main() {
       port: config.PORT,
       host: config.HOST,
       jwtSecret: config.AUTH_JWT_SECRET,
+      tokenPolicy: { maxTtlSeconds: config.AUTH_JWT_MAX_TTL, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE },
+      subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
       subgraphSecret: config.SUBGRAPH_SECRET,
       subgraphUrls,
       production: config.NODE_ENV === 'production',

@@ -34,6 +34,8 @@ function secrets(config: z.infer<typeof schema>) {
   return { jwt, subgraph };
 }
 
+const DEMO_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
@@ -112,13 +114,15 @@ async function main() {
     stack = await startStack({
       databaseUrlFor, kafkaBrokers: config.KAFKA_BROKERS, jwtSecret: jwt, subgraphSecret: subgraph,
       gatewayPort: config.PORT, host: '127.0.0.1', logger,
+      // The printed demo token lives 30 days; only this local mode accepts such a lifetime.
+      tokenPolicy: { maxTtlSeconds: DEMO_TOKEN_TTL_SECONDS },
     });
   } catch (err) {
     logger.error({ err }, 'start failed');
     await stopPostgres();
     process.exit(1);
   }
-  const token = await issueUserToken({ sub: 'demo-admin', tid: 'demo', roles: ['admin'] }, jwt, '30d');
+  const token = await issueUserToken({ sub: 'demo-admin', tid: 'demo', roles: ['admin'] }, jwt, DEMO_TOKEN_TTL_SECONDS + 's');
   const url = `http://localhost:${config.PORT}/graphql`;
   process.stdout.write(
     `\nLifecycle CRM graph ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${url}\n` +

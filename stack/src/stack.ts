@@ -1,6 +1,6 @@
 import { EventTransport, InProcessTransport, KafkaTransport } from '@crm/events';
 import { createLogger, Logger, RunningService, ServiceConfig } from '@crm/service-kit';
-import { startGateway, SUBGRAPHS, SubgraphName } from '@crm/gateway';
+import { startGateway, SUBGRAPHS, SubgraphName, TokenPolicy } from '@crm/gateway';
 
 type CreateService = (c: ServiceConfig) => Promise<RunningService>;
 
@@ -23,6 +23,9 @@ export interface StackOptions {
   /** Topic/group prefix so several stacks can share one broker (tests). */
   kafkaNamespace?: string;
   jwtSecret: string;
+  /** Token rules of the gateway (embedded mode allows its 30-day demo token). */
+  tokenPolicy?: TokenPolicy;
+  subgraphTimeoutMs?: number;
   subgraphSecret: string;
   /** 0 = any free port. Subgraphs take gatewayPort+1..+5 when it is fixed, else any free port. */
   gatewayPort: number;
@@ -71,6 +74,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       services[name] = await serviceFactory(name)({
         port: opts.gatewayPort ? opts.gatewayPort + i + 1 : 0,
         host: opts.host,
+        production: opts.production,
         databaseUrl: opts.databaseUrlFor(name),
         subgraphSecret: opts.subgraphSecret,
         transport,
@@ -88,6 +92,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       port: opts.gatewayPort,
       host: opts.host,
       jwtSecret: opts.jwtSecret,
+      tokenPolicy: opts.tokenPolicy,
+      subgraphTimeoutMs: opts.subgraphTimeoutMs,
       subgraphSecret: opts.subgraphSecret,
       subgraphUrls: Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, services[name].url])) as Record<SubgraphName, string>,
       production: opts.production,

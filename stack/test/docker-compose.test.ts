@@ -5,9 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig, serviceEnvSchema } from '@crm/service-kit';
 import { z } from 'zod';
-import { subgraphManifest } from '@crm/service-kit';
+import { KNOWN_EXAMPLE_SECRETS, loadConfig, requireStrongSecrets, serviceEnvSchema, subgraphManifest } from '@crm/service-kit';
 import { gatewayEnvSchema, urlVariable } from '@crm/gateway';
 
 const root = path.resolve(__dirname, '../..');
@@ -50,9 +49,22 @@ function toMap(value: Record<string, unknown> | string[] | undefined): Record<st
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v == null ? '' : String(v)]));
 }
 
-/** What compose makes of a value when no variable is set: `${X:-d}` / `${X-d}` -> d, `$$` -> `$`. */
+/** The variables compose requires (`${X:?message}`, no default): the secrets, which must never ship a value. */
+const REQUIRED_VARIABLES = ['SUBGRAPH_SECRET', 'AUTH_JWT_SECRET'];
+/** What an operator sets for them (as `openssl rand -hex 32` would). */
+const OPERATOR_ENV: Record<string, string> = {
+  SUBGRAPH_SECRET: '6f1d3c9a7e2b5048d1c6a9e3f7b20d5c8a4e1f9b3d7c2a6e0f5b8d1c4a7e3f92',
+  AUTH_JWT_SECRET: 'b83e5a1f7c9d2460e8b1a5f3c7d9e2046b8a1c5e3f7d9b2046a8c1e5f3b7d9a20',
+};
+
+/**
+ * What compose makes of a value with only the required variables set: `${X:-d}` / `${X-d}` -> d,
+ * `${X:?err}` -> the operator's value, `$$` -> `$`.
+ */
 function withDefaults(value: string): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g, (m, _name, def) => (m === '$$' ? '$' : def));
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*)|:\?[^}]*)\}/g, (m, name, def) =>
+    m === '$$' ? '$' : def !== undefined ? def : OPERATOR_ENV[name],
+  );
 }
 
 /** The literal expression written in the file (before interpolation). */
@@ -130,17 +142,30 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('every ${VAR} has a default and is documented in the header comment', () => {
+  test('every ${VAR} has a default, except the secrets, which are required; all are documented in the header comment', () => {
     const header = composeText.slice(0, composeText.search(/^services:/m));
     const withoutEscapes = composeText.replace(/\$\$/g, '');
     const refs = [...withoutEscapes.matchAll(/\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(0);
     const names = new Set<string>();
+    const required = new Set<string>();
     for (const ref of refs) {
-      // `${NAME:-default}` only: a bare `$NAME` / `${NAME}` / `${NAME:?err}` has no default.
+      const needed = /^\{([A-Za-z_][A-Za-z0-9_]*):\?[^}]+\}$/.exec(ref);
+      if (needed) {
+        // `${NAME:?message}`: compose stops with the message when NAME is unset; only secrets may.
+        expect(REQUIRED_VARIABLES).toContain(needed[1]);
+        required.add(needed[1]);
+        continue;
+      }
+      // `${NAME:-default}` otherwise: a bare `$NAME` / `${NAME}` has no default.
       const m = /^\{([A-Za-z_][A-Za-z0-9_]*):-([^}]+)\}$/.exec(ref);
       expect({ ref, hasDefault: !!m }).toEqual({ ref, hasDefault: true });
       names.add(m![1]);
+    }
+    expect([...required].sort()).toEqual([...REQUIRED_VARIABLES].sort());
+    for (const name of required) {
+      expect({ name, documented: new RegExp(`^#\\s+${name}\\b`, 'm').test(header) }).toEqual({ name, documented: true });
+      expect(names.has(name)).toBe(false); // never a default somewhere else
     }
     for (const name of names) {
       expect({ name, documented: new RegExp(`^#\\s+${name}\\b`, 'm').test(header) }).toEqual({ name, documented: true });
@@ -235,10 +260,14 @@ describe('docker-compose.yml', () => {
     expect(e.AUTH_JWT_SECRET.length).toBeGreaterThanOrEqual(16);
     expect(e.SUBGRAPH_SECRET.length).toBeGreaterThanOrEqual(16);
     expect(e.NODE_ENV).toBe('production');
-    // The secrets are the same expression (same variable, same default) everywhere.
+    // The secrets are the same expression (same variable, required, no default) everywhere.
     for (const name of SERVICE_NAMES) expect(rawEnv(name).SUBGRAPH_SECRET).toBe(rawEnv('gateway').SUBGRAPH_SECRET);
-    expect(rawEnv('gateway').SUBGRAPH_SECRET).toMatch(/^\$\{SUBGRAPH_SECRET:-.{16,}\}$/);
-    expect(rawEnv('gateway').AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:-.{16,}\}$/);
+    expect(rawEnv('gateway').SUBGRAPH_SECRET).toMatch(/^\$\{SUBGRAPH_SECRET:\?.+\}$/);
+    expect(rawEnv('gateway').AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:\?.+\}$/);
+    // No published example secret ships in the file, and production refuses them at start.
+    for (const example of KNOWN_EXAMPLE_SECRETS) expect(composeText).not.toContain(example);
+    expect(() => requireStrongSecrets({ ...e, NODE_ENV: 'production' }, ['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET'])).not.toThrow();
+    expect(() => requireStrongSecrets({ ...e, SUBGRAPH_SECRET: 'change-me-subgraph-secret' }, ['SUBGRAPH_SECRET'])).toThrow(/published example/);
 
     for (const name of SERVICE_NAMES) {
       const key = urlVariable(name);

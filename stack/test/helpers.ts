@@ -7,6 +7,8 @@ import { RunningStack, startStack } from '../src/stack';
 export interface TestStack extends RunningStack {
   /** Prefix of this stack's Kafka topics and groups. */
   namespace: string;
+  /** Each subgraph's database (to restart a stopped service on its data). */
+  databases: Record<SubgraphName, TestDatabase>;
   /** Query the gateway as a user of `tenant` with `roles`. */
   as(tenant: string, roles?: Role[]): <D = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>>;
 }
@@ -32,6 +34,7 @@ export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: str
   return {
     ...stack,
     namespace,
+    databases: dbs,
     as: (tenant, roles = ['admin']) => {
       const token = issueUserToken({ sub: `user-${tenant}`, tid: tenant, roles }, TEST_JWT_SECRET);
       return async (query, variables = {}) => graphql(stack.gatewayUrl, query, variables, { authorization: `Bearer ${await token}` });

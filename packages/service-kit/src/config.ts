@@ -55,3 +55,48 @@ export function exitOnConfigError(err: unknown): never {
   }
   throw err;
 }
+
+/** Secrets published in this repository (docker-compose.yml, README.md, the test kit): never valid in production. */
+export const KNOWN_EXAMPLE_SECRETS = [
+  'change-me-subgraph-secret',
+  'change-me-auth-jwt-secret',
+  'test-subgraph-secret-0123456789',
+  'test-jwt-secret-0123456789abcdef',
+];
+export const MIN_SECRET_BITS = 128;
+
+/** A rough upper bound of a secret's entropy: its length times log2 of the alphabet its classes span. */
+export function estimateSecretBits(value: string): number {
+  let pool = 0;
+  if (/[a-z]/.test(value)) pool += 26;
+  if (/[A-Z]/.test(value)) pool += 26;
+  if (/[0-9]/.test(value)) pool += 10;
+  if (/[^a-zA-Z0-9]/.test(value)) pool += 33;
+  return pool ? [...value].length * Math.log2(pool) : 0;
+}
+
+/** Why `value` is not fit to be a production secret, or undefined when it is. */
+export function weakSecretReason(value: string): string | undefined {
+  const lowered = value.toLowerCase();
+  if (KNOWN_EXAMPLE_SECRETS.some((s) => lowered === s) || /change[-_ ]?me/.test(lowered)) return 'is a published example secret';
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(value)).length;
+  if (classes < 2) return 'uses one class of characters only';
+  if (new Set(value).size < 10 || /(.)\1{3,}/.test(value)) return 'repeats characters';
+  const bits = estimateSecretBits(value);
+  if (bits < MIN_SECRET_BITS) return `has about ${Math.floor(bits)} bits of entropy, fewer than ${MIN_SECRET_BITS}`;
+  return undefined;
+}
+
+/**
+ * With NODE_ENV=production, refuse at start any of `names` that is a published example or looks
+ * guessable (`openssl rand -hex 32` passes). Throws ConfigError: one line, exit 1.
+ */
+export function requireStrongSecrets(config: Record<string, unknown>, names: string[]): void {
+  if (config.NODE_ENV !== 'production') return;
+  for (const name of names) {
+    const value = config[name];
+    if (typeof value !== 'string') continue;
+    const reason = weakSecretReason(value);
+    if (reason) throw new ConfigError(name, `${reason} (NODE_ENV=production; generate one with: openssl rand -hex 32)`);
+  }
+}

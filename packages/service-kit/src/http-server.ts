@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
 import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
+import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
+
+export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
 
 /** Thrown by `authenticate` to answer with an HTTP status and a GraphQL-shaped error body. */
 export class HttpAuthError extends Error {
@@ -22,13 +25,18 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   port: number;
   host?: string;
   logger: Logger;
-  /** Establish the caller before anything executes; throw HttpAuthError to refuse. */
-  authenticate(req: IncomingMessage): Promise<C>;
+  /**
+   * Establish the caller before anything executes; throw HttpAuthError to refuse. It sees the
+   * raw body (read and size-checked first) so a signature can bind it.
+   */
+  authenticate(req: IncomingMessage, rawBody: Buffer): Promise<C>;
   /** /ready: can this process serve (database reachable, ...)? */
   ready(): Promise<boolean>;
   /** Serve GET landing pages without authentication (gateway in development). */
   publicLandingPage?: boolean;
-  maxBodyBytes?: number;
+  bodyLimits?: Partial<BodyLimits>;
+  /** A request (headers and body) must arrive within this (default 30 s); slow senders are cut off. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -40,25 +48,29 @@ export interface RunningHttpServer {
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
+  if (res.headersSent) return void res.end();
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
 };
+const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
-class BodyTooLarge extends Error {}
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Answer a refused request; when its body was not (fully) read, close the connection after the
+ * answer instead of leaving the rest of the body to be parsed as the next request.
+ */
+function refuse(res: ServerResponse, err: ClientRequestError) {
+  const headers: Record<string, string> = err.closeConnection ? { connection: 'close' } : {};
+  json(res, err.status, errorBody(err.message, err.code), headers);
+  if (err.closeConnection) res.once('finish', () => res.socket?.end());
 }
 
 /**
  * A plain node:http front for Apollo Server, shared by the gateway and every subgraph:
- * /graphql (after `authenticate`), /health, /ready and /metrics.
+ * /graphql (after `authenticate`), /health, /ready and /metrics. Every step of a request (its
+ * target, headers, body, JSON, authentication) runs inside one error boundary: bad input is a
+ * coded 4xx, an unexpected failure is logged and answered, and nothing a client sends can throw
+ * out of the request handler and end the process.
  */
 export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQLHttpOptions<C>): Promise<RunningHttpServer> {
   const metrics = new Registry();
@@ -70,45 +82,32 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
   });
   const refused = new Counter({
     name: 'crm_http_requests_refused_total',
-    help: 'Requests refused before execution (authentication, body size)',
+    help: 'Requests refused before execution (authentication, body size, malformed)',
     labelNames: ['service', 'reason'],
     registers: [metrics],
   });
-  const limit = opts.maxBodyBytes ?? 64 * 1024 * 1024;
+  const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits };
   await opts.apollo.start();
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const landing = opts.publicLandingPage && req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string) {
+    const landing = opts.publicLandingPage && req.method === 'GET' && !search && /text\/html/.test(req.headers.accept ?? '');
     let context: C | undefined;
+    let body: unknown = '';
     if (!landing) {
+      const raw = req.method === 'POST' ? await readBody(req, limits) : Buffer.alloc(0);
+      body = parseJsonBody(raw, req.headers['content-type'], limits);
       try {
-        context = await opts.authenticate(req);
+        context = await opts.authenticate(req, raw);
       } catch (err) {
         if (!(err instanceof HttpAuthError)) throw err;
         refused.inc({ service: opts.name, reason: err.code });
-        return json(res, err.status, { errors: [{ message: err.message, extensions: { code: err.code } }] }, err.headers);
-      }
-    }
-    let rawBody = '';
-    try {
-      rawBody = req.method === 'POST' ? await readBody(req, limit) : '';
-    } catch (err) {
-      if (!(err instanceof BodyTooLarge)) throw err;
-      refused.inc({ service: opts.name, reason: 'BODY_TOO_LARGE' });
-      return json(res, 413, { errors: [{ message: `Request body exceeds ${limit} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
-    }
-    let body: unknown = rawBody;
-    if (rawBody && /json/.test(req.headers['content-type'] ?? '')) {
-      try {
-        body = JSON.parse(rawBody);
-      } catch {
-        return json(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return json(res, err.status, errorBody(err.message, err.code), err.headers);
       }
     }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     const result = await opts.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
       context: async () => context as C,
     });
     for (const [k, v] of result.headers) res.setHeader(k, v);
@@ -118,30 +117,50 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     res.end();
   }
 
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const { pathname, search } = requestTarget(req.url);
+    if (pathname === '/health') return json(res, 200, { status: 'ok', service: opts.name });
+    if (pathname === '/ready') {
+      const ok = await opts.ready().catch(() => false);
+      return json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: opts.name });
+    }
+    if (pathname === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      return res.end(await metrics.metrics());
+    }
+    if (pathname === '/graphql' || pathname === '/') return handleGraphQL(req, res, search);
+    return json(res, 404, errorBody('Not found', 'NOT_FOUND'));
+  }
+
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // A client that goes away mid-request makes these emit 'error': never an uncaught one.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const end = duration.startTimer({ service: opts.name });
     res.on('finish', () => end({ status: String(res.statusCode) }));
-    const route = async () => {
-      if (url.pathname === '/health') return json(res, 200, { status: 'ok', service: opts.name });
-      if (url.pathname === '/ready') {
-        const ok = await opts.ready();
-        return json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', service: opts.name });
+    route(req, res).catch((err: unknown) => {
+      if (err instanceof ClientRequestError) {
+        refused.inc({ service: opts.name, reason: err.reason });
+        return refuse(res, err);
       }
-      if (url.pathname === '/metrics') {
-        res.writeHead(200, { 'content-type': metrics.contentType });
-        return res.end(await metrics.metrics());
-      }
-      if (url.pathname === '/graphql' || url.pathname === '/') return handleGraphQL(req, res, url);
-      return json(res, 404, { error: 'not found' });
-    };
-    route().catch((err) => {
       opts.logger.error({ err }, 'request failed');
-      if (!res.headersSent) json(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
+      json(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'), { connection: 'close' });
     });
   });
+  // Bytes node's parser refuses (malformed request line, oversized headers): a plain 4xx, then close.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    refused.inc({ service: opts.name, reason: err.code ?? 'CLIENT_ERROR' });
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify(errorBody('Malformed HTTP request', 'BAD_REQUEST'));
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
   server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  server.maxHeadersCount = 100;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

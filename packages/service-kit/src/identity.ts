@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Who is calling, as the gateway established it (DESIGN §7). */
 export interface Identity {
@@ -23,26 +23,70 @@ export const MAX_USER_ID_LENGTH = 64;
 
 export const IDENTITY_HEADER = 'x-crm-identity';
 export const TIMESTAMP_HEADER = 'x-crm-timestamp';
+export const NONCE_HEADER = 'x-crm-nonce';
 export const SIGNATURE_HEADER = 'x-crm-signature';
-/** How far a signed request's clock may be from ours before it is refused as expired/replayed. */
-export const MAX_SIGNATURE_AGE_SECONDS = 60;
+/** How far a signed request's clock may be from ours before it is refused as expired. */
+export const MAX_SIGNATURE_AGE_SECONDS = 30;
 
-function mac(secret: string, timestamp: string, identity: string): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}.${identity}`).digest();
+/** What a signature binds besides the identity: a captured header set is worth nothing for another request. */
+export interface SignedRequest {
+  method: string;
+  /** The target subgraph's name (subgraphs.json): a signature for leads does not open pipeline. */
+  subgraph: string;
+  body: string | Buffer;
 }
 
-/** Headers the gateway adds to every subgraph request. */
-export function signIdentity(identity: Identity, secret: string, nowMs = Date.now()): Record<string, string> {
+const digest = (body: string | Buffer) => createHash('sha256').update(body).digest('base64url');
+
+function mac(secret: string, parts: { timestamp: string; nonce: string; identity: string } & SignedRequest): Buffer {
+  const text = ['crm-v2', parts.method.toUpperCase(), parts.subgraph, parts.timestamp, parts.nonce, digest(parts.body), parts.identity].join('\n');
+  return createHmac('sha256', secret).update(text).digest();
+}
+
+/** Headers the gateway adds to every subgraph request (and `@crm/testing` to its direct calls). */
+export function signIdentity(identity: Identity, secret: string, request: SignedRequest, nowMs = Date.now()): Record<string, string> {
   const encoded = Buffer.from(JSON.stringify(identity)).toString('base64url');
   const timestamp = String(Math.floor(nowMs / 1000));
+  const nonce = randomBytes(16).toString('base64url');
   return {
     [IDENTITY_HEADER]: encoded,
     [TIMESTAMP_HEADER]: timestamp,
-    [SIGNATURE_HEADER]: mac(secret, timestamp, encoded).toString('base64url'),
+    [NONCE_HEADER]: nonce,
+    [SIGNATURE_HEADER]: mac(secret, { ...request, timestamp, nonce, identity: encoded }).toString('base64url'),
   };
 }
 
 export class SignatureError extends Error {}
+
+/**
+ * Nonces seen within the signature window, each kept until its timestamp leaves the window:
+ * one use per nonce. Bounded: when full of live entries it refuses new ones (a flood of
+ * signed requests beyond what the window can hold) rather than forgetting and allowing replays.
+ */
+export class NonceCache {
+  private readonly seen = new Map<string, number>();
+  constructor(readonly maxEntries = 200_000) {}
+
+  /** false when the nonce was already used (or the cache cannot hold another live one). */
+  claim(nonce: string, expiresAtMs: number, nowMs: number): boolean {
+    this.prune(nowMs);
+    if (this.seen.has(nonce) || this.seen.size >= this.maxEntries) return false;
+    this.seen.set(nonce, expiresAtMs);
+    return true;
+  }
+
+  get size() {
+    return this.seen.size;
+  }
+
+  private prune(nowMs: number) {
+    // Insertion order is nearly expiry order (timestamps are within the window of arrival).
+    for (const [nonce, expires] of this.seen) {
+      if (expires > nowMs) break;
+      this.seen.delete(nonce);
+    }
+  }
+}
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 const one = (h: HeaderBag, k: string) => {
@@ -50,20 +94,34 @@ const one = (h: HeaderBag, k: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** A subgraph's check before anything executes: a missing, tampered or stale signature throws. */
-export function verifyIdentity(headers: HeaderBag, secret: string, nowMs = Date.now()): Identity {
+export interface VerifyOptions {
+  nonces?: NonceCache;
+  nowMs?: number;
+}
+
+/**
+ * A subgraph's check before anything executes: a missing, tampered, stale or replayed signature,
+ * or one made for another method, body or subgraph, throws.
+ */
+export function verifyIdentity(headers: HeaderBag, secret: string, request: SignedRequest, opts: VerifyOptions = {}): Identity {
+  const nowMs = opts.nowMs ?? Date.now();
   const encoded = one(headers, IDENTITY_HEADER);
   const timestamp = one(headers, TIMESTAMP_HEADER);
+  const nonce = one(headers, NONCE_HEADER);
   const signature = one(headers, SIGNATURE_HEADER);
-  if (!encoded || !timestamp || !signature) throw new SignatureError('missing gateway signature');
+  if (!encoded || !timestamp || !nonce || !signature) throw new SignatureError('missing gateway signature');
   if (!/^\d{1,12}$/.test(timestamp)) throw new SignatureError('malformed signature timestamp');
-  const expected = mac(secret, timestamp, encoded);
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) throw new SignatureError('malformed signature nonce');
+  if (encoded.length > 8192) throw new SignatureError('malformed identity');
+  const expected = mac(secret, { ...request, timestamp, nonce, identity: encoded });
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new SignatureError('invalid gateway signature');
   }
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SIGNATURE_AGE_SECONDS) {
-    throw new SignatureError('expired gateway signature');
+  const signedAtMs = Number(timestamp) * 1000;
+  if (Math.abs(nowMs - signedAtMs) > MAX_SIGNATURE_AGE_SECONDS * 1000) throw new SignatureError('expired gateway signature');
+  if (opts.nonces && !opts.nonces.claim(nonce, signedAtMs + MAX_SIGNATURE_AGE_SECONDS * 1000 + 1000, nowMs)) {
+    throw new SignatureError('replayed gateway signature');
   }
   let identity: Identity;
   try {

@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { badInput } from './errors';
+import { badInput, isUuid } from './errors';
 
 export interface PageArgs {
   first?: number | null;
@@ -20,10 +20,16 @@ export interface CursorKey {
   id: string;
 }
 export const encodeCursor = (k: CursorKey) => Buffer.from(JSON.stringify([k.at, k.id])).toString('base64url');
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function decodeCursor(cursor: string): CursorKey {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at, id };
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const [at, id] = Array.isArray(key) && key.length === 2 ? key : [];
+    // Exactly what encodeCursor writes: a millisecond UTC time that round-trips and a uuid, so a
+    // forged cursor never reaches SQL as an out-of-range date or a non-uuid id.
+    if (typeof at === 'string' && typeof id === 'string' && ISO_MS.test(at) && isUuid(id) && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at) {
+      return { at, id: id.toLowerCase() };
+    }
   } catch {
     /* fall through */
   }

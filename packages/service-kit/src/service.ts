@@ -4,7 +4,7 @@ import { databaseReachable, openDatabase, tenantProvisioning, TenantProvisioner 
 import type { Identity } from './identity';
 import { createLogger, Logger } from './logger';
 import { Resolvers, startSubgraph } from './subgraph';
-import { exitOnConfigError, loadConfig, serviceEnvSchema } from './config';
+import { exitOnConfigError, loadConfig, requireStrongSecrets, serviceEnvSchema } from './config';
 import { stopOnSignals } from './shutdown';
 
 type Constructor = new (...args: never[]) => unknown;
@@ -37,11 +37,16 @@ export interface ServiceDefinition<C extends RequestContext = RequestContext> {
   /** Register handlers for the events this service consumes (events.ts). */
   handlers?(consumer: EventConsumer, db: DataSource): void;
   jobs?: ScheduledJob[];
+  /** Root fields whose request bodies may pass the 1 MB cap, up to 16 MB (a CSV in a variable). */
+  largeBodyFields?: string[];
 }
 
 export interface ServiceConfig {
   port: number;
+  /** Default 127.0.0.1: only what runs beside us reaches a subgraph unless told otherwise. */
   host?: string;
+  /** NODE_ENV=production: introspection off, as at the gateway. */
+  production?: boolean;
   databaseUrl: string;
   subgraphSecret: string;
   transport: EventTransport;
@@ -100,6 +105,8 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
       host: config.host,
       secret: config.subgraphSecret,
       logger,
+      production: config.production,
+      largeBodyFields: def.largeBodyFields,
       ready: () => databaseReachable(db),
       async context(identity) {
         await ensureTenant(identity.tenantId);
@@ -151,6 +158,7 @@ export async function runServiceMain(
   let env;
   try {
     env = loadConfig(serviceEnvSchema);
+    requireStrongSecrets(env, ['SUBGRAPH_SECRET']);
   } catch (err) {
     exitOnConfigError(err);
   }
@@ -158,7 +166,9 @@ export async function runServiceMain(
   try {
     const service = await create({
       port: env.PORT,
-      host: process.env.HOST ?? '0.0.0.0',
+      // Loopback unless HOST says otherwise (docker-compose sets 0.0.0.0 inside its network).
+      host: process.env.HOST || '127.0.0.1',
+      production: env.NODE_ENV === 'production',
       databaseUrl: env.DATABASE_URL,
       subgraphSecret: env.SUBGRAPH_SECRET,
       transport: createTransport(`crm-${name}`, env.KAFKA_BROKERS, logger),

@@ -4,7 +4,9 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLFormattedError, GraphQLResolveInfo, GraphQLScalarType, parse } from 'graphql';
 import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
-import { Identity, SignatureError, verifyIdentity } from './identity';
+import { Identity, NonceCache, SignatureError, verifyIdentity } from './identity';
+import { guardTextInputs } from './input-guard';
+import type { BodyLimits } from './http-input';
 import type { Logger } from './logger';
 import { findDomainError, toGraphQLError } from './errors';
 
@@ -32,7 +34,8 @@ const PUBLIC_CODES = new Set([
 function withField(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'BAD_USER_INPUT' || formatted.extensions.field) return formatted;
   const at = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/s.exec(formatted.message);
-  const field = at ? at[2].split('.').at(-1) : /^Variable "\$(\w+)"/.exec(formatted.message)?.[1];
+  const missing = /; Field "(\w+)" (?:of required type .* was not provided|is not defined by type)/s.exec(formatted.message);
+  const field = at ? at[2].split('.').at(-1) : (missing?.[1] ?? /^Variable "\$(\w+)"/.exec(formatted.message)?.[1]);
   return field ? { ...formatted, extensions: { ...formatted.extensions, field } } : formatted;
 }
 
@@ -60,6 +63,11 @@ export interface SubgraphOptions<C extends BaseContext> {
   host?: string;
   secret: string;
   logger: Logger;
+  /** Production: no introspection (composition reads the SDL files; `_service` is a plain field and stays). */
+  production?: boolean;
+  /** Root fields whose bodies may pass the 1 MB cap (leads: importContacts). */
+  largeBodyFields?: string[];
+  bodyLimits?: Partial<BodyLimits>;
   ready(): Promise<boolean>;
   /** Build the resolver context for a verified caller (provision the tenant, open loaders). */
   context(identity: Identity): Promise<C>;
@@ -70,16 +78,22 @@ export interface SubgraphOptions<C extends BaseContext> {
  * executes (not `_entities`, not `_service`) without a valid gateway signature.
  */
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningHttpServer> {
-  const schema = buildSubgraphSchema({ typeDefs: loadSchema(opts.schemaFile), resolvers: opts.resolvers as never });
+  const schema = guardTextInputs(buildSubgraphSchema({ typeDefs: loadSchema(opts.schemaFile), resolvers: opts.resolvers as never }));
   const apollo = new ApolloServer<C>({
     schema,
-    introspection: true, // only the gateway can reach us, and composition needs _service
+    // As the gateway: introspection only outside production (composition reads the SDL files).
+    introspection: !opts.production,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // our own shutdown stops servers in order
     formatError: maskUnexpectedErrors(opts.logger),
-    csrfPrevention: false, // no browser talks to a subgraph directly; the gateway signs every call
+    csrfPrevention: true, // as the gateway; its calls are JSON POSTs, which pass
+    // Query plans are larger than client documents, but still bounded; past it is a 400 parse error.
+    parseOptions: { maxTokens: 20_000 },
+    allowBatchedHttpRequests: false,
     plugins: [ApolloServerPluginInlineTraceDisabled()], // no Apollo Studio: traces would only cost time
   });
+  // One use per signature nonce within the signature window, per process.
+  const nonces = new NonceCache();
   return startGraphQLHttpServer<C>({
     name: opts.name,
     apollo,
@@ -87,10 +101,11 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
     host: opts.host,
     logger: opts.logger,
     ready: opts.ready,
-    async authenticate(req) {
+    bodyLimits: { largeBodyFields: opts.largeBodyFields ?? [], ...opts.bodyLimits },
+    async authenticate(req, body) {
       let identity: Identity;
       try {
-        identity = verifyIdentity(req.headers, opts.secret);
+        identity = verifyIdentity(req.headers, opts.secret, { method: req.method ?? 'GET', subgraph: opts.name, body }, { nonces });
       } catch (err) {
         if (err instanceof SignatureError) throw new HttpAuthError(`Unauthenticated: ${err.message}`);
         throw err;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, exitOnConfigError, loadConfig, serviceEnvSchema } from '../src/config';
+import { ConfigError, env, estimateSecretBits, exitOnConfigError, loadConfig, requireStrongSecrets, serviceEnvSchema, weakSecretReason } from '../src/config';
 
 const good = { PORT: '4001', DATABASE_URL: 'postgres://u@h:5432/crm_leads', SUBGRAPH_SECRET: 'a-long-enough-secret' };
 
@@ -54,5 +54,35 @@ describe('exitOnConfigError', () => {
 
   test('rethrows anything else', () => {
     expect(() => exitOnConfigError(new TypeError('boom'))).toThrow(TypeError);
+  });
+});
+
+describe('production secrets', () => {
+  const prod = (SUBGRAPH_SECRET: string) => ({ NODE_ENV: 'production', SUBGRAPH_SECRET });
+  test.each([
+    ['change-me-subgraph-secret', 'published example'],
+    ['change-me-auth-jwt-secret', 'published example'],
+    ['test-subgraph-secret-0123456789', 'published example'],
+    ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'one class'],
+    ['abcdefghijklmnopqrstuvwxyzabcdefghijklmnop', 'one class'],
+    ['ab12ab12ab12ab12ab12ab12ab12ab12', 'repeats'],
+    ['Passw0rd!aaaa1234', 'repeats'],
+    ['Tr0ub4dor&3xyzQ', 'bits of entropy'],
+  ])('%s is refused in production (%s), with one line naming the variable', (value, reason) => {
+    expect(() => requireStrongSecrets(prod(value), ['SUBGRAPH_SECRET'])).toThrow(ConfigError);
+    try {
+      requireStrongSecrets(prod(value), ['SUBGRAPH_SECRET']);
+    } catch (err) {
+      expect((err as Error).message).toMatch(new RegExp(`^Invalid configuration: SUBGRAPH_SECRET .*${reason}`));
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  test('random secrets pass (openssl rand -hex 32 / -base64 32), and nothing is checked outside production', () => {
+    expect(() => requireStrongSecrets(prod('3f9a1c7e5b2d8046a1e9c3b7d5f20864c1a9e7b3d5f2086413579bdf2468ace0'), ['SUBGRAPH_SECRET'])).not.toThrow();
+    expect(() => requireStrongSecrets(prod('q2Vx9L+7kPz0Jr4mWc1Ns8Tb5Hd3Ye6Gf0Ua2Ko9Ri8='), ['SUBGRAPH_SECRET'])).not.toThrow();
+    expect(() => requireStrongSecrets({ NODE_ENV: 'development', SUBGRAPH_SECRET: 'change-me-subgraph-secret' }, ['SUBGRAPH_SECRET'])).not.toThrow();
+    expect(weakSecretReason('3f9a1c7e5b2d8046a1e9c3b7d5f20864')).toBeUndefined(); // 128 bits of hex
+    expect(estimateSecretBits('0123456789abcdef0123456789abcdef')).toBeGreaterThan(128);
   });
 });

@@ -5,19 +5,27 @@ export interface GraphQLResponse<D = Record<string, any>> {
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
 }
 
+/** The exact bytes `graphql()` sends: what a signature over the body must cover. */
+export const graphqlRequestBody = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+
 export async function graphql<D = Record<string, any>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<D>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as Omit<GraphQLResponse<D>, 'status'>;
-  return { status: res.status, ...body };
+  return postGraphQL<D>(url, graphqlRequestBody(query, variables), headers);
+}
+
+/** POST a prepared JSON body; a non-JSON answer comes back as one error carrying the text. */
+export async function postGraphQL<D = Record<string, any>>(url: string, body: string, headers: Record<string, string> = {}): Promise<GraphQLResponse<D>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await res.text();
+  try {
+    return { status: res.status, ...(JSON.parse(text) as Omit<GraphQLResponse<D>, 'status'>) };
+  } catch {
+    return { status: res.status, errors: [{ message: text }] };
+  }
 }
 
 /** Poll until `check` returns a value (not undefined/false) or time runs out: for event-driven effects. */

@@ -1,7 +1,7 @@
 import { InProcessTransport } from '@crm/events';
 import { createLogger, Identity, RunningService, ServiceConfig, signIdentity } from '@crm/service-kit';
 import { testDatabase, TestDatabase } from './database';
-import { graphql, GraphQLResponse } from './graphql';
+import { graphqlRequestBody, GraphQLResponse, postGraphQL } from './graphql';
 
 export const TEST_SUBGRAPH_SECRET = 'test-subgraph-secret-0123456789';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
@@ -12,6 +12,8 @@ export interface TestService {
   transport: InProcessTransport;
   /** Call the subgraph as the gateway would, signed for `identity`. */
   call<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, identity?: Partial<Identity>): Promise<GraphQLResponse<D>>;
+  /** The gateway's headers for POSTing `body` to this subgraph as `identity` (for tests that send their own bytes). */
+  sign(body: string, identity?: Partial<Identity>, opts?: { secret?: string; nowMs?: number; subgraph?: string; method?: string }): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -41,12 +43,22 @@ export async function startTestService(
     ...overrides,
   });
   transport.open();
+  const sign: TestService['sign'] = (body, identity = {}, opts = {}) =>
+    signIdentity(
+      { ...identityFor('tenant-a'), ...identity },
+      opts.secret ?? TEST_SUBGRAPH_SECRET,
+      { method: opts.method ?? 'POST', subgraph: opts.subgraph ?? service.name, body },
+      opts.nowMs,
+    );
   return {
     service,
     database,
     transport,
-    call: (query, variables = {}, identity = {}) =>
-      graphql(service.url, query, variables, signIdentity({ ...identityFor('tenant-a'), ...identity }, TEST_SUBGRAPH_SECRET)),
+    sign,
+    call: (query, variables = {}, identity = {}) => {
+      const body = graphqlRequestBody(query, variables);
+      return postGraphQL(service.url, body, sign(body, identity));
+    },
     async stop() {
       await service.stop();
       await transport.close();

@@ -1,7 +1,13 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 import { distinctUuids, rowsById, rowsGroupedBy, tenantRepository } from '@crm/service-kit';
-import { Company, Contact, StageChange } from './entities';
+import { Company, Contact, LeadSettings, StageChange } from './entities';
+import type { EngagementKind } from './domain/scoring';
+import { engagementsOfContacts } from './use-cases/contact-records';
+import { loadSettings } from './use-cases/settings';
+
+/** Nested histories are bounded: a contact moved 10k times costs a page, not 10k rows. */
+export const MAX_HISTORY = 100;
 
 /**
  * Per-request batching: a list of contacts asks for its companies and stage histories in one
@@ -23,8 +29,18 @@ export function createLoaders(m: EntityManager, tenantId: string) {
       return rowsById(ids, rows).map((r) => r?.n ?? 0);
     }),
     stageHistory: new DataLoader<string, StageChange[]>(async (contactIds) => {
+      // Bounded per contact in SQL: the latest MAX_HISTORY moves, returned oldest first.
       const rows = await tenantRepository(m, StageChange, tenantId)
-        .query('h').andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) }).orderBy('h.seq', 'ASC').getMany();
+        .query('h').andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) })
+        .andWhere(`h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY contact_id ORDER BY seq DESC) AS rn
+          FROM stage_changes WHERE tenant_id = :__tenant AND contact_id = ANY(:ids)) latest WHERE rn <= :max)`, { max: MAX_HISTORY })
+        .orderBy('h.seq', 'ASC').getMany();
+      return rowsGroupedBy(contactIds, rows, (r) => r.contactId);
+    }),
+    /** The tenant's settings, read once per request however many contacts are scored. */
+    settings: new DataLoader<string, LeadSettings>(async (tenants) => Promise.all(tenants.map((t) => loadSettings(m, t)))),
+    engagements: new DataLoader<string, Array<{ kind: EngagementKind; at: Date }>>(async (contactIds) => {
+      const rows = await engagementsOfContacts(m, tenantId, distinctUuids(contactIds));
       return rowsGroupedBy(contactIds, rows, (r) => r.contactId);
     }),
   };

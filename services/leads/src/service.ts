@@ -20,6 +20,8 @@ export const leadsService: ServiceDefinition<LeadsContext> = {
   provisionTenant: provisionLeadSettings,
   context: leadsContext,
   handlers: registerHandlers,
+  // The CSV travels in the request: up to 16 MB (the row cap is the import's own).
+  largeBodyFields: ['importContacts'],
   jobs: [{ name: 'churn-check', everyMs: 60 * 60 * 1000, run: (db, logger) => runChurnCheck(db, new Date(), logger).then(() => undefined) }],
 };
 

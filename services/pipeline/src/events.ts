@@ -1,5 +1,5 @@
 import type { EventConsumer } from '@crm/events';
-import { openDealForSqlContact, repointMergedContact } from './use-cases/contact-events';
+import { openDealForSqlContact, replicateCreatedContact, repointMergedContact } from './use-cases/contact-events';
 
 /**
  * What pipeline consumes from leads. Each handler runs in the consumer's transaction together
@@ -8,6 +8,9 @@ import { openDealForSqlContact, repointMergedContact } from './use-cases/contact
  */
 export function registerHandlers(consumer: EventConsumer): void {
   consumer
+    .handle('contact.created', async (event, m) => {
+      await replicateCreatedContact(m, event);
+    })
     .handle('contact.lifecycle_stage_changed', async (event, m) => {
       await openDealForSqlContact(m, event);
     })

@@ -1,5 +1,6 @@
 // CSV import rows (importContacts): header mapping and per-row validation. Pure: no I/O. The
 // use case (use-cases/import.ts) parses the file and writes; this file decides what a row means.
+import { characterLength } from '@crm/service-kit';
 import { normaliseDomain, normaliseEmail, normaliseName } from './dedupe';
 
 /** The contact and company fields a CSV column can fill (named as in CaptureLeadInput). */
@@ -44,8 +45,8 @@ export const TEXT_LIMITS: Readonly<Record<'firstName' | 'lastName' | 'jobTitle' 
 };
 const MAX_DOMAIN_LENGTH = 253; // companies.domain varchar(253)
 const MAX_INT4 = 2_147_483_647; // companies.size int
-/** contacts.budget is a bigint, but it travels as a JS number: stay exact. */
-const MAX_BUDGET = Number.MAX_SAFE_INTEGER;
+/** contacts.budget is a bigint, but the API's Contact.budget is a GraphQL Int: what we store must be readable. */
+const MAX_BUDGET = MAX_INT4;
 /** Longest raw value quoted back in an error message. */
 const QUOTE_MAX = 60;
 
@@ -151,13 +152,6 @@ function quote(raw: string): string {
   return raw.length > QUOTE_MAX ? `${raw.slice(0, QUOTE_MAX)}…` : raw;
 }
 
-/** Characters as Postgres counts them for varchar(n) (code points, not UTF-16 units). */
-function charLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-
 /**
  * Validate and normalise one data row. Every problem of the row is reported (one error per
  * field); a row with any error is not applied at all.
@@ -175,15 +169,17 @@ export function mapRow(record: readonly string[], map: ColumnMap, row: number): 
   const extra = record.slice(map.width).filter((cell) => cell.trim() !== '').length;
   if (extra) fail(null, `The row has ${record.length} values but the header has ${map.width} columns`);
 
-  const text = (field: keyof typeof TEXT_LIMITS): string | null => {
+  const text = (field: keyof typeof TEXT_LIMITS, normalise: (s: string) => string = (s) => s): string | null => {
     const value = raw[field];
     if (value === undefined) return null;
     if (hasControlCharacter(value)) {
       fail(field, `${header[field]} contains a control character`);
       return null;
     }
-    const cleaned = normaliseName(value);
-    if (cleaned !== null && charLength(cleaned) > TEXT_LIMITS[field]) {
+    // Measured as stored, after normalising ('İ' lower-cases to two characters).
+    const named = normaliseName(value);
+    const cleaned = named === null ? null : normalise(named);
+    if (cleaned !== null && characterLength(cleaned) > TEXT_LIMITS[field]) {
       fail(field, `${header[field]} must be at most ${TEXT_LIMITS[field]} characters`);
       return null;
     }
@@ -212,7 +208,7 @@ export function mapRow(record: readonly string[], map: ColumnMap, row: number): 
   const phone = text('phone');
   const companyName = text('companyName');
   const industry = text('industry');
-  const source = text('source')?.toLowerCase() ?? null;
+  const source = text('source', (s) => s.toLowerCase());
   const companySize = integer('companySize', MAX_INT4);
   const budget = integer('budget', MAX_BUDGET);
 

@@ -4,6 +4,7 @@ export type EmailResult = { ok: true; email: string } | { ok: false; message: st
 
 const MAX_EMAIL_LENGTH = 254; // RFC 5321 path limit
 const MAX_LOCAL_LENGTH = 64;
+const MAX_DOMAIN_LENGTH = 253;
 
 // Pragmatic, not full RFC 5322: dot-atom local part (no quoted strings), and a domain of
 // letter/digit/hyphen labels ending in an alphabetic TLD of 2+ letters.
@@ -40,7 +41,8 @@ export function normaliseDomain(raw: string | null | undefined): string | null {
   s = s.replace(/:\d*$/, ''); // port
   s = s.replace(/\.$/, ''); // fully-qualified trailing dot
   s = s.replace(/^www\d*\./, '');
-  return DOMAIN.test(s) ? s : null;
+  // companies.domain is varchar(253), the DNS limit; checked after lower-casing, as stored.
+  return s.length <= MAX_DOMAIN_LENGTH && DOMAIN.test(s) ? s : null;
 }
 
 /** Personal mailbox providers: their domain says nothing about the contact's company. */

@@ -7,8 +7,7 @@ import { importContacts } from '../use-cases/import';
 import { changeLifecycleStage, ChangeLifecycleStageInput, lockContact } from '../use-cases/lifecycle';
 import { mergeContacts } from '../use-cases/merge';
 import { ContactFilter, listContacts } from '../use-cases/queries';
-import { addEngagement, scoreBreakdown } from '../use-cases/scoring';
-import { loadSettings } from '../use-cases/settings';
+import { addEngagement, breakdownOf, scoreInputsOf } from '../use-cases/scoring';
 import { updateContact, UpdateContactInput } from '../use-cases/update';
 import { canRead, Input, write, WRITE, WRITE_SCOPE } from './common';
 
@@ -62,8 +61,15 @@ export const contactTypes = {
       })),
     referredBy: (c: Contact, _: unknown, ctx: LeadsContext) => (c.referrerId ? ctx.loaders.contact.load(c.referrerId) : null),
     referrals: (c: Contact, _: unknown, ctx: LeadsContext) => ctx.loaders.referralCount.load(c.id),
-    scoreBreakdown: async (c: Contact, _: unknown, ctx: LeadsContext) =>
-      scoreBreakdown(ctx.db.manager, c, (await loadSettings(ctx.db.manager, ctx.tenantId)).scoringRules),
+    // Batched: a page of contacts reads settings once, companies and engagements in one statement each.
+    scoreBreakdown: async (c: Contact, _: unknown, ctx: LeadsContext) => {
+      const [settings, company, events] = await Promise.all([
+        ctx.loaders.settings.load(ctx.tenantId),
+        c.companyId ? ctx.loaders.company.load(c.companyId) : null,
+        ctx.loaders.engagements.load(c.id),
+      ]);
+      return breakdownOf(scoreInputsOf(c, company, events), settings.scoringRules);
+    },
   },
   Company: {
     __resolveReference: (ref: { id: string }, ctx: LeadsContext) => companyById(ctx, ref.id),

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { advisoryXactLock, badInput, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { advisoryXactLock, badInput, characterLength, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseDomain, normaliseEmail } from '../domain/dedupe';
 import { assignOwnerIfDue } from './assignment';
@@ -68,7 +68,13 @@ function validateCapture(input: CaptureLeadInput) {
   ];
   for (const [field, max] of limits) {
     const v = input[field];
-    if (typeof v === 'string' && v.trim().length > max) throw badInput(field, `${field} must be at most ${max} characters`);
+    if (typeof v !== 'string') continue;
+    // Measured as stored: cleaned, and lower-cased for source ('İ' lower-cases to two characters).
+    const stored = field === 'source' ? clean(v)?.toLowerCase() : clean(v);
+    if (stored && characterLength(stored) > max) throw badInput(field, `${field} must be at most ${max} characters`);
+  }
+  if (!blank(input.companyDomain) && !normaliseDomain(input.companyDomain)) {
+    throw badInput('companyDomain', 'companyDomain is not a valid domain (at most 253 characters of letters, digits, hyphens and dots)');
   }
 }
 

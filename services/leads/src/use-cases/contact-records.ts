@@ -21,6 +21,13 @@ export function engagementsOf(m: EntityManager, tenantId: string, contactId: str
   return m.query('SELECT kind, at FROM contact_engagements WHERE tenant_id = $1 AND contact_id = $2', [tenantId, contactId]);
 }
 
+/** The engagements of many contacts in one statement (the scoreBreakdown loader). */
+export function engagementsOfContacts(
+  m: EntityManager, tenantId: string, contactIds: string[],
+): Promise<Array<{ contactId: string; kind: EngagementKind; at: Date }>> {
+  return m.query('SELECT contact_id AS "contactId", kind, at FROM contact_engagements WHERE tenant_id = $1 AND contact_id = ANY($2)', [tenantId, contactIds]);
+}
+
 /** leads' replica of pipeline's deals (from deal.* events): what deal.lost needs to know. */
 export async function trackDeal(m: EntityManager, tenantId: string, dealId: string, contactId: string, status: DealStatus) {
   await m.query(

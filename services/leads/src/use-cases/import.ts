@@ -58,6 +58,8 @@ export const DEFAULT_CHUNK_SIZE = 1_000;
 /** Each row of a chunk holds an advisory lock until commit: keep the lock table small. */
 export const MAX_CHUNK_SIZE = 5_000;
 export const MAX_REPORTED_ERRORS = 1_000;
+/** Rows per import (blank rows included); the request body is capped at 16 MB besides. */
+export const MAX_IMPORT_ROWS = 100_000;
 /** A record longer than this is an unclosed quote swallowing the file, not data. */
 const MAX_RECORD_CHARS = 1_000_000;
 const SLICE_CHARS = 64 * 1024;
@@ -164,11 +166,13 @@ async function* readRecords(csv: string, options: CsvOptions): AsyncGenerator<st
 async function readHeaderOfWellFormed(csv: string, options: CsvOptions): Promise<string[]> {
   let header: string[] | undefined;
   let lastRecordLine = 0;
+  let records = 0;
   const checkOnly: CsvOptions = {
     ...options,
     on_record: (record: string[], info: { lines: number }) => {
       header ??= record;
       lastRecordLine = info.lines;
+      records++;
       return null; // keep nothing
     },
   };
@@ -180,6 +184,8 @@ async function readHeaderOfWellFormed(csv: string, options: CsvOptions): Promise
     throw malformed(err, lastRecordLine + 1);
   }
   if (!header) throw badInput('csv', 'The CSV is empty: expected a header row, then one row per contact');
+  // Checked before anything is written: an import is bounded work, not a file of any size.
+  if (records - 1 > MAX_IMPORT_ROWS) throw badInput('csv', `The CSV has ${records - 1} data rows; at most ${MAX_IMPORT_ROWS} per import`);
   return header;
 }
 

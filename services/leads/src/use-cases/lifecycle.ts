@@ -38,7 +38,7 @@ export function findContactForUpdate(m: EntityManager, tenantId: string, contact
 /** The same for an API caller: a malformed id is BAD_USER_INPUT, an unknown one NOT_FOUND. */
 export async function lockContact(m: EntityManager, tenantId: string, contactId: string, field = 'contactId'): Promise<Contact> {
   const contact = await findContactForUpdate(m, tenantId, requireUuid(contactId, field));
-  if (!contact) throw notFound('Contact', contactId);
+  if (!contact) throw notFound('Contact', contactId, field);
   return contact;
 }
 

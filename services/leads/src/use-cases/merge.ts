@@ -27,8 +27,8 @@ export async function mergeContacts(m: EntityManager, actor: Actor, primaryId: s
   });
   const primary = locked.find((c) => c.id === primaryId.toLowerCase());
   const duplicate = locked.find((c) => c.id === duplicateId.toLowerCase());
-  if (!primary) throw notFound('Contact', primaryId);
-  if (!duplicate) throw notFound('Contact', duplicateId);
+  if (!primary) throw notFound('Contact', primaryId, 'primaryId');
+  if (!duplicate) throw notFound('Contact', duplicateId, 'duplicateId');
 
   const { merged, changedFields } = mergeDuplicateInto(primary, duplicate, FILLABLE);
   Object.assign(primary, merged);

@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, characterLength, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+
+/** Longer than any name or email we store: a longer term can match nothing. */
+const MAX_SEARCH_LENGTH = 200;
 import { Contact } from '../entities';
 
 export interface ContactFilter {
@@ -24,7 +27,9 @@ export async function listContacts(m: EntityManager, tenantId: string, filter: C
   if (filter.createdBefore) qb.andWhere('c.created_at < :createdBefore', { createdBefore: filter.createdBefore });
   if (filter.churnRisk != null) qb.andWhere('c.churn_risk = :churnRisk', { churnRisk: filter.churnRisk });
   if (filter.search != null) {
-    const words = filter.search.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+    const term = filter.search.trim().toLowerCase();
+    if (characterLength(term) > MAX_SEARCH_LENGTH) throw badInput('filter.search', `search must be at most ${MAX_SEARCH_LENGTH} characters`);
+    const words = term.split(/\s+/).filter(Boolean).slice(0, 5);
     if (!words.length) throw badInput('filter.search', 'search must contain at least one word');
     words.forEach((word, i) => {
       const like = `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;

@@ -8,19 +8,26 @@ import { applyStageMove } from './lifecycle';
 import { loadSettings } from './settings';
 import { engagementsOf, insertEngagement } from './contact-records';
 
-export async function scoreInputs(m: EntityManager, contact: Contact) {
-  const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: contact.tenantId } }) : null;
-  const rows = await engagementsOf(m, contact.tenantId, contact.id);
+/** What the score is computed from, once the company and engagement rows are loaded. */
+export function scoreInputsOf(contact: Contact, company: Company | null, rows: Array<{ kind: EngagementKind; at: Date }>) {
   return {
     profile: { industry: company?.industry ?? null, companySize: company?.size ?? null, jobTitle: contact.jobTitle, budget: contact.budget },
     events: rows.filter((r) => (ENGAGEMENT_KINDS as readonly string[]).includes(r.kind)),
   };
 }
 
-export async function scoreBreakdown(m: EntityManager, contact: Contact, rules: ScoringRules, now = new Date()) {
-  const { profile, events } = await scoreInputs(m, contact);
-  const result = scoreContact(profile, events, rules, now);
+export async function scoreInputs(m: EntityManager, contact: Contact) {
+  const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: contact.tenantId } }) : null;
+  return scoreInputsOf(contact, company, await engagementsOf(m, contact.tenantId, contact.id));
+}
+
+export function breakdownOf(inputs: ReturnType<typeof scoreInputsOf>, rules: ScoringRules, now = new Date()) {
+  const result = scoreContact(inputs.profile, inputs.events, rules, now);
   return { ...result, parts: result.breakdown };
+}
+
+export async function scoreBreakdown(m: EntityManager, contact: Contact, rules: ScoringRules, now = new Date()) {
+  return breakdownOf(await scoreInputs(m, contact), rules, now);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { badInput, characterLength, conflict, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseEmail } from '../domain/dedupe';
 import { lockContact } from './lifecycle';
@@ -45,7 +45,7 @@ export async function updateContact(m: EntityManager, actor: Actor, input: Updat
     const v = input[field as keyof typeof TEXT_LIMITS];
     if (v === undefined) continue;
     const cleaned = v === null ? null : v.trim().replace(/\s+/g, ' ') || null;
-    if (cleaned && cleaned.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
+    if (cleaned && characterLength(cleaned) > max) throw badInput(field, `${field} must be at most ${max} characters`);
     next[field] = cleaned;
   }
   if (input.companyId !== undefined) next.companyId = input.companyId === null ? null : requireUuid(input.companyId, 'companyId');

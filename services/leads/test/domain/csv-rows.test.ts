@@ -142,18 +142,23 @@ describe('mapRow', () => {
     expect(mapRow(record({ Email: 'a@b.io', 'Company Size': size }), map, 2)).toMatchObject({ kind: 'invalid', errors: [{ field: 'companySize' }] });
   });
 
-  test('integers are bounded by their columns', () => {
-    expect(mapRow(record({ Email: 'a@b.io', 'Company Size': '2147483647', budget: String(Number.MAX_SAFE_INTEGER) }), map, 2)).toMatchObject({
-      kind: 'ok', value: { companySize: 2147483647, budget: Number.MAX_SAFE_INTEGER },
+  test('integers are bounded by their columns and by what the API can return (budget is a GraphQL Int)', () => {
+    expect(mapRow(record({ Email: 'a@b.io', 'Company Size': '2147483647', budget: '2147483647' }), map, 2)).toMatchObject({
+      kind: 'ok', value: { companySize: 2147483647, budget: 2147483647 },
     });
     expect(mapRow(record({ Email: 'a@b.io', 'Company Size': '2147483648', budget: '9007199254740992' }), map, 2)).toEqual({
       kind: 'invalid',
       errors: [
         { row: 2, field: 'companySize', message: 'Company Size must be at most 2147483647' },
-        { row: 2, field: 'budget', message: 'budget must be at most 9007199254740991' },
+        { row: 2, field: 'budget', message: 'budget must be at most 2147483647' },
       ],
     });
     expect(mapRow(record({ Email: 'a@b.io', 'Company Size': '0', budget: '0' }), map, 2)).toMatchObject({ kind: 'ok', value: { companySize: 0, budget: 0 } });
+  });
+
+  test('source is measured after lower-casing: 30 × İ is 60 characters once stored', () => {
+    expect(mapRow(record({ Email: 'a@b.io', source: 'İ'.repeat(30) }), map, 2)).toMatchObject({ kind: 'invalid', errors: [{ field: 'source' }] });
+    expect(mapRow(record({ Email: 'a@b.io', source: 'İ'.repeat(25) }), map, 2)).toMatchObject({ kind: 'ok' });
   });
 
   test('text lengths follow the column limits, counted after normalising, in characters (not UTF-16 units)', () => {

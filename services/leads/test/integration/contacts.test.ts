@@ -174,6 +174,28 @@ describe('contacts query', () => {
     expect(statements.some((q) => /COUNT\(/i.test(q))).toBe(false);
   });
 
+  test('scoreBreakdown over a page is batched: settings once, companies and engagements one statement each', async () => {
+    await leads.call(list, { first: 1 }, { tenantId: 'lst' });
+    const logger = leads.service.db.logger;
+    const original = logger.logQuery.bind(logger);
+    const statements: string[] = [];
+    logger.logQuery = (query: string, ...rest: unknown[]) => {
+      statements.push(query);
+      return (original as (...a: unknown[]) => unknown)(query, ...rest);
+    };
+    let res;
+    try {
+      res = await leads.call<any>(`{ contacts(first: 25) { edges { node { email scoreBreakdown { score fit engagement } } } } }`, {}, { tenantId: 'lst' });
+    } finally {
+      logger.logQuery = original;
+    }
+    expect(res.errors).toBeUndefined();
+    expect(res.data.contacts.edges).toHaveLength(25);
+    for (const e of res.data.contacts.edges) expect(e.node.scoreBreakdown).toEqual({ score: expect.any(Number), fit: expect.any(Number), engagement: expect.any(Number) });
+    expect(statements).toHaveLength(4); // the page, the settings, the companies, the engagements
+    expect(statements.filter((q) => /contact_engagements/.test(q))).toHaveLength(1);
+  });
+
   test('filters: search (name, email, company), stage, minScore, createdAfter', async () => {
     const q = async (filter: Record<string, unknown>) => ((await leads.call<any>(list, { filter, first: 100 }, { tenantId: 'lst' })).data.contacts.totalCount);
     expect(await q({ search: 'odd' })).toBe(12);

@@ -1,4 +1,3 @@
-import type { Deal } from '../entities';
 import type { DealStatus } from '../domain';
 import type { PipelineContext } from '../context';
 import type { ActivityStatus } from '../use-cases/activity-queries';
@@ -11,26 +10,20 @@ import { nestedFirst } from './deals';
 
 type Ref = { id: string };
 
-const filterStatus = (deals: Deal[], status: DealStatus | null | undefined) => (status ? deals.filter((d) => d.status === status) : deals);
-
-/** Per currency, sorted by currency: amounts in different currencies are never added. */
-export function openValue(deals: readonly Deal[]): Array<{ amount: number; currency: string }> {
-  const sums = new Map<string, number>();
-  for (const d of deals) if (d.status === 'OPEN') sums.set(d.currency, (sums.get(d.currency) ?? 0) + d.amount);
-  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount }));
-}
+type DealListArgs = { status?: DealStatus | null; first?: number | null };
+const dealList = (id: string, args: DealListArgs) => ({ id, status: args.status ?? null, first: nestedFirst(args.first) });
 
 export const entityTypes = {
   Contact: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    deals: async (c: Ref, args: { status?: DealStatus | null }, ctx: PipelineContext) => {
+    deals: (c: Ref, args: DealListArgs, ctx: PipelineContext) => {
       canRead(ctx);
-      return filterStatus(await ctx.loaders.dealsOfContact.load(c.id), args.status);
+      return ctx.loaders.dealsOfContact.load(dealList(c.id, args));
     },
-    // From the same loaded rows as `deals`: asking for both is still one statement.
-    openDealValue: async (c: Ref, _: unknown, ctx: PipelineContext) => {
+    // Summed in SQL over every open deal (not only the listed page).
+    openDealValue: (c: Ref, _: unknown, ctx: PipelineContext) => {
       canRead(ctx);
-      return openValue(await ctx.loaders.dealsOfContact.load(c.id));
+      return ctx.loaders.openValueOfContact.load(c.id);
     },
     activities: (c: Ref, args: { status?: ActivityStatus | null; first?: number | null }, ctx: PipelineContext) => {
       canRead(ctx);
@@ -39,9 +32,9 @@ export const entityTypes = {
   },
   Company: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    deals: async (c: Ref, args: { status?: DealStatus | null }, ctx: PipelineContext) => {
+    deals: (c: Ref, args: DealListArgs, ctx: PipelineContext) => {
       canRead(ctx);
-      return filterStatus(await ctx.loaders.dealsOfCompany.load(c.id), args.status);
+      return ctx.loaders.dealsOfCompany.load(dealList(c.id, args));
     },
   },
 };

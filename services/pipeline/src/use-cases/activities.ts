@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, conflict, MAX_USER_ID_LENGTH, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { badInput, characterLength, conflict, MAX_USER_ID_LENGTH, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { requireKnownContact } from './contacts';
 import { Activity, Deal } from '../entities';
 import { type ActivityKind, validateActivity } from '../domain';
 import { unwrap } from './stages';
@@ -41,16 +42,18 @@ export async function createActivity(m: EntityManager, actor: Actor, input: Crea
   const valid = unwrap(validateActivity(input));
   let contactId = valid.contactId ? requireUuid(valid.contactId, 'contactId') : null;
   const dealId = valid.dealId ? requireUuid(valid.dealId, 'dealId') : null;
-  if (input.body && input.body.length > MAX_ACTIVITY_BODY_LENGTH) {
+  if (input.body && characterLength(input.body.trim()) > MAX_ACTIVITY_BODY_LENGTH) {
     throw badInput('body', `body must be at most ${MAX_ACTIVITY_BODY_LENGTH} characters`);
   }
   const ownerId = input.ownerId === undefined ? actor.userId : input.ownerId?.trim() || null;
-  if (ownerId && ownerId.length > MAX_USER_ID_LENGTH) throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
+  if (ownerId && characterLength(ownerId) > MAX_USER_ID_LENGTH) throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
   if (dealId) {
     const deal = await tenantRepository(m, Deal, actor.tenantId).findOne({ id: dealId });
-    if (!deal) throw notFound('Deal', dealId);
+    if (!deal) throw notFound('Deal', dealId, 'dealId');
     if (contactId && contactId !== deal.contactId) throw badInput('contactId', "contactId is not the deal's contact");
     contactId = deal.contactId;
+  } else if (contactId) {
+    await requireKnownContact(m, actor.tenantId, contactId);
   }
   const repo = tenantRepository(m, Activity, actor.tenantId);
   const activity = await repo.save(repo.create({

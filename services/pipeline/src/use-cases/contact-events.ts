@@ -6,6 +6,7 @@ import { AUTO_DEAL_TITLE, DEFAULT_CURRENCY } from '../domain';
 import { createDeal, lockContactDeals } from './deal-writes';
 import { ensureTenantIn, loadSettings } from './provisioning';
 import { defaultPipeline } from './stages';
+import { rememberContact, rememberMerge } from './contacts';
 
 export type AutoDealOutcome = 'created' | 'not-sql' | 'disabled' | 'already-open' | 'invalid-contact';
 
@@ -21,6 +22,8 @@ export async function openDealForSqlContact(
   const contactId = event.aggregateId.toLowerCase();
   if (!isUuid(contactId)) return 'invalid-contact';
   const tenantId = event.tenantId;
+  // leads' own event about this contact: it exists, whatever became of contact.created.
+  await rememberContact(m, tenantId, contactId);
   await ensureTenantIn(m, tenantId);
   if (!(await loadSettings(m, tenantId)).autoCreateDealOnSql) return 'disabled';
   await lockContactDeals(m, tenantId, contactId);
@@ -39,10 +42,17 @@ export async function openDealForSqlContact(
 /** contact.merged: the duplicate's deals and activities now belong to the primary. */
 export async function repointMergedContact(m: EntityManager, event: EventEnvelope<'contact.merged'>): Promise<void> {
   const { primaryId, duplicateId } = event.data;
+  if (!isUuid(primaryId) || !isUuid(duplicateId)) return;
+  await rememberMerge(m, event.tenantId, primaryId, duplicateId);
   await m.query('UPDATE deals SET contact_id = $2, updated_at = now(), version = version + 1 WHERE tenant_id = $1 AND contact_id = $3', [
     event.tenantId, primaryId, duplicateId,
   ]);
   await m.query('UPDATE activities SET contact_id = $2, updated_at = now() WHERE tenant_id = $1 AND contact_id = $3', [
     event.tenantId, primaryId, duplicateId,
   ]);
+}
+
+/** contact.created: deals and activities may point at this contact from now on. */
+export async function replicateCreatedContact(m: EntityManager, event: EventEnvelope<'contact.created'>): Promise<void> {
+  if (isUuid(event.aggregateId)) await rememberContact(m, event.tenantId, event.aggregateId);
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { advisoryXactLock, badInput, conflict, MAX_USER_ID_LENGTH, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { advisoryXactLock, badInput, characterLength, conflict, MAX_USER_ID_LENGTH, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal } from '../entities';
 import {
   type DealKind, DEAL_KINDS, checkEditable, checkStageMove, firstOpenStage, validateAmount, validateCurrency, validateCloseDate,
@@ -8,6 +8,7 @@ import {
 } from '../domain';
 import { lockDeal, recordStageChange } from './history';
 import { activeStages, defaultPipeline, findPipeline, lockStage, throwIfViolated, unwrap } from './stages';
+import { requireKnownContact } from './contacts';
 
 export interface CreateDealInput {
   contactId: string;
@@ -26,7 +27,7 @@ export interface CreateDealInput {
 function checkOwner(ownerId: string | null | undefined, field = 'ownerId'): string | null {
   if (ownerId === undefined || ownerId === null) return null;
   const trimmed = ownerId.trim();
-  if (trimmed === '' || trimmed.length > MAX_USER_ID_LENGTH) throw badInput(field, `${field} must be 1 to ${MAX_USER_ID_LENGTH} characters`);
+  if (trimmed === '' || characterLength(trimmed) > MAX_USER_ID_LENGTH) throw badInput(field, `${field} must be 1 to ${MAX_USER_ID_LENGTH} characters`);
   return trimmed;
 }
 
@@ -48,6 +49,7 @@ export async function createDeal(m: EntityManager, actor: Actor, input: CreateDe
   const fields = unwrap(validateDealFields(input));
   const kind = checkKind(input.kind);
   const ownerId = input.ownerId === undefined ? actor.userId : checkOwner(input.ownerId);
+  await requireKnownContact(m, actor.tenantId, contactId);
 
   const stage = input.stageId ? await lockStage(m, actor.tenantId, input.stageId, 'stageId') : null;
   const pipeline = input.pipelineId

@@ -1,6 +1,6 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { CREATE_DEAL, failure, newId, ok, outbox } from './helpers';
+import { CREATE_DEAL, failure, knownContact, newId, ok, outbox } from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -21,7 +21,7 @@ const inHours = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
 
 describe('createActivity and completeActivity', () => {
   test('a task on a contact: owner defaults to the caller; completion once, with activity.completed', async () => {
-    const contactId = newId();
+    const contactId = await knownContact(svc, T);
     const task = await ok(svc, CREATE, { kind: 'TASK', subject: '  Send proposal ', dueAt: inHours(3), contactId }, T);
     expect(task).toMatchObject({ kind: 'TASK', subject: 'Send proposal', ownerId: 'rep-1', completedAt: null, timing: 'DUE_SOON', contact: { id: contactId }, deal: null });
     expect(await outbox(svc, task.id)).toEqual([]);
@@ -35,7 +35,7 @@ describe('createActivity and completeActivity', () => {
   });
 
   test("an activity on a deal belongs to the deal's contact; a logged call emits at once; a note is done and silent", async () => {
-    const contactId = newId();
+    const contactId = await knownContact(svc, T);
     const deal = await ok(svc, CREATE_DEAL, { contactId, title: 'Deal', amount: 1 }, T);
     const call = await ok(svc, CREATE, { kind: 'CALL', subject: 'Discovery call', dealId: deal.id, done: true, ownerId: 'rep-3' }, T);
     expect(call).toMatchObject({ contact: { id: contactId }, deal: { id: deal.id, title: 'Deal' }, timing: 'DONE', ownerId: 'rep-3' });
@@ -48,7 +48,7 @@ describe('createActivity and completeActivity', () => {
   });
 
   test('errors: field-level BAD_USER_INPUT, unknown deal NOT_FOUND, another tenant NOT_FOUND, analyst FORBIDDEN', async () => {
-    const contactId = newId();
+    const contactId = await knownContact(svc, T);
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ kind: 'TASK', subject: ' ', contactId }, 'subject'],
       [{ kind: 'TASK', subject: 'x'.repeat(201), contactId }, 'subject'],
@@ -61,9 +61,12 @@ describe('createActivity and completeActivity', () => {
     for (const [input, field] of cases) expect(await failure(svc, CREATE, input, T)).toMatchObject({ code: 'BAD_USER_INPUT', field });
     const bad = await svc.call(CREATE, { input: { kind: 'TASK', subject: 'x', contactId, dueAt: 'tomorrow' } }, T);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND', field: 'dealId' });
+    // A contact leads never announced (or another tenant's): nothing may point at it.
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', contactId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', contactId: await knownContact(svc, 'act-elsewhere') }, T)).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
     const deal = await ok(svc, CREATE_DEAL, { contactId, title: 'Deal', amount: 1 }, T);
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id, contactId: newId() }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id, contactId: await knownContact(svc, T) }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
     expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id }, { tenantId: 'act-other' })).toMatchObject({ code: 'NOT_FOUND' });
     const task = await ok(svc, CREATE, { kind: 'TASK', subject: 'Mine', contactId }, T);
     expect(await failure(svc, COMPLETE, { activityId: task.id }, { tenantId: 'act-other' })).toMatchObject({ code: 'NOT_FOUND' });
@@ -77,7 +80,7 @@ describe('activities queries and reminders', () => {
   const t = { tenantId: 'act-q', userId: 'rep-1', roles: ['sales' as const] };
   const made: Record<string, string> = {};
   beforeAll(async () => {
-    const contactId = newId();
+    const contactId = await knownContact(svc, t);
     const add = async (subject: string, dueHours: number | null, ownerId: string | null, done = false) => {
       const a = await ok(svc, CREATE, { kind: 'TASK', subject, contactId, dueAt: dueHours === null ? null : inHours(dueHours), ownerId, done }, t);
       made[subject] = a.id;

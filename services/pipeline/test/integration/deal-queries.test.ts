@@ -1,6 +1,6 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { CREATE_DEAL, defaultStages, failure, newId, ok, Stage } from './helpers';
+import { CREATE_DEAL, defaultStages, failure, knownContact, newId, ok, Stage } from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -22,7 +22,8 @@ const contactA = newId();
 const companyA = newId();
 beforeAll(async () => {
   stages = await defaultStages(svc, T.tenantId);
-  const make = (title: string, extra: Record<string, unknown>) => ok(svc, CREATE_DEAL, { contactId: newId(), title, amount: 1000, ...extra }, T);
+  await knownContact(svc, T, contactA);
+  const make = async (title: string, extra: Record<string, unknown>) => ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title, amount: 1000, ...extra }, T);
   await make('small', { amount: 10, contactId: contactA, expectedCloseDate: '2025-01-15' });
   await make('medium', { amount: 5_000, companyId: companyA, kind: 'UPSELL', stageId: stages.Proposal.id, expectedCloseDate: '2025-02-15' });
   await make('large', { amount: 2_000_000_000, ownerId: 'rep-2', stageId: stages.Proposal.id, probability: 33, expectedCloseDate: '2025-03-15' });
@@ -31,7 +32,7 @@ beforeAll(async () => {
   await ok(svc, `mutation($input: WinDealInput!) { winDeal(input: $input) { id } }`, { dealId: won.id }, T);
   const lost = await make('lost', { amount: 3 });
   await ok(svc, `mutation($input: LoseDealInput!) { loseDeal(input: $input) { id } }`, { dealId: lost.id, reason: 'Timing' }, T);
-  await ok(svc, CREATE_DEAL, { contactId: newId(), title: 'elsewhere', amount: 1 }, { ...T, tenantId: 'dq-other' });
+  await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, { ...T, tenantId: 'dq-other' }), title: 'elsewhere', amount: 1 }, { ...T, tenantId: 'dq-other' });
 });
 
 async function titles(filter: Record<string, unknown>) {

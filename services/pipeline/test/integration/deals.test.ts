@@ -1,6 +1,6 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { CREATE_DEAL, defaultStages, failure, LOSE, MOVE, newId, ok, outbox, REOPEN, UPDATE, WIN } from './helpers';
+import { CREATE_DEAL, defaultStages, failure, LOSE, MOVE, knownContact, newId, ok, outbox, REOPEN, UPDATE, WIN } from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -11,13 +11,13 @@ afterAll(() => svc.stop());
 const T = { tenantId: 'deals-a', userId: 'rep-1', roles: ['sales' as const] };
 
 async function create(input: Record<string, unknown> = {}) {
-  return ok(svc, CREATE_DEAL, { contactId: newId(), title: 'Acme rollout', amount: 120000, ...input }, T);
+  return ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'Acme rollout', amount: 120000, ...input }, T);
 }
 
 describe('createDeal', () => {
   test('defaults: default pipeline, first stage, its probability, USD, NEW_BUSINESS, owner = caller; history and events', async () => {
     const stages = await defaultStages(svc, T.tenantId);
-    const contactId = newId();
+    const contactId = await knownContact(svc, T);
     const companyId = newId();
     const deal = await create({ contactId, companyId, expectedCloseDate: '2025-09-30' });
     expect(deal).toMatchObject({
@@ -54,7 +54,7 @@ describe('createDeal', () => {
     [{ companyId: 'nope' }, 'companyId'],
     [{ pipelineId: 'nope' }, 'pipelineId'],
   ])('%p is BAD_USER_INPUT on %s, and nothing is written', async (patch, field) => {
-    const contactId = newId();
+    const contactId = await knownContact(svc, T);
     const err = await failure(svc, CREATE_DEAL, { contactId, title: 'x', amount: 1, ...patch }, T);
     expect(err).toMatchObject({ code: 'BAD_USER_INPUT', field });
     const rows = await svc.service.db.query('SELECT count(*)::int AS n FROM deals WHERE contact_id::text = $1', [contactId]);
@@ -62,18 +62,18 @@ describe('createDeal', () => {
   });
 
   test('absurd amounts: beyond GraphQL Int is refused before any resolver runs, never a 500', async () => {
-    const res = await svc.call(CREATE_DEAL, { input: { contactId: newId(), title: 'x', amount: 1e12 } }, T);
+    const res = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 1e12 } }, T);
     expect(res.status).toBe(400);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const fractional = await svc.call(CREATE_DEAL, { input: { contactId: newId(), title: 'x', amount: 10.5 } }, T);
+    const fractional = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 10.5 } }, T);
     expect(fractional.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   test('unknown pipeline or stage is NOT_FOUND; a stage of another pipeline or a closed stage is BAD_USER_INPUT', async () => {
     const stages = await defaultStages(svc, T.tenantId);
-    expect(await failure(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1, pipelineId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1, stageId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1, stageId: stages['Closed Won'].id }, T))
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, pipelineId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, stageId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, stageId: stages['Closed Won'].id }, T))
       .toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
     const other = await ok(svc, `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id } }`, {
       name: 'Renewals', stages: [
@@ -82,7 +82,7 @@ describe('createDeal', () => {
         { name: 'Churned', probability: 0, forecastCategory: 'OMITTED', isLost: true },
       ],
     }, { tenantId: T.tenantId });
-    expect(await failure(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1, pipelineId: other.id, stageId: stages.Proposal.id }, T))
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, pipelineId: other.id, stageId: stages.Proposal.id }, T))
       .toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
   });
 });
@@ -193,7 +193,7 @@ describe('authorization and tenancy', () => {
     const deal = await create();
     const analyst = { tenantId: T.tenantId, roles: ['analyst' as const] };
     expect((await svc.call(`query($id: ID!) { deal(id: $id) { id } }`, { id: deal.id }, analyst)).data).toEqual({ deal: { id: deal.id } });
-    expect(await failure(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1 }, analyst)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, analyst), title: 'x', amount: 1 }, analyst)).toMatchObject({ code: 'FORBIDDEN' });
     for (const role of ['support', 'marketing'] as const) {
       const res = await svc.call(`query($id: ID!) { deal(id: $id) { id } }`, { id: deal.id }, { tenantId: T.tenantId, roles: [role] });
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -212,9 +212,9 @@ describe('authorization and tenancy', () => {
     expect(await failure(svc, LOSE, { dealId: deal.id, reason: 'x' }, B)).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failure(svc, UPDATE, { dealId: deal.id, amount: 5 }, B)).toMatchObject({ code: 'NOT_FOUND' });
     // Tenant B's own deal cannot be put into tenant A's stage either.
-    const own = await ok(svc, CREATE_DEAL, { contactId: newId(), title: 'b', amount: 1 }, B);
+    const own = await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, B), title: 'b', amount: 1 }, B);
     expect(await failure(svc, MOVE, { dealId: own.id, stageId: stages.Proposal.id }, B)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, CREATE_DEAL, { contactId: newId(), title: 'b', amount: 1, stageId: stages.Proposal.id }, B)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, B), title: 'b', amount: 1, stageId: stages.Proposal.id }, B)).toMatchObject({ code: 'NOT_FOUND' });
     expect((await svc.call(`query($id: ID!) { deal(id: $id) { id } }`, { id: deal.id }, B)).data).toEqual({ deal: null });
     const viaEntities = await svc.call(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Deal { id } } }`, {
       r: [{ __typename: 'Deal', id: deal.id }],
@@ -222,4 +222,17 @@ describe('authorization and tenancy', () => {
     expect(viaEntities.data).toEqual({ _entities: [null] });
     expect((await outbox(svc, deal.id)).map((e) => e.event_type)).toEqual(['deal.created', 'deal.stage_changed']);
   });
+});
+
+test('Deal.history is bounded: the latest 100 changes, oldest first', async () => {
+  const stages = await defaultStages(svc, T.tenantId);
+  const deal = await create();
+  for (let i = 0; i < 104; i++) await ok(svc, MOVE, { dealId: deal.id, stageId: i % 2 ? stages.Prospecting.id : stages.Qualification.id }, T);
+  const res = await svc.call(`query($id: ID!) { deal(id: $id) { history { from { name } to { name } } } }`, { id: deal.id }, T);
+  const history = res.data!.deal.history;
+  expect(history).toHaveLength(100);
+  expect(history[0]).toEqual({ from: { name: 'Prospecting' }, to: { name: 'Qualification' } }); // the 5th move: creation fell out
+  expect(history[99]).toEqual({ from: { name: 'Qualification' }, to: { name: 'Prospecting' } }); // the 104th move
+  const [{ n }] = await svc.service.db.query('SELECT count(*)::int AS n FROM deal_stage_changes WHERE deal_id = $1', [deal.id]);
+  expect(n).toBe(105); // nothing is dropped, only the answer is bounded
 });

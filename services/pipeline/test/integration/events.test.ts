@@ -1,6 +1,6 @@
 import { eventually, startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { CREATE_DEAL, leadsMessage, newId, ok, outbox } from './helpers';
+import { CREATE_DEAL, leadsMessage, knownContact, newId, ok, outbox } from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
   });
 
   test('an open deal created through the API counts too; other stages and the tenant setting are respected', async () => {
-    const contactId = newId();
+    const contactId = await knownContact(svc, 'ev-a');
     await ok(svc, CREATE_DEAL, { contactId, title: 'Manual', amount: 10 }, { tenantId: 'ev-a' });
     await svc.transport.publish([toSql('ev-a', contactId).message]);
     expect(await dealsOf(contactId)).toHaveLength(1);
@@ -98,9 +98,10 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
 
 describe('contact.merged', () => {
   test("re-points the duplicate's deals and activities to the primary, in the same tenant only; redelivery is harmless", async () => {
-    const primaryId = newId();
-    const duplicateId = newId();
     const t = { tenantId: 'ev-merge' };
+    const primaryId = await knownContact(svc, t);
+    const duplicateId = await knownContact(svc, t);
+    await knownContact(svc, 'ev-merge-other', duplicateId);
     const dealOfDuplicate = await ok(svc, CREATE_DEAL, { contactId: duplicateId, title: 'dup deal', amount: 5 }, t);
     await ok(svc, CREATE_DEAL, { contactId: primaryId, title: 'primary deal', amount: 7 }, t);
     const activity = await ok(svc, `mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }`, { kind: 'CALL', subject: 'Call', contactId: duplicateId }, t);
@@ -120,6 +121,34 @@ describe('contact.merged', () => {
       { id: primaryId, deals: expect.arrayContaining([{ title: 'dup deal' }, { title: 'primary deal' }]), activities: [{ id: activity.id }] },
       { id: duplicateId, deals: [], activities: [] },
     ]);
+  });
+});
+
+describe('the contact replica (contact.created, contact.merged)', () => {
+  test('a deal or activity needs a contact leads announced in the tenant; a merged-away one is NOT_FOUND; redelivery is harmless', async () => {
+    const t = { tenantId: 'ev-replica' };
+    const unknown = newId();
+    const create = (contactId: string) => svc.call(CREATE_DEAL, { input: { contactId, title: 'd', amount: 1 } }, t);
+    expect((await create(unknown)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
+    const { message } = leadsMessage('contact.created', 'ev-replica', unknown, { email: 'r@x.example', lifecycleStage: 'LEAD' });
+    await svc.transport.publish([message, message]);
+    expect((await create(unknown)).errors).toBeUndefined();
+    // Another tenant's contact of the same id is not this tenant's.
+    expect((await svc.call(CREATE_DEAL, { input: { contactId: unknown, title: 'd', amount: 1 } }, { tenantId: 'ev-replica-2' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    const primaryId = await knownContact(svc, t);
+    await svc.transport.publish([leadsMessage('contact.merged', 'ev-replica', primaryId, { primaryId, duplicateId: unknown }).message]);
+    expect((await create(unknown)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
+    expect((await create(primaryId)).errors).toBeUndefined();
+    const rows = await svc.service.db.query(`SELECT id, merged_into FROM contact_replicas WHERE tenant_id = 'ev-replica' ORDER BY merged_into NULLS FIRST`);
+    expect(rows).toEqual([{ id: primaryId, merged_into: null }, { id: unknown, merged_into: primaryId }].sort((a, b) => (a.merged_into ? 1 : b.merged_into ? -1 : a.id < b.id ? -1 : 1)));
+  });
+
+  test('the SQL event alone (contact.created lost or not yet seen) still records the contact it proves', async () => {
+    const contactId = newId();
+    await svc.transport.publish([toSql('ev-replica-sql', contactId).message]);
+    const rows = await svc.service.db.query(`SELECT id FROM contact_replicas WHERE tenant_id = 'ev-replica-sql'`);
+    expect(rows).toEqual([{ id: contactId }]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
 import { computeForecast, type ForecastDeal, type ForecastInput } from '../../src/domain';
-import { failure, newId, ok, pipelinesOf } from './helpers';
+import { failure, knownContact, newId, ok, pipelinesOf } from './helpers';
 
 // The forecast is one SQL statement (use-cases/forecast.ts); domain/forecast.ts computeForecast is
 // the reference. Here ~200 random deals, chosen to hit every edge (rounding halves, UTC midnight,
@@ -130,7 +130,7 @@ describe('forecast equals computeForecast over the same deals', () => {
 test('a deal won through the API counts on its UTC close date; a lost one never counts', async () => {
   const t = { tenantId: 'fc-api', roles: ['sales' as const] };
   const today = new Date().toISOString().slice(0, 10);
-  const make = async (amount: number) => ok(svc, `mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }`, { contactId: newId(), title: 't', amount, expectedCloseDate: today }, t);
+  const make = async (amount: number) => ok(svc, `mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }`, { contactId: await knownContact(svc, t), title: 't', amount, expectedCloseDate: today }, t);
   const won = await make(1000);
   const lost = await make(2000);
   await make(333);

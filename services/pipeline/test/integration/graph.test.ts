@@ -1,6 +1,6 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { CREATE_DEAL, defaultStages, newId, ok } from './helpers';
+import { CREATE_DEAL, defaultStages, knownContact, newId, ok } from './helpers';
 
 // Contact and Company fields added by pipeline, resolved through `_entities` as the gateway does.
 // They go through per-request DataLoaders: the test counts the SQL statements the data source
@@ -35,6 +35,7 @@ const companyId = newId();
 beforeAll(async () => {
   // 2 deals for most contacts, in two currencies, one of them won; contacts 40..49 have none.
   const stages = await defaultStages(svc, T.tenantId);
+  for (const id of contacts) await knownContact(svc, T, id);
   for (const [i, contactId] of contacts.slice(0, 40).entries()) {
     const a = await ok(svc, CREATE_DEAL, { contactId, title: `A${i}`, amount: 100 + i, companyId: i < 5 ? companyId : null }, T);
     await ok(svc, CREATE_DEAL, { contactId, title: `B${i}`, amount: 7, currency: 'EUR', stageId: stages.Proposal.id }, T);
@@ -61,14 +62,26 @@ describe('Contact.deals through _entities', () => {
     const few = await countingQueries(() => svc.call(ENTITIES(selection), { r: contactRefs(contacts.slice(0, 5)) }, T));
     const many = await countingQueries(() => svc.call(ENTITIES(selection), { r: contactRefs(contacts) }, T));
     expect(many.result.errors).toBeUndefined();
-    expect(few.statements).toHaveLength(3); // deals (openDealValue reuses them), stages, activities
-    expect(many.statements).toHaveLength(3);
+    expect(few.statements).toHaveLength(4); // deals, open value sums, stages, activities
+    expect(many.statements).toHaveLength(4);
     const [first, fourth, empty] = [0, 3, 45].map((i) => many.result.data!._entities[i]);
     expect(first.openDealValue).toEqual([{ amount: 7, currency: 'EUR' }]); // A0 was won
     expect(fourth.openDealValue).toEqual([{ amount: 7, currency: 'EUR' }, { amount: 103, currency: 'USD' }]);
     expect(fourth.deals.map((d: any) => d.stage.name).sort()).toEqual(['Proposal', 'Prospecting']);
     expect(first.activities).toEqual([{ subject: 't0' }]);
     expect(empty).toEqual({ id: contacts[45], deals: [], openDealValue: [], activities: [] });
+  });
+
+  test('Contact.deals is bounded per contact in SQL: first (1 to 100) newest, status applied before the bound', async () => {
+    const one = await svc.call(ENTITIES('deals(first: 1) { title } openDealValue { amount currency }'), { r: contactRefs(contacts.slice(3, 4)) }, T);
+    expect(one.data!._entities[0].deals).toEqual([{ title: 'B3' }]); // the newer of A3 and B3
+    expect(one.data!._entities[0].openDealValue).toEqual([{ amount: 7, currency: 'EUR' }, { amount: 103, currency: 'USD' }]); // over every open deal
+    const won = await svc.call(ENTITIES('deals(status: WON, first: 1) { title }'), { r: contactRefs(contacts.slice(0, 1)) }, T);
+    expect(won.data!._entities[0].deals).toEqual([{ title: 'A0' }]);
+    for (const first of [0, 101]) {
+      const bad = await svc.call(ENTITIES(`deals(first: ${first}) { id }`), { r: contactRefs(contacts.slice(0, 1)) }, T);
+      expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    }
   });
 
   test('Company.deals, also batched', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildEvent, EventData, EventType, topicOf, sourceOf } from '@crm/events';
 import type { Identity } from '@crm/service-kit';
-import type { TestService } from '@crm/testing';
+import { eventMessage, type TestService } from '@crm/testing';
 
 export const DEAL_FIELDS = `id title amount currency probability weightedAmount status kind ownerId expectedCloseDate closedAt lostReason
   stage { id name probability } pipeline { id name } contact { id } company { id }
@@ -62,3 +62,15 @@ export function leadsMessage<T extends EventType>(type: T, tenantId: string, agg
 }
 
 export const newId = () => randomUUID();
+
+/**
+ * A contact pipeline knows, the way it learns of one in production: leads' contact.created,
+ * fed to the consumer. Deals and activities may only point at such contacts (else NOT_FOUND).
+ */
+export async function knownContact(svc: TestService, identity: Partial<Identity> | string = {}, id = newId()): Promise<string> {
+  const tenantId = typeof identity === 'string' ? identity : (identity.tenantId ?? 'tenant-a');
+  await svc.service.consumer.consumeBatch([
+    eventMessage('contact.created', tenantId, id, { email: `${id.slice(0, 8)}@contacts.example`, lifecycleStage: 'LEAD' }),
+  ]);
+  return id;
+}

@@ -1,6 +1,6 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { CREATE_DEAL, defaultStages, failure, MOVE, newId, ok, outbox, pipelinesOf, WIN } from './helpers';
+import { CREATE_DEAL, defaultStages, failure, MOVE, knownContact, newId, ok, outbox, pipelinesOf, WIN } from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('updatePipeline', () => {
     expect(await ok(svc, UPDATE, { pipelineId: other.id, isDefault: true, name: 'Main' }, t)).toMatchObject({ name: 'Main', isDefault: true });
     expect((await pipelinesOf(svc, t.tenantId)).map((p) => [p.name, p.isDefault])).toEqual([['Main', true], ['Sales', false]]);
     // New deals now start in the new default pipeline.
-    const deal = await ok(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1 }, { ...t, roles: ['sales'] });
+    const deal = await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, { ...t, roles: ['sales'] }), title: 'x', amount: 1 }, { ...t, roles: ['sales'] });
     expect(deal.pipeline.name).toBe('Main');
     expect(await failure(svc, UPDATE, { pipelineId: newId(), name: 'x' }, t)).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failure(svc, UPDATE, { pipelineId: sales.id, name: 'main' }, t)).toMatchObject({ code: 'CONFLICT' });
@@ -77,7 +77,7 @@ describe('updatePipelineStages', () => {
     const t = { ...ADMIN, tenantId: 'admin-stages' };
     const [p] = await pipelinesOf(svc, t.tenantId);
     const s = Object.fromEntries(p.stages.map((x) => [x.name, x]));
-    const deal = await ok(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 100, stageId: s.Proposal.id }, t);
+    const deal = await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, t), title: 'x', amount: 100, stageId: s.Proposal.id }, t);
     const keep = (name: string, patch: Record<string, unknown> = {}) => {
       const { id, probability, forecastCategory, isWon, isLost } = s[name];
       return { id, name, probability, forecastCategory, isWon, isLost, ...patch };
@@ -107,7 +107,7 @@ describe('updatePipelineStages', () => {
     const [p] = await pipelinesOf(svc, t.tenantId);
     const s = Object.fromEntries(p.stages.map((x) => [x.name, x]));
     const deals = [];
-    for (let i = 0; i < 3; i++) deals.push(await ok(svc, CREATE_DEAL, { contactId: newId(), title: `d${i}`, amount: 100, stageId: s.Qualification.id }, t));
+    for (let i = 0; i < 3; i++) deals.push(await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, t), title: `d${i}`, amount: 100, stageId: s.Qualification.id }, t));
     const without = p.stages.filter((x) => x.name !== 'Qualification').map(({ id, name, probability, forecastCategory, isWon, isLost }) => ({ id, name, probability, forecastCategory, isWon, isLost }));
     const refused = await failure(svc, STAGES, { pipelineId: p.id, stages: without }, t);
     expect(refused).toMatchObject({ code: 'CONFLICT' });
@@ -128,7 +128,7 @@ describe('updatePipelineStages', () => {
   test('won/lost stages stay; unknown ids are BAD_USER_INPUT; another tenant gets NOT_FOUND', async () => {
     const t = { ...ADMIN, tenantId: 'admin-rules' };
     const [p] = await pipelinesOf(svc, t.tenantId);
-    const deal = await ok(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1 }, t);
+    const deal = await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, t), title: 'x', amount: 1 }, t);
     await ok(svc, WIN, { dealId: deal.id }, t);
     const stages = p.stages.map(({ id, name, probability, forecastCategory, isWon, isLost }) => ({ id, name, probability, forecastCategory, isWon, isLost }));
     const noWon = stages.filter((x) => !x.isWon).concat([{ ...closing[0], id: undefined as never }]);
@@ -148,7 +148,7 @@ test('removing a stage while deals move into it: never a deal left in an archive
   const [p] = await pipelinesOf(svc, t.tenantId);
   const s = Object.fromEntries(p.stages.map((x) => [x.name, x]));
   const deals = [];
-  for (let i = 0; i < 20; i++) deals.push(await ok(svc, CREATE_DEAL, { contactId: newId(), title: `r${i}`, amount: 1 }, t));
+  for (let i = 0; i < 20; i++) deals.push(await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, t), title: `r${i}`, amount: 1 }, t));
   const without = p.stages.filter((x) => x.name !== 'Qualification').map(({ id, name, probability, forecastCategory, isWon, isLost }) => ({ id, name, probability, forecastCategory, isWon, isLost }));
   const moves = deals.map((d) => svc.call(MOVE, { input: { dealId: d.id, stageId: s.Qualification.id } }, t));
   const removal = svc.call(STAGES, { input: { pipelineId: p.id, stages: without } }, t);
@@ -170,7 +170,7 @@ describe('pipelineSettings', () => {
     expect(await failure(svc, SETTINGS, { autoCreateDealOnSql: false }, { ...t, roles: ['sales'] })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await ok(svc, SETTINGS, { lostReasons: ['Too expensive ', 'Ghosted'] }, t)).toEqual({ autoCreateDealOnSql: true, lostReasons: ['Too expensive', 'Ghosted'] });
     expect(await ok(svc, SETTINGS, { autoCreateDealOnSql: false }, t)).toEqual({ autoCreateDealOnSql: false, lostReasons: ['Too expensive', 'Ghosted'] });
-    const deal = await ok(svc, CREATE_DEAL, { contactId: newId(), title: 'x', amount: 1 }, t);
+    const deal = await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, t), title: 'x', amount: 1 }, t);
     const lost = await ok(svc, `mutation($input: LoseDealInput!) { loseDeal(input: $input) { lostReason } }`, { dealId: deal.id, reason: 'GHOSTED' }, t);
     expect(lost.lostReason).toBe('Ghosted');
   });

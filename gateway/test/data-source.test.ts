@@ -1,0 +1,97 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fetch from 'node-fetch';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { createLogger, NonceCache, verifyIdentity } from '@crm/service-kit';
+import { SignedDataSource } from '../src/data-source';
+
+// The data source against small real HTTP servers standing in for a subgraph: what it signs,
+// and what a client gets when the subgraph is down, slow, failing or refusing input.
+const secret = 'data-source-test-secret-0123456789';
+const identity = { tenantId: 'acme', userId: 'u1', roles: ['sales' as const] };
+const logger = createLogger('test', 'silent');
+
+type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+async function subgraph(handler: Handler): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => handler(req, Buffer.concat(chunks).toString(), res));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+const fetcher = (timeout = 2000) => ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, timeout })) as unknown as Fetcher;
+
+async function call(url: string, timeout?: number) {
+  const source = new SignedDataSource({ subgraph: 'pipeline', url, secret, fetcher: fetcher(timeout), logger });
+  const request = { query: '{ deals { totalCount } }', variables: { a: 1 }, http: undefined };
+  // What the gateway hands a data source for one fetch of a query plan.
+  return source.process({ kind: 'INCOMING_OPERATION', request, context: { identity }, incomingRequestContext: {} } as never);
+}
+
+const reply = (res: http.ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+describe('SignedDataSource', () => {
+  test('signs the exact body for the target subgraph; the signature verifies there once, and nowhere else', async () => {
+    const seen: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+    const sg = await subgraph((req, body, res) => {
+      seen.push({ headers: req.headers, body });
+      reply(res, 200, { data: { deals: { totalCount: 3 } } });
+    });
+    try {
+      expect((await call(sg.url)).data).toEqual({ deals: { totalCount: 3 } });
+      const [{ headers, body }] = seen;
+      expect(headers['x-crm-unsigned-caller']).toBeUndefined(); // the carrier header never leaves the gateway
+      const nonces = new NonceCache();
+      expect(verifyIdentity(headers, secret, { method: 'POST', subgraph: 'pipeline', body }, { nonces })).toEqual(identity);
+      expect(() => verifyIdentity(headers, secret, { method: 'POST', subgraph: 'pipeline', body }, { nonces })).toThrow('replayed');
+      expect(() => verifyIdentity(headers, secret, { method: 'POST', subgraph: 'leads', body })).toThrow('invalid gateway signature');
+    } finally {
+      await sg.close();
+    }
+  });
+
+  test.each([
+    ['answers 500', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => reply(res, 500, { errors: [{ message: 'boom' }] })],
+    ['answers 502 with HTML', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => { res.writeHead(502, { 'content-type': 'text/html' }); res.end('<h1>bad gateway</h1>'); }],
+    ['refuses the signature (401)', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => reply(res, 401, { errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] })],
+    ['answers 200 with a body that is not JSON', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok'); }],
+    ['never answers (timeout)', () => undefined],
+  ])('a subgraph that %s is SUBGRAPH_UNAVAILABLE naming it', async (_label, handler) => {
+    const sg = await subgraph(handler);
+    try {
+      const started = Date.now();
+      const err = await call(sg.url, 300).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(GraphQLError);
+      expect((err as GraphQLError).extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'pipeline' });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await sg.close();
+    }
+  });
+
+  test('a subgraph that is not listening is SUBGRAPH_UNAVAILABLE', async () => {
+    const sg = await subgraph(() => undefined);
+    await sg.close();
+    await expect(call(sg.url)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'pipeline' } });
+  });
+
+  test('a 400 carrying coded GraphQL errors (a variable the subgraph cannot coerce) keeps its code', async () => {
+    const sg = await subgraph((_req, _b, res) =>
+      reply(res, 400, { errors: [{ message: 'Variable "$input" got invalid value "x" at "input.dueAt"', extensions: { code: 'BAD_USER_INPUT' } }] }));
+    try {
+      await expect(call(sg.url)).rejects.toMatchObject({ message: expect.stringContaining('dueAt'), extensions: { code: 'BAD_USER_INPUT' } });
+    } finally {
+      await sg.close();
+    }
+  });
+});

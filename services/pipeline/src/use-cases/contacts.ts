@@ -1,0 +1,25 @@
+import type { EntityManager } from 'typeorm';
+import { notFound, tenantRepository } from '@crm/service-kit';
+import { ContactReplica } from '../entities';
+
+/** contact.created (and any event proving a contact exists): pipeline now knows it. Idempotent. */
+export async function rememberContact(m: EntityManager, tenantId: string, contactId: string): Promise<void> {
+  await m.query('INSERT INTO contact_replicas (tenant_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, contactId.toLowerCase()]);
+}
+
+/** contact.merged: the duplicate is gone (new deals may not point at it); the primary exists. */
+export async function rememberMerge(m: EntityManager, tenantId: string, primaryId: string, duplicateId: string): Promise<void> {
+  await rememberContact(m, tenantId, primaryId);
+  await m.query(
+    `INSERT INTO contact_replicas (tenant_id, id, merged_into) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, id) DO UPDATE SET merged_into = EXCLUDED.merged_into`,
+    [tenantId, duplicateId.toLowerCase(), primaryId.toLowerCase()],
+  );
+}
+
+/** A contact a new deal or activity may point at: known in the tenant and not merged away. */
+export async function requireKnownContact(m: EntityManager, tenantId: string, contactId: string, field = 'contactId'): Promise<void> {
+  const known = await tenantRepository(m, ContactReplica, tenantId).findOne({ id: contactId });
+  if (!known) throw notFound('Contact', contactId, field);
+  if (known.mergedInto) throw notFound('Contact', `${contactId} (merged into ${known.mergedInto})`, field);
+}
