@@ -13,6 +13,7 @@ export const ADMIN_SCOPE = 'campaigns:admin';
 
 export const canRead = (ctx: CampaignsContext) => authorize(ctx.identity, READ, READ_SCOPE);
 export const canAdmin = (ctx: CampaignsContext) => authorize(ctx.identity, [], ADMIN_SCOPE);
+export const canWrite = (ctx: CampaignsContext) => authorize(ctx.identity, WRITE, WRITE_SCOPE);
 
 /**
  * A write: authorize, then run the use case in ONE transaction (its events go through the

@@ -1,7 +1,8 @@
 import type { CampaignMember, EnrolmentRule } from '../entities';
 import type { ResponseType } from '../domain';
 import type { CampaignsContext } from '../context';
-import { canAdmin, Input, write } from './common';
+import { canAdmin, canWrite, Input, write } from './common';
+import { awaitKnownContacts } from '../use-cases/replica';
 import { addCampaignMembers, AddMembersInput, recordCampaignResponse } from '../use-cases/members';
 import { createEnrolmentRule, CreateEnrolmentRuleInput, deleteEnrolmentRule, listEnrolmentRules } from '../use-cases/enrolment';
 
@@ -13,8 +14,11 @@ export const memberQueries = {
 };
 
 export const memberMutations = {
-  addCampaignMembers: (_: unknown, { input }: Input<AddMembersInput>, ctx: CampaignsContext) =>
-    write(ctx, false, (m, actor) => addCampaignMembers(m, actor, input)),
+  addCampaignMembers: async (_: unknown, { input }: Input<AddMembersInput>, ctx: CampaignsContext) => {
+    canWrite(ctx); // before waiting on the replica: a refused caller costs nothing
+    await awaitKnownContacts(ctx.db.manager, ctx.tenantId, input.contactIds);
+    return write(ctx, false, (m, actor) => addCampaignMembers(m, actor, input));
+  },
   recordCampaignResponse: (_: unknown, { input }: Input<{ campaignId: string; contactId: string; type: ResponseType }>, ctx: CampaignsContext) =>
     write(ctx, false, (m, actor) => recordCampaignResponse(m, actor, input)),
   createEnrolmentRule: (_: unknown, { input }: Input<CreateEnrolmentRuleInput>, ctx: CampaignsContext) =>

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { tenantRepository } from '@crm/service-kit';
+import { awaitReplica, distinctUuids, tenantRepository } from '@crm/service-kit';
 import { ContactReplica } from '../entities';
 import { applyReplicaChange, ReplicaProperties } from '../domain';
 
@@ -38,4 +38,14 @@ export async function unknownContacts(m: EntityManager, tenantId: string, ids: s
     [tenantId, ids],
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * Before a write references contacts: give the replica a bounded moment to catch up with
+ * contacts captured just before (the write itself still refuses unknown ones as NOT_FOUND).
+ */
+export async function awaitKnownContacts(m: EntityManager, tenantId: string, ids: readonly string[] | null | undefined): Promise<void> {
+  const wanted = distinctUuids(ids ?? []);
+  if (!wanted.length) return;
+  await awaitReplica(async () => (await unknownContacts(m, tenantId, wanted)).length === 0);
 }

@@ -2,8 +2,9 @@ import { PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
 import { Activity } from '../entities';
 import { activityTiming } from '../domain';
 import type { PipelineContext } from '../context';
-import { canRead, Input, write } from './common';
+import { canRead, canWrite, Input, write } from './common';
 import { completeActivity, createActivity, CreateActivityInput } from '../use-cases/activities';
+import { awaitKnownContact } from '../use-cases/contacts';
 import { ActivityFilter, dueActivities, listActivities } from '../use-cases/activity-queries';
 
 export const activityQueries = {
@@ -22,8 +23,11 @@ export const activityQueries = {
 };
 
 export const activityMutations = {
-  createActivity: (_: unknown, { input }: Input<CreateActivityInput>, ctx: PipelineContext) =>
-    write(ctx, false, (m, actor) => createActivity(m, actor, input)),
+  createActivity: async (_: unknown, { input }: Input<CreateActivityInput>, ctx: PipelineContext) => {
+    canWrite(ctx); // before waiting on the replica: a refused caller costs nothing
+    await awaitKnownContact(ctx.db.manager, ctx.tenantId, input.contactId);
+    return write(ctx, false, (m, actor) => createActivity(m, actor, input));
+  },
   completeActivity: (_: unknown, { input }: Input<{ activityId: string }>, ctx: PipelineContext) =>
     write(ctx, false, (m, actor) => completeActivity(m, actor, input)),
 };

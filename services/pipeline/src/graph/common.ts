@@ -11,6 +11,7 @@ export const WRITE_SCOPE = 'deals:write';
 export const ADMIN_SCOPE = 'pipelines:admin';
 
 export const canRead = (ctx: PipelineContext) => authorize(ctx.identity, READ, READ_SCOPE);
+export const canWrite = (ctx: PipelineContext) => authorize(ctx.identity, WRITE, WRITE_SCOPE);
 
 /**
  * A write: authorize, then run the use case in ONE transaction (its events go through the

@@ -2,7 +2,8 @@ import { badInput, PageArgs, requireUuid } from '@crm/service-kit';
 import type { Deal, DealStageChange } from '../entities';
 import { weightedAmount } from '../domain';
 import type { PipelineContext } from '../context';
-import { canRead, Input, write } from './common';
+import { canRead, canWrite, Input, write } from './common';
+import { awaitKnownContact } from '../use-cases/contacts';
 import { createDeal, CreateDealInput, moveDealStage, updateDeal, UpdateDealInput } from '../use-cases/deal-writes';
 import { loseDeal, reopenDeal, winDeal } from '../use-cases/deal-closing';
 import { DealFilter, DealList, listDeals, stageTotals, StageTotal } from '../use-cases/deal-queries';
@@ -28,8 +29,11 @@ export const dealQueries = {
 };
 
 export const dealMutations = {
-  createDeal: (_: unknown, { input }: Input<CreateDealInput>, ctx: PipelineContext) =>
-    write(ctx, false, (m, actor) => createDeal(m, actor, input)),
+  createDeal: async (_: unknown, { input }: Input<CreateDealInput>, ctx: PipelineContext) => {
+    canWrite(ctx); // before waiting on the replica: a refused caller costs nothing
+    await awaitKnownContact(ctx.db.manager, ctx.tenantId, input.contactId);
+    return write(ctx, false, (m, actor) => createDeal(m, actor, input));
+  },
   updateDeal: (_: unknown, { input }: Input<UpdateDealInput>, ctx: PipelineContext) =>
     write(ctx, false, (m, actor) => updateDeal(m, actor, input)),
   moveDealStage: (_: unknown, { input }: Input<{ dealId: string; stageId: string; probability?: number | null }>, ctx: PipelineContext) =>

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { notFound, tenantRepository } from '@crm/service-kit';
+import { awaitReplica, isUuid, notFound, tenantRepository } from '@crm/service-kit';
 import { ContactReplica } from '../entities';
 
 /** contact.created (and any event proving a contact exists): pipeline now knows it. Idempotent. */
@@ -22,4 +22,14 @@ export async function requireKnownContact(m: EntityManager, tenantId: string, co
   const known = await tenantRepository(m, ContactReplica, tenantId).findOne({ id: contactId });
   if (!known) throw notFound('Contact', contactId, field);
   if (known.mergedInto) throw notFound('Contact', `${contactId} (merged into ${known.mergedInto})`, field);
+}
+
+/**
+ * Before a write references a contact: give the replica a bounded moment to catch up with a
+ * contact captured just before (the write itself still refuses an unknown one as NOT_FOUND).
+ */
+export async function awaitKnownContact(m: EntityManager, tenantId: string, contactId: string | null | undefined): Promise<void> {
+  if (typeof contactId !== 'string' || !isUuid(contactId)) return;
+  const id = contactId.toLowerCase();
+  await awaitReplica(async () => !!(await tenantRepository(m, ContactReplica, tenantId).findOne({ id })));
 }

@@ -12,6 +12,7 @@ export const WRITE_SCOPE = 'tickets:write';
 export const ADMIN_SCOPE = 'tickets:admin';
 
 export const canRead = (ctx: TicketsContext) => authorize(ctx.identity, READ, READ_SCOPE);
+export const canWrite = (ctx: TicketsContext) => authorize(ctx.identity, WRITE, WRITE_SCOPE);
 
 /**
  * A write: authorize, then run the use case in ONE transaction at the request's `now` (its

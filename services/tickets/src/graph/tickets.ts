@@ -2,7 +2,8 @@ import { PageArgs, requireUuid } from '@crm/service-kit';
 import type { Ticket } from '../entities';
 import type { TicketsContext } from '../context';
 import { dueAt, firstResponseBreached, remainingMinutes, resolutionBreached, slaBreached, slaPaused, TicketStatus } from '../domain';
-import { canRead, Input, write } from './common';
+import { canRead, canWrite, Input, write } from './common';
+import { awaitKnownContact } from '../use-cases/contacts';
 import { assignTicket, openTicket, OpenTicketInput } from '../use-cases/ticket-writes';
 import { changeTicketStatus } from '../use-cases/ticket-status';
 import { addTicketComment, AddTicketCommentInput } from '../use-cases/comments';
@@ -20,8 +21,11 @@ export const ticketQueries = {
 };
 
 export const ticketMutations = {
-  openTicket: (_: unknown, { input }: Input<OpenTicketInput>, ctx: TicketsContext) =>
-    write(ctx, false, (m, actor, now) => openTicket(m, actor, input, now)),
+  openTicket: async (_: unknown, { input }: Input<OpenTicketInput>, ctx: TicketsContext) => {
+    canWrite(ctx); // before waiting on the replica: a refused caller costs nothing
+    await awaitKnownContact(ctx.db.manager, ctx.tenantId, input.contactId);
+    return write(ctx, false, (m, actor, now) => openTicket(m, actor, input, now));
+  },
   assignTicket: (_: unknown, { input }: Input<{ ticketId: string; assigneeId?: string | null }>, ctx: TicketsContext) =>
     write(ctx, false, (m, actor, now) => assignTicket(m, actor, input, now)),
   addTicketComment: (_: unknown, { input }: Input<AddTicketCommentInput>, ctx: TicketsContext) =>

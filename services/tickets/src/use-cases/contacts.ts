@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '@crm/events';
-import { isUuid, notFound, requireUuid } from '@crm/service-kit';
+import { awaitReplica, isUuid, notFound, requireUuid } from '@crm/service-kit';
 
 /** How many merges deep a contact id is followed to its surviving primary. */
 const MAX_MERGE_HOPS = 10;
@@ -43,4 +43,14 @@ export async function resolveContact(m: EntityManager, tenantId: string, contact
     id = row.merged_into;
   }
   throw notFound('Contact', contactId, 'contactId');
+}
+
+/**
+ * Before a write references a contact: give the replica a bounded moment to catch up with a
+ * contact captured just before (the write itself still refuses an unknown one as NOT_FOUND).
+ */
+export async function awaitKnownContact(m: EntityManager, tenantId: string, contactId: string | null | undefined): Promise<void> {
+  if (typeof contactId !== 'string' || !isUuid(contactId)) return;
+  const id = contactId.toLowerCase();
+  await awaitReplica(async () => (await m.query('SELECT 1 FROM contact_refs WHERE tenant_id = $1 AND id = $2', [tenantId, id])).length > 0);
 }
