@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signIdentity } from '@crm/service-kit';
 import { detectSlaBreaches } from '@crm/tickets';
-import { eventually, graphql, TEST_SUBGRAPH_SECRET } from '@crm/testing';
+import { eventually, graphql, postGraphQL, TEST_SUBGRAPH_SECRET } from '@crm/testing';
 import { startTestStack, TestStack } from './helpers';
 
 // Support through the gateway over a real Kafka broker: leads announces contacts to tickets'
@@ -123,11 +123,14 @@ test('tenant B never sees tenant A\'s tickets: by id, by list, or through _entit
   expect(await must(b, `query { tickets { totalCount } }`)).toEqual({ totalCount: 0 });
   expect((await b(`query($id: ID!) { contact(id: $id) { id } }`, { id: contactId })).data).toEqual({ contact: null });
   expect((await b(`mutation($id: ID!) { changeTicketStatus(input: { ticketId: $id, status: OPEN }) { id } }`, { id: t.id })).errors![0].extensions!.code).toBe('NOT_FOUND');
-  const direct = await graphql(
+  const entitiesBody = JSON.stringify({
+    query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id subject } ... on Contact { id openTicketCount tickets { totalCount } } } }`,
+    variables: { r: [{ __typename: 'Ticket', id: t.id }, { __typename: 'Contact', id: contactId }] },
+  });
+  const direct = await postGraphQL(
     stack.services.tickets.url,
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id subject } ... on Contact { id openTicketCount tickets { totalCount } } } }`,
-    { r: [{ __typename: 'Ticket', id: t.id }, { __typename: 'Contact', id: contactId }] },
-    signIdentity({ tenantId: 'support-tenant-b', userId: 'intruder', roles: ['admin'] }, TEST_SUBGRAPH_SECRET),
+    entitiesBody,
+    signIdentity({ tenantId: 'support-tenant-b', userId: 'intruder', roles: ['admin'] }, TEST_SUBGRAPH_SECRET, { method: 'POST', subgraph: 'tickets', body: entitiesBody }),
   );
   expect(direct.data!._entities).toEqual([null, { id: contactId, openTicketCount: 0, tickets: { totalCount: 0 } }]);
   const unsigned = await graphql(stack.services.tickets.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id } } }`, { r: [{ __typename: 'Ticket', id: t.id }] });
