@@ -106,6 +106,8 @@ async function main() {
     stack = await startStack({
       databaseUrlFor, kafkaBrokers: config.KAFKA_BROKERS, jwtSecret: jwt, subgraphSecret: subgraph,
       gatewayPort: config.PORT, host: '127.0.0.1', logger,
+      // Without Kafka the outboxes are the event history analytics rebuilds from: keep it.
+      outboxRetentionMs: config.KAFKA_BROKERS ? undefined : null,
     });
   } catch (err) {
     logger.error({ err }, 'start failed');

@@ -5,3 +5,4 @@ export * from './transport';
 export * from './relay';
 export * from './consumer';
 export * from './kafka';
+export * from './history';
