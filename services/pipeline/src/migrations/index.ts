@@ -3,6 +3,8 @@ import { Pipelines1700000002000 } from './1700000002000-pipelines';
 import { Deals1700000002100 } from './1700000002100-deals';
 import { Activities1700000002200 } from './1700000002200-activities';
 import { UserIdWidth1700000002300 } from './1700000002300-user-id-width';
+import { SafeIntAmounts1700000002400 } from './1700000002400-safe-int-amounts';
 
 /** In order; the kit adds its own tables first. */
-export const migrations = [EventsMigration1700000000001, Pipelines1700000002000, Deals1700000002100, Activities1700000002200, UserIdWidth1700000002300];
+export const migrations = [EventsMigration1700000000001, Pipelines1700000002000, Deals1700000002100, Activities1700000002200, UserIdWidth1700000002300,
+  SafeIntAmounts1700000002400];
