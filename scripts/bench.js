@@ -3,7 +3,7 @@
 // in its own Node process, one after the other, forwarding their output. Benchmarks print
 // figures; they are not tests. `node scripts/bench.js events` runs only the files whose name
 // contains "events" (several filters: any of them).
-const { execFileSync, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
