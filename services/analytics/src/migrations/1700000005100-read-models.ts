@@ -23,17 +23,26 @@ export class ReadModels1700000005100 implements MigrationInterface {
       event_id uuid PRIMARY KEY, seq bigserial NOT NULL,
       tenant_id varchar(64) NOT NULL, contact_id uuid NOT NULL,
       from_stage varchar(20), stage varchar(20) NOT NULL, reached varchar(20)[] NOT NULL,
-      entered_at timestamptz(3) NOT NULL, left_at timestamptz(3))`);
+      entered_at timestamptz(3) NOT NULL, left_at timestamptz(3),
+      -- the contact was merged away (set whichever of the merge and this entry arrives first)
+      excluded boolean NOT NULL DEFAULT false)`);
     await q.query('CREATE INDEX stage_intervals_contact ON stage_intervals (tenant_id, contact_id, entered_at, seq)');
-    await q.query('CREATE INDEX stage_intervals_entered ON stage_intervals (tenant_id, entered_at)');
-    await q.query('CREATE INDEX stage_intervals_left ON stage_intervals (tenant_id, left_at)');
+    await q.query('CREATE INDEX stage_intervals_entered ON stage_intervals (tenant_id, entered_at) INCLUDE (contact_id, reached) WHERE NOT excluded');
+    await q.query('CREATE INDEX stage_intervals_left ON stage_intervals (tenant_id, left_at) INCLUDE (stage, entered_at) WHERE NOT excluded');
+    await q.query('CREATE INDEX stage_intervals_current ON stage_intervals (tenant_id, stage, entered_at) WHERE left_at IS NULL AND NOT excluded');
+    await q.query('CREATE INDEX stage_intervals_stage ON stage_intervals (tenant_id, stage, entered_at) INCLUDE (left_at, contact_id) WHERE NOT excluded');
     await q.query(`CREATE TABLE deal_facts (
       tenant_id varchar(64) NOT NULL, deal_id uuid NOT NULL, contact_id uuid NOT NULL,
       pipeline_id uuid, owner_id varchar(64), kind varchar(20), stage_id uuid, stage_name varchar(200),
       probability int NOT NULL, amount bigint NOT NULL, currency char(3) NOT NULL, status varchar(10) NOT NULL,
       created_at timestamptz(3) NOT NULL, closed_at timestamptz(3), lost_reason varchar(500),
+      -- when the state the last event left began (a deal whose last_at is before \`to\` was in this state at \`to\`)
+      last_at timestamptz(3) NOT NULL,
       PRIMARY KEY (tenant_id, deal_id))`);
     await q.query('CREATE INDEX deal_facts_closed ON deal_facts (tenant_id, closed_at) WHERE closed_at IS NOT NULL');
+    await q.query(`CREATE INDEX deal_facts_open ON deal_facts (tenant_id, last_at)
+      INCLUDE (stage_id, stage_name, amount, probability, currency, pipeline_id, owner_id) WHERE status = 'OPEN'`);
+    await q.query('CREATE INDEX deal_facts_last ON deal_facts (tenant_id, last_at)');
     await q.query('CREATE INDEX deal_facts_contact ON deal_facts (tenant_id, contact_id)');
     // The deal after each of its events (for "open at `to`": the last state before it).
     await q.query(`CREATE TABLE deal_states (
@@ -44,7 +53,10 @@ export class ReadModels1700000005100 implements MigrationInterface {
     await q.query(`CREATE TABLE ticket_facts (
       tenant_id varchar(64) NOT NULL, ticket_id uuid NOT NULL, contact_id uuid, priority varchar(10), opened_at timestamptz(3),
       first_responded_at timestamptz(3), first_response_due_at timestamptz(3), first_response_breached boolean, first_response_minutes int,
+      -- the latest status by event time, and that time
+      status varchar(10), status_at timestamptz(3),
       PRIMARY KEY (tenant_id, ticket_id))`);
+    await q.query('CREATE INDEX ticket_facts_status ON ticket_facts (tenant_id, status_at) INCLUDE (status)');
     await q.query('CREATE INDEX ticket_facts_opened ON ticket_facts (tenant_id, opened_at)');
     await q.query('CREATE INDEX ticket_facts_responded ON ticket_facts (tenant_id, first_responded_at)');
     await q.query(`CREATE TABLE ticket_statuses (

@@ -21,34 +21,49 @@ export interface FunnelRow {
   medianDaysInStage: number | null;
 }
 
-/** The cohort (and merged-duplicate) filter every funnel statement shares; parameters $4..$6. */
-const COHORT = `LEFT JOIN contact_facts c ON c.tenant_id = i.tenant_id AND c.contact_id = i.contact_id
-  WHERE i.tenant_id = $1 AND c.merged_into IS NULL
+/**
+ * The cohort filter, parameters $4..$6 (merged duplicates are `excluded` on their rows). Without
+ * a cohort the statements read the stage intervals' covering indexes alone.
+ */
+function cohortJoin(q: FunnelQuery): string {
+  if (!q.source && !q.capturedFrom && !q.capturedTo) return 'AND $4::varchar IS NULL AND $5::timestamptz IS NULL AND $6::timestamptz IS NULL';
+  return `AND EXISTS (SELECT 1 FROM contact_facts c WHERE c.tenant_id = i.tenant_id AND c.contact_id = i.contact_id
     AND ($4::varchar IS NULL OR c.source = $4)
     AND ($5::timestamptz IS NULL OR c.captured_at >= $5)
-    AND ($6::timestamptz IS NULL OR c.captured_at < $6)`;
+    AND ($6::timestamptz IS NULL OR c.captured_at < $6))`;
+}
 
-/** lifecycleFunnel over [from, to): three indexed aggregates over the stage intervals. */
+/**
+ * lifecycleFunnel over [from, to): three indexed aggregates over the stage intervals. A contact's
+ * stays do not overlap, so at most one contains `to`: current counts rows, not distinct contacts.
+ */
 export async function lifecycleFunnel(m: EntityManager, q: FunnelQuery): Promise<FunnelRow[]> {
   const params = [q.tenantId, q.from, q.to, q.source ?? null, q.capturedFrom ?? null, q.capturedTo ?? null];
+  const cohort = cohortJoin(q);
   const [reached, current, days] = await Promise.all([
     m.query(
-      `SELECT r.stage, count(DISTINCT i.contact_id)::int AS n
-         FROM stage_intervals i CROSS JOIN LATERAL unnest(i.reached) AS r(stage) ${COHORT}
-          AND i.entered_at >= $2 AND i.entered_at < $3
-        GROUP BY r.stage`,
+      `SELECT stage, count(*)::int AS n FROM (
+         SELECT DISTINCT r.stage, i.contact_id FROM stage_intervals i CROSS JOIN LATERAL unnest(i.reached) AS r(stage)
+          WHERE i.tenant_id = $1 AND NOT i.excluded AND i.entered_at >= $2 AND i.entered_at < $3 ${cohort}) d
+        GROUP BY stage`,
       params,
     ),
     m.query(
-      `SELECT i.stage, count(DISTINCT i.contact_id)::int AS n FROM stage_intervals i ${COHORT}
-          AND i.entered_at < $3 AND (i.left_at IS NULL OR i.left_at >= $3) AND $2::timestamptz < $3
-        GROUP BY i.stage`,
+      `SELECT stage, sum(n)::int AS n FROM (
+         SELECT i.stage, count(*) AS n FROM stage_intervals i
+          WHERE i.tenant_id = $1 AND i.left_at IS NULL AND NOT i.excluded AND i.entered_at < $3 AND $2::timestamptz < $3 ${cohort}
+          GROUP BY i.stage
+         UNION ALL
+         SELECT i.stage, count(*) AS n FROM stage_intervals i
+          WHERE i.tenant_id = $1 AND i.left_at >= $3 AND NOT i.excluded AND i.entered_at < $3 ${cohort}
+          GROUP BY i.stage) u
+        GROUP BY stage`,
       params,
     ),
     m.query(
       `SELECT i.stage, avg(d.days)::float8 AS avg, percentile_cont(0.5) WITHIN GROUP (ORDER BY d.days)::float8 AS median
-         FROM stage_intervals i CROSS JOIN LATERAL (SELECT extract(epoch FROM i.left_at - i.entered_at)::float8 / 86400 AS days) d ${COHORT}
-          AND i.left_at >= $2 AND i.left_at < $3
+         FROM stage_intervals i CROSS JOIN LATERAL (SELECT extract(epoch FROM i.left_at - i.entered_at)::float8 / 86400 AS days) d
+        WHERE i.tenant_id = $1 AND NOT i.excluded AND i.left_at >= $2 AND i.left_at < $3 ${cohort}
         GROUP BY i.stage`,
       params,
     ),

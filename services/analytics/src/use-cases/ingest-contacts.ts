@@ -50,6 +50,11 @@ export async function recordContactsMerged(m: EntityManager, events: Merged[]): 
       WHERE s.tenant_id = x.tenant_id AND s.contact_id = x.contact_id`,
     [json],
   );
+  await m.query(
+    `UPDATE stage_intervals i SET excluded = true FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)
+      WHERE i.tenant_id = x.tenant_id AND i.contact_id = x.contact_id AND NOT i.excluded`,
+    [json],
+  );
 }
 
 /**
@@ -63,8 +68,9 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
     reached: stagesReached(e.data.from, e.data.to), entered_at: e.data.at,
   }));
   await m.query(
-    `INSERT INTO stage_intervals (event_id, tenant_id, contact_id, from_stage, stage, reached, entered_at)
-     SELECT event_id, tenant_id, contact_id, from_stage, stage, ARRAY(SELECT jsonb_array_elements_text(reached)), entered_at
+    `INSERT INTO stage_intervals (event_id, tenant_id, contact_id, from_stage, stage, reached, entered_at, excluded)
+     SELECT event_id, tenant_id, contact_id, from_stage, stage, ARRAY(SELECT jsonb_array_elements_text(reached)), entered_at,
+            EXISTS (SELECT 1 FROM contact_facts f WHERE f.tenant_id = x.tenant_id AND f.contact_id = x.contact_id AND f.merged_into IS NOT NULL)
        FROM jsonb_to_recordset($1::jsonb)
          AS x(event_id uuid, tenant_id varchar, contact_id uuid, from_stage varchar, stage varchar, reached jsonb, entered_at timestamptz)
      ON CONFLICT (event_id) DO NOTHING`,
@@ -85,7 +91,7 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
      INSERT INTO contact_stages (tenant_id, contact_id, stage, stage_since)
      SELECT DISTINCT ON (i.tenant_id, i.contact_id) i.tenant_id, i.contact_id, i.stage, i.entered_at
        FROM stage_intervals i JOIN touched t ON t.tenant_id = i.tenant_id AND t.contact_id = i.contact_id
-      WHERE NOT EXISTS (SELECT 1 FROM contact_facts f WHERE f.tenant_id = i.tenant_id AND f.contact_id = i.contact_id AND f.merged_into IS NOT NULL)
+      WHERE NOT i.excluded
       ORDER BY i.tenant_id, i.contact_id, i.entered_at DESC, i.seq DESC
      ON CONFLICT (tenant_id, contact_id) DO UPDATE SET stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since`,
     [touched],

@@ -4,11 +4,12 @@ import { applyDealEvent, DealEvent, DealFact } from '../domain/deals';
 interface FactRow {
   tenant_id: string; deal_id: string; contact_id: string; pipeline_id: string | null; owner_id: string | null; kind: string | null;
   stage_id: string | null; stage_name: string | null; probability: number; amount: string; currency: string; status: DealFact['status'];
-  created_at: Date; closed_at: Date | null; lost_reason: string | null;
+  created_at: Date; closed_at: Date | null; lost_reason: string | null; last_at: Date;
 }
 
 const FACT_COLUMNS = `tenant_id varchar, deal_id uuid, contact_id uuid, pipeline_id uuid, owner_id varchar, kind varchar, stage_id uuid,
-  stage_name varchar, probability int, amount bigint, currency char(3), status varchar, created_at timestamptz, closed_at timestamptz, lost_reason varchar`;
+  stage_name varchar, probability int, amount bigint, currency char(3), status varchar, created_at timestamptz, closed_at timestamptz, lost_reason varchar,
+  last_at timestamptz`;
 
 function toFact(r: FactRow): DealFact {
   return {
@@ -36,13 +37,15 @@ export async function recordDealEvents(m: EntityManager, events: DealEvent[]): P
     [JSON.stringify(keys.map((k) => ({ tenant_id: k.split('|')[0], deal_id: k.split('|')[1] })))],
   );
   const facts = new Map<string, DealFact>(existing.map((r) => [`${r.tenant_id}|${r.deal_id}`, toFact(r)]));
+  const lastAt = new Map<string, string>();
   const states: Array<Record<string, unknown>> = [];
   for (const e of events) {
     const key = `${e.tenantId}|${e.aggregateId}`;
     const fact = applyDealEvent(facts.get(key) ?? null, e);
     facts.set(key, fact);
+    lastAt.set(key, stateTime(e, fact));
     states.push({
-      tenant_id: e.tenantId, deal_id: fact.dealId, at: stateTime(e, fact), status: fact.status, stage_id: fact.stageId, stage_name: fact.stageName,
+      tenant_id: e.tenantId, deal_id: fact.dealId, at: lastAt.get(key), status: fact.status, stage_id: fact.stageId, stage_name: fact.stageName,
       probability: fact.probability, amount: fact.amount, currency: fact.currency, pipeline_id: fact.pipelineId, owner_id: fact.ownerId,
     });
   }
@@ -51,7 +54,7 @@ export async function recordDealEvents(m: EntityManager, events: DealEvent[]): P
     return {
       tenant_id: key.split('|')[0], deal_id: f.dealId, contact_id: f.contactId, pipeline_id: f.pipelineId, owner_id: f.ownerId, kind: f.kind,
       stage_id: f.stageId, stage_name: f.stageName, probability: f.probability, amount: f.amount, currency: f.currency, status: f.status,
-      created_at: f.createdAt, closed_at: f.closedAt, lost_reason: f.lostReason,
+      created_at: f.createdAt, closed_at: f.closedAt, lost_reason: f.lostReason, last_at: lastAt.get(key),
     };
   });
   await m.query(
@@ -59,7 +62,7 @@ export async function recordDealEvents(m: EntityManager, events: DealEvent[]): P
      ON CONFLICT (tenant_id, deal_id) DO UPDATE SET contact_id = EXCLUDED.contact_id, pipeline_id = EXCLUDED.pipeline_id,
        owner_id = EXCLUDED.owner_id, kind = EXCLUDED.kind, stage_id = EXCLUDED.stage_id, stage_name = EXCLUDED.stage_name,
        probability = EXCLUDED.probability, amount = EXCLUDED.amount, currency = EXCLUDED.currency, status = EXCLUDED.status,
-       created_at = EXCLUDED.created_at, closed_at = EXCLUDED.closed_at, lost_reason = EXCLUDED.lost_reason`,
+       created_at = EXCLUDED.created_at, closed_at = EXCLUDED.closed_at, lost_reason = EXCLUDED.lost_reason, last_at = EXCLUDED.last_at`,
     [JSON.stringify(rows)],
   );
   await m.query(

@@ -10,12 +10,26 @@ type Surveyed = EventEnvelope<'survey.responded'>;
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
+/** Each status in the history, and the latest by event time (ties: the later event) on the ticket's facts. */
 async function insertStatuses(m: EntityManager, rows: Array<{ tenant_id: string; ticket_id: string; at: string; status: string }>): Promise<void> {
   if (!rows.length) return;
   await m.query(
     `INSERT INTO ticket_statuses (tenant_id, ticket_id, at, status)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, ticket_id uuid, at timestamptz, status varchar)`,
     [json(rows)],
+  );
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const key = `${r.tenant_id}|${r.ticket_id}`;
+    const seen = latest.get(key);
+    if (!seen || Date.parse(r.at) >= Date.parse(seen.at)) latest.set(key, r);
+  }
+  await m.query(
+    `INSERT INTO ticket_facts (tenant_id, ticket_id, status, status_at)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, ticket_id uuid, status varchar, at timestamptz)
+     ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET status = EXCLUDED.status, status_at = EXCLUDED.status_at
+     WHERE ticket_facts.status_at IS NULL OR EXCLUDED.status_at >= ticket_facts.status_at`,
+    [json([...latest.values()].map((r) => ({ tenant_id: r.tenant_id, ticket_id: r.ticket_id, status: r.status, at: r.at })))],
   );
 }
 

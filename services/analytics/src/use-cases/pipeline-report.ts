@@ -16,7 +16,8 @@ const exact = (v: string | null) => Number(v ?? 0);
 /**
  * pipelineReport: closed figures over deals whose close time is in [from, to) (their latest
  * close: a reopened deal counts by its state now); open figures over each deal's last state
- * before `to`. Everything in one currency; filters on the deal's pipeline and owner.
+ * before `to`: its facts when its last event is before `to`, else its history (deal_states).
+ * Everything in one currency; filters on the deal's pipeline and owner.
  */
 export async function pipelineReport(m: EntityManager, q: PipelineQuery) {
   const currency = await reportCurrency(m, q.tenantId, q.currency);
@@ -39,8 +40,15 @@ export async function pipelineReport(m: EntityManager, q: PipelineQuery) {
     m.query(
       `SELECT stage_id AS "stageId", max(stage_name) AS "stageName", count(*)::int AS deals, sum(amount)::text AS value,
               sum(round(amount * probability / 100.0))::text AS weighted
-         FROM (SELECT DISTINCT ON (deal_id) * FROM deal_states WHERE tenant_id = $1 AND at < $3 ORDER BY deal_id, seq DESC) s
-        WHERE status = 'OPEN' AND $2::timestamptz < $3 ${filters}
+         FROM (SELECT stage_id, stage_name, amount, probability, currency, pipeline_id, owner_id FROM deal_facts
+                WHERE tenant_id = $1 AND status = 'OPEN' AND last_at < $3 AND $2::timestamptz < $3
+               UNION ALL
+               SELECT stage_id, stage_name, amount, probability, currency, pipeline_id, owner_id
+                 FROM (SELECT DISTINCT ON (s.deal_id) s.* FROM deal_facts f
+                         JOIN deal_states s ON s.tenant_id = f.tenant_id AND s.deal_id = f.deal_id AND s.at < $3
+                        WHERE f.tenant_id = $1 AND f.last_at >= $3 ORDER BY s.deal_id, s.seq DESC) changed
+                WHERE status = 'OPEN') open
+        WHERE true ${filters}
         GROUP BY stage_id ORDER BY max(stage_name), stage_id`,
       params,
     ),

@@ -10,10 +10,10 @@ export interface RetentionQuery {
   currency?: string | null;
 }
 
-const NOT_MERGED = `NOT EXISTS (SELECT 1 FROM contact_facts c WHERE c.tenant_id = i.tenant_id AND c.contact_id = i.contact_id AND c.merged_into IS NOT NULL)`;
+const NOT_MERGED = 'NOT i.excluded';
 
-/** Customers (CUSTOMER or PROMOTER) just before instant $2. */
-const CUSTOMERS_AT = `SELECT count(DISTINCT i.contact_id)::int AS n FROM stage_intervals i
+/** Customers (CUSTOMER or PROMOTER) just before instant $2 (stays do not overlap: one per contact at most). */
+const CUSTOMERS_AT = `SELECT count(*)::int AS n FROM stage_intervals i
   WHERE i.tenant_id = $1 AND i.stage = ANY($3) AND i.entered_at < $2 AND (i.left_at IS NULL OR i.left_at >= $2) AND ${NOT_MERGED}`;
 
 /**

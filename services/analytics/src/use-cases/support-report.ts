@@ -16,9 +16,13 @@ const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING'];
 export async function supportReport(m: EntityManager, q: PeriodQuery) {
   const p = [q.tenantId, q.from, q.to];
   const [[open], [opened], [first], [resolved], [surveys]] = await Promise.all([
+    // A ticket whose latest status is before `to` is in it at `to`; the others are looked up in their history.
     m.query(
-      `SELECT count(*)::int AS n FROM (SELECT DISTINCT ON (ticket_id) status FROM ticket_statuses
-         WHERE tenant_id = $1 AND at < $2 ORDER BY ticket_id, at DESC, seq DESC) s WHERE status = ANY($3)`,
+      `SELECT (SELECT count(*) FROM ticket_facts WHERE tenant_id = $1 AND status_at < $2 AND status = ANY($3))::int
+            + (SELECT count(*) FROM (SELECT DISTINCT ON (s.ticket_id) s.status FROM ticket_facts f
+                 JOIN ticket_statuses s ON s.tenant_id = f.tenant_id AND s.ticket_id = f.ticket_id AND s.at < $2
+                WHERE f.tenant_id = $1 AND f.status_at >= $2 ORDER BY s.ticket_id, s.at DESC, s.seq DESC) h
+                WHERE h.status = ANY($3))::int AS n`,
       [q.tenantId, q.to, OPEN_STATUSES],
     ),
     m.query('SELECT count(*)::int AS n FROM ticket_facts WHERE tenant_id = $1 AND opened_at >= $2 AND opened_at < $3', p),

@@ -64,6 +64,13 @@ export function expected(ids: ReturnType<typeof scenario>['ids']) {
       slaCompliance: 1 / 3, avgFirstResponseMinutes: 127.5, avgResolutionMinutes: 940,
       csat: 0.5, csatResponses: 4, nps: 100 / 7, npsResponses: 7, promoters: 3, passives: 2, detractors: 2,
     },
+    // To Jan 22 noon: t5 was reopened (OPEN) then, so 3 open; its resolution that counts is Jan 21's (600 minutes,
+    // late); NPS so far 10, 9, 9.
+    supportMidMonth: {
+      openTickets: 3, ticketsOpened: 4, ticketsResolved: 3, firstResponseCompliance: 0.75, resolutionCompliance: 2 / 3,
+      slaCompliance: 1 / 3, avgFirstResponseMinutes: 127.5, avgResolutionMinutes: 840,
+      csat: 0.5, csatResponses: 4, nps: 100, npsResponses: 3, promoters: 3, passives: 0, detractors: 0,
+    },
     // At start: c3. At end: c1, c4. Churned c3; new c1; reconquered c4. Won deals by Feb 1: c1 (d1), c4 (d3),
     // c3 (d4, d9): 1 of 3 bought again; lifetime value (120000 + 30000 + 20000 + 10000) / 3.
     retention: {

@@ -46,8 +46,8 @@ test('rebuildAnalytics replays every outbox from the beginning into fresh tables
 
   // A read-model row no event explains: a rebuild must not keep it.
   await svc.service.db.query(
-    `INSERT INTO deal_facts (tenant_id, deal_id, contact_id, probability, amount, currency, status, created_at, closed_at)
-     VALUES ($1, $2, $3, 100, 999, 'USD', 'WON', '2026-01-02', '2026-01-03')`,
+    `INSERT INTO deal_facts (tenant_id, deal_id, contact_id, probability, amount, currency, status, created_at, closed_at, last_at)
+     VALUES ($1, $2, $3, 100, 999, 'USD', 'WON', '2026-01-02', '2026-01-03', '2026-01-03')`,
     [tenant, randomUUID(), ids.c1],
   );
   expect((await allReports(svc, tenant, ids)).pipeline.wonCount).toBe(3);

@@ -35,6 +35,7 @@ export async function allReports(svc: TestService, tenantId: string, ids: Return
     pipelineMidMonth: (await data(PIPELINE, { input: { from: PERIOD.from, to: '2026-01-21T00:00:00.000Z', currency: 'usd' } })).pipelineReport,
     pipelineRep1: (await data(PIPELINE, { input: { ...PERIOD, ownerId: 'rep-1' } })).pipelineReport,
     support: (await data(SUPPORT, { input: PERIOD })).supportReport,
+    supportMidMonth: (await data(SUPPORT, { input: { from: PERIOD.from, to: '2026-01-22T12:00:00.000Z' } })).supportReport,
     retention: (await data(RETENTION, { input: PERIOD })).retentionReport,
     journey: { ...c2.journey, stages: c2.journey.stages.map((s: { days: number; leftAt: string | null }) => (s.leftAt ? s : { ...s, days: 'open' })) },
     k1, k2,
