@@ -34,18 +34,18 @@ function cohortJoin(q: FunnelQuery): string {
 }
 
 /**
- * lifecycleFunnel over [from, to): three indexed aggregates over the stage intervals. A contact's
- * stays do not overlap, so at most one contains `to`: current counts rows, not distinct contacts.
+ * lifecycleFunnel over [from, to): three indexed aggregates, none a DISTINCT. reached counts each
+ * contact's first reach of a stage inside the period; a contact's stays do not overlap, so at most
+ * one contains `to`: current counts rows too.
  */
 export async function lifecycleFunnel(m: EntityManager, q: FunnelQuery): Promise<FunnelRow[]> {
   const params = [q.tenantId, q.from, q.to, q.source ?? null, q.capturedFrom ?? null, q.capturedTo ?? null];
   const cohort = cohortJoin(q);
   const [reached, current, days] = await Promise.all([
     m.query(
-      `SELECT stage, count(*)::int AS n FROM (
-         SELECT DISTINCT r.stage, i.contact_id FROM stage_intervals i CROSS JOIN LATERAL unnest(i.reached) AS r(stage)
-          WHERE i.tenant_id = $1 AND NOT i.excluded AND i.entered_at >= $2 AND i.entered_at < $3 ${cohort}) d
-        GROUP BY stage`,
+      `SELECT i.stage, count(*)::int AS n FROM stage_reaches i
+        WHERE i.tenant_id = $1 AND NOT i.excluded AND i.at >= $2 AND i.at < $3 AND (i.prev_at IS NULL OR i.prev_at < $2) ${cohort}
+        GROUP BY i.stage`,
       params,
     ),
     m.query(

@@ -50,11 +50,13 @@ export async function recordContactsMerged(m: EntityManager, events: Merged[]): 
       WHERE s.tenant_id = x.tenant_id AND s.contact_id = x.contact_id`,
     [json],
   );
-  await m.query(
-    `UPDATE stage_intervals i SET excluded = true FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)
-      WHERE i.tenant_id = x.tenant_id AND i.contact_id = x.contact_id AND NOT i.excluded`,
-    [json],
-  );
+  for (const table of ['stage_intervals', 'stage_reaches']) {
+    await m.query(
+      `UPDATE ${table} i SET excluded = true FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)
+        WHERE i.tenant_id = x.tenant_id AND i.contact_id = x.contact_id AND NOT i.excluded`,
+      [json],
+    );
+  }
 }
 
 /**
@@ -76,6 +78,7 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
      ON CONFLICT (event_id) DO NOTHING`,
     [JSON.stringify(rows)],
   );
+  await recordReaches(m, rows);
   const touched = JSON.stringify(lastByKey(rows, (r) => `${r.tenant_id}|${r.contact_id}`).map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })));
   await m.query(
     `WITH touched AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)),
@@ -95,5 +98,29 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
       ORDER BY i.tenant_id, i.contact_id, i.entered_at DESC, i.seq DESC
      ON CONFLICT (tenant_id, contact_id) DO UPDATE SET stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since`,
     [touched],
+  );
+}
+
+/** The stages each entry reached, then each touched contact's previous reach of every stage. */
+async function recordReaches(
+  m: EntityManager, rows: Array<{ event_id: string; tenant_id: string; contact_id: string; reached: string[]; entered_at: string }>,
+): Promise<void> {
+  const reaches = rows.flatMap((r) => r.reached.map((stage) => ({ event_id: r.event_id, stage, tenant_id: r.tenant_id, contact_id: r.contact_id, at: r.entered_at })));
+  await m.query(
+    `INSERT INTO stage_reaches (event_id, stage, tenant_id, contact_id, at, excluded)
+     SELECT event_id, stage, tenant_id, contact_id, at,
+            EXISTS (SELECT 1 FROM contact_facts f WHERE f.tenant_id = x.tenant_id AND f.contact_id = x.contact_id AND f.merged_into IS NOT NULL)
+       FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, stage varchar, tenant_id varchar, contact_id uuid, at timestamptz)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(reaches)],
+  );
+  await m.query(
+    `WITH touched AS (SELECT DISTINCT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)),
+     ordered AS (
+       SELECT r.event_id, r.stage, lag(r.at) OVER (PARTITION BY r.tenant_id, r.contact_id, r.stage ORDER BY r.at, r.seq) AS prev
+         FROM stage_reaches r JOIN touched t ON t.tenant_id = r.tenant_id AND t.contact_id = r.contact_id)
+     UPDATE stage_reaches s SET prev_at = o.prev FROM ordered o
+      WHERE s.event_id = o.event_id AND s.stage = o.stage AND s.prev_at IS DISTINCT FROM o.prev`,
+    [JSON.stringify(rows.map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })))],
   );
 }
