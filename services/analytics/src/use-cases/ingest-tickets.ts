@@ -94,10 +94,10 @@ export async function recordResolutions(m: EntityManager, events: Resolved[]): P
   await insertStatuses(m, events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.data.at, status: 'RESOLVED' })));
 }
 
-/** survey.responded: one fact per response (aggregateId is the response's id). */
+/** survey.responded: one fact per response event (keyed by the event id, whatever the aggregate is). */
 export async function recordSurveys(m: EntityManager, events: Surveyed[]): Promise<void> {
-  const rows = lastByKey(events, (e) => `${e.tenantId}|${e.aggregateId}`).map((e) => ({
-    tenant_id: e.tenantId, survey_id: e.aggregateId, contact_id: e.data.contactId, kind: e.data.kind, score: e.data.score,
+  const rows = lastByKey(events, (e) => e.id).map((e) => ({
+    tenant_id: e.tenantId, survey_id: e.id, contact_id: e.data.contactId, kind: e.data.kind, score: e.data.score,
     responded_at: e.data.respondedAt ?? e.occurredAt,
   }));
   await m.query(

@@ -104,9 +104,11 @@ function tickets(ev: Emit, ids: ReturnType<typeof scenario>['ids']) {
   ev('ticket.resolved', ids.t5, t('2026-01-21', '08:00'), { contactId: ids.c1, at: t('2026-01-21', '08:00'), dueAt: t('2026-01-20', '20:00'), breached: true, firstResponseBreached: false, businessMinutes: 600 });
   status(ids.t5, 'RESOLVED', 'OPEN', t('2026-01-22'));
   ev('ticket.resolved', ids.t5, t('2026-01-23', '08:00'), { contactId: ids.c1, at: t('2026-01-23', '08:00'), dueAt: t('2026-01-20', '20:00'), breached: true, firstResponseBreached: false, businessMinutes: 900 });
-  // Surveys: CSAT 5 4 3 1; NPS 10 9 9 8 7 6 0 (and a 0 before the period).
+  // Surveys: CSAT 5 4 3 1; NPS 10 9 9 8 7 6 0 (and a 0 before the period). Half are keyed by the
+  // contact, half by a response id: each response counts once either way.
+  let n = 0;
   const survey = (kind: 'NPS' | 'CSAT', score: number, at: string) =>
-    ev('survey.responded', randomUUID(), at, { contactId: ids.c1, kind, score, respondedAt: at });
+    ev('survey.responded', n++ % 2 ? ids.c1 : randomUUID(), at, { contactId: ids.c1, kind, score, respondedAt: at });
   [5, 4, 3, 1].forEach((s, i) => survey('CSAT', s, t(`2026-01-1${i}`)));
   [10, 9, 9, 8, 7, 6, 0].forEach((s, i) => survey('NPS', s, t(`2026-01-2${i}`)));
   survey('NPS', 0, t('2025-12-31'));
