@@ -19,9 +19,9 @@ if (!selected.length) {
   process.exit(1);
 }
 
-process.stdout.write('bench: building (scripts/build.js: tsc -b of every workspace) ...\n');
+process.stdout.write('bench: building (tsc -b of every workspace, scripts/build.js) ...\n');
 try {
-  // Compile only: the supergraph is checked below, never written here.
+  // Compile and copy the SDLs, but leave gateway/supergraph.graphql alone (checked below).
   require('./build').build({ compose: false });
 } catch {
   process.stderr.write('bench: build failed; see the errors above\n');

@@ -15,7 +15,7 @@ const { Client } = require('pg');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** require() a built file of the repo, e.g. built('packages/stack/dist/stack.js'). */
+/** require() a built file of the repo, e.g. built('stack/dist/stack.js'). */
 function built(rel) {
   try {
     return require(path.join(ROOT, rel));

@@ -71,7 +71,7 @@ function graphqlClient(url, token) {
  * (startStack with a fresh JWT secret, the gateway on any free port of 127.0.0.1, warn logs;
  * `options` are passed on, e.g. kafkaBrokers). `tag` prefixes its progress lines, `note`
  * follows "starting the stack". Returns:
- * - stack, url (the gateway's), dbs, jwtSecret;
+ * - stack, url (the gateway's), dbs, jwtSecret, subgraphSecret;
  * - tenant(prefix = 'bench'): a new tenant `<prefix>_<random>` with an admin token:
  *   { tenantId, token, gql } (gql: graphqlClient);
  * - pg(service): a pg client on that service's database, closed by stop();
@@ -87,11 +87,12 @@ async function startBenchStack(prefix, { tag = '', note = '(five subgraphs + gat
   progress(`${tag}starting the stack${note ? ` ${note}` : ''}`);
   const dbs = benchDatabases(prefix);
   const jwtSecret = randomId(24);
+  const subgraphSecret = randomId(24);
   const t0 = now();
   const stack = await startStack({
     databaseUrlFor: (service) => dbs.urlFor(service),
     jwtSecret,
-    subgraphSecret: randomId(24),
+    subgraphSecret,
     gatewayPort: 0,
     host: '127.0.0.1',
     logger: createLogger('bench', 'warn'),
@@ -106,6 +107,8 @@ async function startBenchStack(prefix, { tag = '', note = '(five subgraphs + gat
     url,
     dbs,
     jwtSecret,
+    /** Signs identities for calling one subgraph directly, as the gateway does. */
+    subgraphSecret,
     async tenant(tenantPrefix = 'bench') {
       const tenantId = `${tenantPrefix}_${randomId()}`;
       const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret);

@@ -116,6 +116,8 @@ async function main() {
       gatewayPort: config.PORT, host: '127.0.0.1', logger,
       // The printed demo token lives 30 days; only this local mode accepts such a lifetime.
       tokenPolicy: { maxTtlSeconds: DEMO_TOKEN_TTL_SECONDS },
+      // Without Kafka the outboxes are the event history analytics rebuilds from: keep it.
+      outboxRetentionMs: config.KAFKA_BROKERS ? undefined : null,
     });
   } catch (err) {
     logger.error({ err }, 'start failed');

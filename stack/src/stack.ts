@@ -36,6 +36,8 @@ export interface StackOptions {
   consumerBackoffMs?: number;
   relayPollMs?: number;
   relayMaxBackoffMs?: number;
+  /** How long relays keep sent outbox rows (null: forever; the embedded mode's replayable event history). */
+  outboxRetentionMs?: number | null;
 }
 
 export interface RunningStack {
@@ -84,6 +86,9 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         consumerBackoffMs: opts.consumerBackoffMs,
         relayPollMs: opts.relayPollMs,
         relayMaxBackoffMs: opts.relayMaxBackoffMs,
+        outboxRetentionMs: opts.outboxRetentionMs,
+        // The producers' outboxes: what analytics replays to rebuild when there is no Kafka.
+        replayDatabaseUrls: SUBGRAPHS.filter((s) => s.name !== name).map((s) => opts.databaseUrlFor(s.name)),
       });
     }
     // Every consumer is subscribed: in-process deliveries may begin (nothing waiting is lost).

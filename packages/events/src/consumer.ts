@@ -5,6 +5,12 @@ import { AnyEvent, EventEnvelope, validateEvent } from './envelope';
 import type { EventTransport, TransportMessage } from './transport';
 
 export type EventHandler<T extends EventType> = (event: EventEnvelope<T>, manager: EntityManager) => Promise<void>;
+/** Applies many events (new ones only, in arrival order) in the caller's transaction. */
+export type BatchEventHandler = (events: AnyEvent[], manager: EntityManager) => Promise<void>;
+export interface BatchHandlerOptions {
+  /** Runs first in each transaction, before the idempotency insert (e.g. a shared lock a rebuild waits on). */
+  before?: (manager: EntityManager) => Promise<void>;
+}
 
 export interface ConsumerOptions {
   /** The consumer group and the idempotency key's first half, e.g. "analytics". */
@@ -27,6 +33,8 @@ class PoisonMessage extends Error {}
  */
 export class EventConsumer {
   private handlers = new Map<EventType, EventHandler<EventType>>();
+  private batchHandlers = new Map<EventType, BatchEventHandler>();
+  private batchBefore = new Map<BatchEventHandler, BatchHandlerOptions['before']>();
   processed = 0;
   duplicates = 0;
   deadLettered = 0;
@@ -38,22 +46,102 @@ export class EventConsumer {
     return this;
   }
 
+  /**
+   * Set-based handling: the events of `types` in one transport batch are applied in ONE
+   * transaction, with one multi-row insert into crm_processed_events that skips duplicates; the
+   * handler sees only the new events, in arrival order. Per-event handlers keep their behaviour.
+   */
+  handleBatch(types: readonly EventType[], handler: BatchEventHandler, opts: BatchHandlerOptions = {}): this {
+    for (const type of types) this.batchHandlers.set(type, handler);
+    if (opts.before) this.batchBefore.set(handler, opts.before);
+    return this;
+  }
+
+  private handles(type: EventType): boolean {
+    return this.handlers.has(type) || this.batchHandlers.has(type);
+  }
+
   get topics(): string[] {
-    return [...new Set([...this.handlers.keys()].map((t) => topicOf(sourceOf(t))))];
+    const types = [...this.handlers.keys(), ...this.batchHandlers.keys()];
+    return [...new Set(types.map((t) => topicOf(sourceOf(t))))];
   }
 
   async start(): Promise<void> {
-    if (!this.handlers.size) return;
+    if (!this.handlers.size && !this.batchHandlers.size) return;
     await this.opts.transport.subscribe(this.opts.name, this.topics, (batch) => this.consumeBatch(batch));
   }
 
+  /** Runs of batch-handled messages go set-based; every other message one at a time, in order. */
   async consumeBatch(messages: TransportMessage[]): Promise<void> {
+    let run: TransportMessage[] = [];
+    for (const message of messages) {
+      const type = message.headers['event-type'] as EventType | undefined;
+      if (type && this.batchHandlers.has(type)) {
+        run.push(message);
+        continue;
+      }
+      if (run.length) await this.consumeRun(run);
+      run = [];
+      await this.consume(message);
+    }
+    if (run.length) await this.consumeRun(run);
+  }
+
+  /** A run in one transaction; if it keeps failing, each message alone (so one bad event costs only itself). */
+  private async consumeRun(messages: TransportMessage[]): Promise<void> {
+    const valid: AnyEvent[] = [];
+    for (const message of messages) {
+      try {
+        valid.push(validateEvent(JSON.parse(message.value)));
+      } catch (err) {
+        await this.deadLetter(message, err, 1);
+      }
+    }
+    if (!valid.length) return;
+    const maxAttempts = this.opts.maxAttempts ?? 5;
+    for (let attempt = 1; attempt <= Math.min(maxAttempts, 2); attempt++) {
+      try {
+        await this.applyRun(valid);
+        return;
+      } catch (err) {
+        this.opts.logger.warn({ err: (err as Error).message, attempt, events: valid.length }, 'batch handler failed');
+        if (valid.length === 1) break;
+      }
+    }
     for (const message of messages) await this.consume(message);
+  }
+
+  private async applyRun(events: AnyEvent[]): Promise<void> {
+    const applied = await this.opts.dataSource.transaction(async (manager) => {
+      await this.runBefore(events.map((e) => this.batchHandlers.get(e.type)!), manager);
+      const rows: Array<{ event_id: string }> = await manager.query(
+        `INSERT INTO crm_processed_events (consumer, event_id) SELECT $1, e FROM unnest($2::uuid[]) AS e
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.opts.name, [...new Set(events.map((e) => e.id))]],
+      );
+      const fresh = new Set(rows.map((r) => r.event_id));
+      const todo = events.filter((e) => fresh.delete(e.id)); // first copy of each new id, in order
+      const groups = new Map<BatchEventHandler, AnyEvent[]>();
+      for (const e of todo) {
+        const handler = this.batchHandlers.get(e.type)!;
+        const group = groups.get(handler);
+        if (group) group.push(e);
+        else groups.set(handler, [e]);
+      }
+      for (const [handler, group] of groups) await handler(group, manager);
+      return todo.length;
+    });
+    this.processed += applied;
+    this.duplicates += events.length - applied;
+  }
+
+  private async runBefore(handlers: BatchEventHandler[], manager: EntityManager): Promise<void> {
+    for (const handler of new Set(handlers)) await this.batchBefore.get(handler)?.(manager);
   }
 
   private async consume(message: TransportMessage): Promise<void> {
     const type = message.headers['event-type'] as EventType | undefined;
-    if (type && !this.handlers.has(type)) return; // not ours: cheap skip before parsing
+    if (type && !this.handles(type)) return; // not ours: cheap skip before parsing
     const maxAttempts = this.opts.maxAttempts ?? 5;
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -77,9 +165,11 @@ export class EventConsumer {
     } catch (err) {
       throw new PoisonMessage((err as Error).message);
     }
-    const handler = this.handlers.get(event.type);
+    const batchHandler = this.batchHandlers.get(event.type);
+    const handler = this.handlers.get(event.type) ?? (batchHandler && ((e: AnyEvent, m: EntityManager) => batchHandler([e], m)));
     if (!handler) return;
     const applied = await this.opts.dataSource.transaction(async (manager) => {
+      if (batchHandler) await this.runBefore([batchHandler], manager);
       const rows: unknown[] = await manager.query(
         'INSERT INTO crm_processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
         [this.opts.name, event.id],

@@ -6,3 +6,4 @@ export * from './relay';
 export * from './consumer';
 export * from './kafka';
 export * from './docs';
+export * from './history';

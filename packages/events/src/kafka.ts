@@ -1,6 +1,8 @@
-import { Admin, Consumer, Kafka, logLevel, LogEntry, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, LogEntry, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { dlqTopicOf, SOURCES, topicOf } from './catalog';
+import { randomUUID } from 'node:crypto';
+import type { HistoryReader } from './history';
 import type { BatchHandler, EventTransport, TransportMessage } from './transport';
 
 export interface KafkaTransportOptions {
@@ -16,6 +18,15 @@ export interface KafkaTransportOptions {
    * Services still speak in catalog topics; only the names on the broker change.
    */
   namespace?: string;
+  /** Most messages handed to a consumer's handler at once (default 500). */
+  deliveryChunk?: number;
+}
+
+/** A fetched Kafka message as the transport-neutral message consumers see. */
+export function toTransportMessage(topic: string, message: KafkaMessage): TransportMessage {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+  return { topic, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers };
 }
 
 /** Every topic of the catalog and its dead-letter twin. */
@@ -122,19 +133,79 @@ export class KafkaTransport implements EventTransport {
       // Partitions in parallel (order holds within each: one aggregate's events share a partition).
       partitionsConsumedConcurrently: this.opts.partitions ?? 3,
       eachBatchAutoResolve: false,
+      // Chunks of a fetched batch go to the handler together (set-based consumers apply a chunk
+      // in one transaction); the offset advances only past a handled chunk.
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (const message of batch.messages) {
+        const topic = batch.topic.slice(this.prefix.length);
+        const chunk = this.opts.deliveryChunk ?? 500;
+        for (let i = 0; i < batch.messages.length; i += chunk) {
           if (!isRunning() || isStale()) break;
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-          const topic = batch.topic.slice(this.prefix.length);
-          await handler([{ topic, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers }]);
-          resolveOffset(message.offset);
+          const slice = batch.messages.slice(i, i + chunk);
+          await handler(slice.map((message) => toTransportMessage(topic, message)));
+          resolveOffset(slice[slice.length - 1].offset);
           await heartbeat();
         }
       },
     });
     this.consumers.push(consumer);
+  }
+
+  /**
+   * Every stored message of `topics`, from offset 0, through a fresh consumer group (deleted on
+   * close): the distributed mode's event history for rebuilds.
+   */
+  async openHistory(topics: string[], handler: BatchHandler): Promise<HistoryReader> {
+    await this.ensureTopics();
+    const groupId = `${this.prefix}replay-${randomUUID()}`;
+    const names = topics.map((t) => this.prefix + t);
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const admin = this.kafka.admin();
+    await Promise.all([consumer.connect(), admin.connect()]);
+    await consumer.subscribe({ topics: names, fromBeginning: true });
+    const next = new Map<string, bigint>();
+    let delivered = 0;
+    let failure: unknown;
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        try {
+          const topic = batch.topic.slice(this.prefix.length);
+          for (let i = 0; i < batch.messages.length; i += 1000) {
+            const slice = batch.messages.slice(i, i + 1000);
+            await handler(slice.map((m) => toTransportMessage(topic, m)));
+            const last = slice[slice.length - 1].offset;
+            resolveOffset(last);
+            next.set(`${batch.topic}:${batch.partition}`, BigInt(last) + 1n);
+            delivered += slice.length;
+            await heartbeat();
+          }
+        } catch (err) {
+          failure = err;
+          throw err;
+        }
+      },
+    });
+    return {
+      async readToEnd() {
+        const before = delivered;
+        const ends = (await Promise.all(names.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, ...p }))))).flat();
+        const reached = () => ends.every((p) => BigInt(p.high) <= BigInt(p.low) || (next.get(`${p.topic}:${p.partition}`) ?? 0n) >= BigInt(p.high));
+        while (!reached()) {
+          if (failure) throw failure;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return delivered - before;
+      },
+      async size() {
+        const offsets = await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic)));
+        return offsets.flat().reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
+      },
+      async close() {
+        await consumer.disconnect().catch(() => undefined);
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+        await admin.disconnect().catch(() => undefined);
+      },
+    };
   }
 
   async close(): Promise<void> {

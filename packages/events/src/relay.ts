@@ -11,8 +11,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** Safety-net poll in case a NOTIFY is missed (e.g. while reconnecting). */
   pollMs?: number;
-  /** Sent rows older than this are deleted. */
-  retentionMs?: number;
+  /** Sent rows older than this are deleted (default 7 days; null keeps them forever, as a replayable history). */
+  retentionMs?: number | null;
   /** How often the relay deletes expired sent rows (default every minute). */
   pruneEveryMs?: number;
   maxBackoffMs?: number;
@@ -139,6 +139,7 @@ export class OutboxRelay {
   private async pruneIfDue(client: Client): Promise<void> {
     if (Date.now() - this.lastPrune < (this.opts.pruneEveryMs ?? 60_000)) return;
     this.lastPrune = Date.now();
+    if (this.opts.retentionMs === null) return;
     const retention = this.opts.retentionMs ?? 7 * 24 * 3600 * 1000;
     await client.query(`DELETE FROM crm_outbox WHERE sent_at < now() - ($1::bigint * interval '1 millisecond')`, [retention]);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, openDatabase } from '@crm/service-kit';
 import { eventually, testDatabase } from '@crm/testing';
-import { emit, EventsMigration1700000000001, InProcessTransport, OutboxRelay, TransportMessage } from '../src';
+import { emit, EventsMigration1700000000001, InProcessTransport, OutboxHistory, OutboxRelay, TransportMessage } from '../src';
 
 test('sent rows are pruned after the retention period; unsent rows never are', async () => {
   const database = testDatabase('events_prune');
@@ -29,6 +29,44 @@ test('sent rows are pruned after the retention period; unsent rows never are', a
     await stageChange(waiting); // written while no relay runs: must survive any pruning
     await new Promise((r) => setTimeout(r, 400));
     expect(await db.query('SELECT sent_at FROM crm_outbox WHERE message_key = $1', [waiting])).toEqual([{ sent_at: null }]);
+  } finally {
+    await relay.stop();
+    await bus.close();
+    await db.destroy();
+    await database.drop();
+  }
+});
+
+test('with retention null sent rows are kept: the outbox is a replayable history, read back in order', async () => {
+  const database = testDatabase('events_keep');
+  const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001] });
+  const bus = new InProcessTransport();
+  bus.open();
+  const delivered: TransportMessage[] = [];
+  await bus.subscribe('probe', ['crm.leads.v1'], async (batch) => {
+    delivered.push(...batch);
+  });
+  const relay = new OutboxRelay({ databaseUrl: database.url, transport: bus, logger: createLogger('keep', 'silent'), pollMs: 50, retentionMs: null, pruneEveryMs: 10 });
+  await relay.start();
+  try {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) {
+      await db.transaction((m) => emit(m, { type: 'contact.lifecycle_stage_changed', tenantId: 't', aggregateId: id, data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() } }));
+    }
+    await eventually(async () => delivered.length === 3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NOT NULL')).toEqual([{ n: 3 }]);
+    const replayed: string[] = [];
+    const reader = await new OutboxHistory([database.url], 2).open(['crm.leads.v1'], async (batch) => {
+      replayed.push(...batch.map((m) => m.key));
+    });
+    expect(await reader.size()).toBe(3);
+    expect(await reader.readToEnd()).toBe(3);
+    expect(replayed).toEqual(ids);
+    // A second read rewinds over the last minute (late commits under an earlier seq): repeats only.
+    await reader.readToEnd();
+    expect(new Set(replayed)).toEqual(new Set(ids));
+    await reader.close();
   } finally {
     await relay.stop();
     await bus.close();

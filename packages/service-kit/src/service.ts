@@ -58,6 +58,13 @@ export interface ServiceConfig {
   relayMaxBackoffMs?: number;
   consumerMaxAttempts?: number;
   consumerBackoffMs?: number;
+  /** How long the relay keeps sent outbox rows (null: forever, the event history of the embedded mode). */
+  outboxRetentionMs?: number | null;
+  /**
+   * Producers' databases whose outbox history an event-sourced service (analytics) may replay
+   * to rebuild its read models in the embedded mode (Kafka topics serve in the distributed mode).
+   */
+  replayDatabaseUrls?: string[];
 }
 
 export interface RunningService {
@@ -84,7 +91,10 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
     baseBackoffMs: config.consumerBackoffMs,
   });
   def.handlers?.(consumer, db);
-  const relay = new OutboxRelay({ databaseUrl: config.databaseUrl, transport: config.transport, logger, pollMs: config.relayPollMs, maxBackoffMs: config.relayMaxBackoffMs });
+  const relay = new OutboxRelay({
+    databaseUrl: config.databaseUrl, transport: config.transport, logger, pollMs: config.relayPollMs, maxBackoffMs: config.relayMaxBackoffMs,
+    retentionMs: config.outboxRetentionMs,
+  });
   const timers: NodeJS.Timeout[] = [];
   let server: Awaited<ReturnType<typeof startSubgraph<C>>> | undefined;
   try {

@@ -1,1 +1,1 @@
-export { createService, analyticsService } from './service';
+export { createService, analyticsDefinition, eventHistoryFor } from './service';

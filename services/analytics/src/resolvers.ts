@@ -1,16 +1,14 @@
-import { authorize, Resolvers } from '@crm/service-kit';
-import type { AnalyticsContext } from './service';
-import { countsForEveryStage } from './domain/stages';
+import { DateTime, Resolvers, SafeInt } from '@crm/service-kit';
+import type { AnalyticsContext } from './context';
+import { reportQueries } from './graph/reports';
+import { entityTypes } from './graph/entities';
+import { adminMutations } from './graph/admin';
 
+/** Thin: authorize, parse, call a use case (src/use-cases), map. */
 export const resolvers: Resolvers<AnalyticsContext> = {
-  Query: {
-    contactsByStage: async (_: unknown, __: unknown, ctx: AnalyticsContext) => {
-      authorize(ctx.identity, ['analyst', 'sales', 'marketing', 'support'], 'analytics:read');
-      const rows = await ctx.db.query(
-        'SELECT stage, count(*)::int AS contacts FROM contact_stages WHERE tenant_id = $1 GROUP BY stage',
-        [ctx.tenantId],
-      );
-      return countsForEveryStage(rows);
-    },
-  },
-};
+  DateTime,
+  SafeInt,
+  Query: reportQueries,
+  Mutation: adminMutations,
+  ...entityTypes,
+} as Resolvers<AnalyticsContext>;

@@ -2,8 +2,8 @@
 // currencies here: conversion is not a pipeline rule.
 import { type Validated, fieldError } from './result';
 
-/** 100 billion major units at 2 decimals: far above any real deal, far below 2^53. */
-export const MAX_AMOUNT_MINOR_UNITS = 1e13;
+/** The API's SafeInt range end to end: every amount is exact in a JSON number, a JS number and a bigint column. */
+export const MAX_AMOUNT_MINOR_UNITS = Number.MAX_SAFE_INTEGER;
 export const DEFAULT_CURRENCY = 'USD';
 
 export function validateAmount(amount: unknown, field = 'amount'): Validated<number> {
@@ -53,17 +53,16 @@ export function validateCurrency(code: unknown): Validated<string> {
  * e.g. sum(round(amount * probability / 100.0)) on numeric, where round() is half away
  * from zero.
  *
- * Integer arithmetic on |amount × probability| (≤ 1e15 < 2^53) keeps it exact: no 0.5
- * case is lost to a binary fraction. Throws RangeError on inputs no valid deal can have.
+ * BigInt arithmetic on |amount × probability| keeps it exact for every safe amount (the product
+ * outgrows 2^53): no 0.5 case is lost to a binary fraction. Throws RangeError on inputs no valid
+ * deal can have.
  */
 export function weightedAmount(amount: number, probabilityPercent: number): number {
   if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer, got ${amount}`);
   if (!Number.isInteger(probabilityPercent) || probabilityPercent < 0 || probabilityPercent > 100) {
     throw new RangeError(`probability must be an integer percent 0..100, got ${probabilityPercent}`);
   }
-  const product = Math.abs(amount) * probabilityPercent;
-  if (!Number.isSafeInteger(product)) throw new RangeError(`amount ${amount} is too large to weight exactly`);
-  const remainder = product % 100;
-  const magnitude = (product - remainder) / 100 + (remainder >= 50 ? 1 : 0);
+  const product = BigInt(Math.abs(amount)) * BigInt(probabilityPercent);
+  const magnitude = Number(product / 100n + (product % 100n >= 50n ? 1n : 0n));
   return amount < 0 ? 0 - magnitude : magnitude; // 0 - 0 is 0, never -0
 }

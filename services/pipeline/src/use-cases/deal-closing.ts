@@ -3,7 +3,7 @@ import { emit } from '@crm/events';
 import { badInput, conflict, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal, PipelineStage } from '../entities';
 import { checkLose, checkReopen, checkWin, lostStage, reopenStage, wonStage } from '../domain';
-import { closedFromStage, lockDeal, recordStageChange } from './history';
+import { closedFromStage, dealFacts, lockDeal, recordStageChange } from './history';
 import { loadSettings } from './provisioning';
 import { activeStages, lockStage, requireOpenStageOf, throwIfViolated, unwrap } from './stages';
 
@@ -13,12 +13,13 @@ async function closingStage(m: EntityManager, tenantId: string, deal: Deal, pick
   return lockStage(m, tenantId, stage.id, 'dealId');
 }
 
+/** A close is recorded at its closedAt, so the stage change and deal.won/lost share one time. */
 async function moveTo(m: EntityManager, actor: Actor, deal: Deal, stage: PipelineStage, probability: number): Promise<Deal> {
   const from = deal.stageId;
   deal.stageId = stage.id;
   deal.probability = probability;
   const saved = await tenantRepository(m, Deal, actor.tenantId).save(deal);
-  await recordStageChange(m, actor, saved, from, saved.updatedAt);
+  await recordStageChange(m, actor, saved, from, saved.closedAt ?? saved.updatedAt, stage.name);
   return saved;
 }
 
@@ -32,7 +33,10 @@ export async function winDeal(m: EntityManager, actor: Actor, input: { dealId: s
   const saved = await moveTo(m, actor, deal, stage, 100);
   await emit(m, {
     type: 'deal.won', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.closedAt!,
-    data: { contactId: saved.contactId, kind: saved.kind, closedAt: saved.closedAt!.toISOString(), amount: saved.amount, currency: saved.currency },
+    data: {
+      contactId: saved.contactId, closedAt: saved.closedAt!.toISOString(), createdAt: saved.createdAt.toISOString(),
+      amount: saved.amount, currency: saved.currency, ...dealFacts(saved, stage.name),
+    },
   });
   return saved;
 }
@@ -49,7 +53,10 @@ export async function loseDeal(m: EntityManager, actor: Actor, input: { dealId: 
   const saved = await moveTo(m, actor, deal, stage, 0);
   await emit(m, {
     type: 'deal.lost', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.closedAt!,
-    data: { contactId: saved.contactId, reason, amount: saved.amount, currency: saved.currency },
+    data: {
+      contactId: saved.contactId, reason, closedAt: saved.closedAt!.toISOString(), createdAt: saved.createdAt.toISOString(),
+      amount: saved.amount, currency: saved.currency, ...dealFacts(saved, stage.name),
+    },
   });
   return saved;
 }
@@ -69,8 +76,17 @@ export async function reopenDeal(m: EntityManager, actor: Actor, input: { dealId
     if (!choice) throw badInput('stageId', 'The pipeline has no open stage to reopen into');
     stage = await lockStage(m, actor.tenantId, choice.id, 'stageId');
   }
+  const previousStatus = deal.status as 'WON' | 'LOST';
   deal.status = 'OPEN';
   deal.closedAt = null;
   deal.lostReason = null;
-  return moveTo(m, actor, deal, stage, stage.probability);
+  const saved = await moveTo(m, actor, deal, stage, stage.probability);
+  await emit(m, {
+    type: 'deal.reopened', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.updatedAt,
+    data: {
+      contactId: saved.contactId, stageId: stage.id, probability: saved.probability, previousStatus,
+      amount: saved.amount, currency: saved.currency, ...dealFacts(saved, stage.name),
+    },
+  });
+  return saved;
 }

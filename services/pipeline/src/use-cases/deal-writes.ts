@@ -6,7 +6,7 @@ import {
   type DealKind, DEAL_KINDS, checkEditable, checkStageMove, firstOpenStage, validateAmount, validateCurrency, validateCloseDate,
   validateDealFields, validateDealTitle, validateProbability,
 } from '../domain';
-import { lockDeal, recordStageChange } from './history';
+import { dealFacts, lockDeal, recordStageChange } from './history';
 import { activeStages, defaultPipeline, findPipeline, lockStage, throwIfViolated, unwrap } from './stages';
 import { requireKnownContact } from './contacts';
 
@@ -79,10 +79,10 @@ export async function createDeal(m: EntityManager, actor: Actor, input: CreateDe
     type: 'deal.created', tenantId: actor.tenantId, aggregateId: deal.id, actor: actor.userId, occurredAt: deal.createdAt,
     data: {
       contactId, pipelineId: pipeline.id, stageId: target.id, kind, ownerId, expectedCloseDate: deal.expectedCloseDate,
-      amount: deal.amount, currency: deal.currency,
+      probability: deal.probability, stageName: target.name, amount: deal.amount, currency: deal.currency,
     },
   });
-  await recordStageChange(m, actor, deal, null, deal.createdAt);
+  await recordStageChange(m, actor, deal, null, deal.createdAt, target.name);
   return deal;
 }
 
@@ -100,13 +100,18 @@ export interface UpdateDealInput {
 
 const given = <K extends keyof UpdateDealInput>(input: UpdateDealInput, key: K) => input[key] !== undefined;
 
+/** The fields deal.updated reports as changed (compared before/after, so a no-op update emits nothing). */
+const TRACKED = ['title', 'amount', 'currency', 'kind', 'expectedCloseDate', 'ownerId', 'companyId', 'probability'] as const;
+
 /**
  * updateDeal: only the fields given change; null clears probability (back to the stage's),
- * expectedCloseDate, ownerId and companyId. A closed deal is CONFLICT.
+ * expectedCloseDate, ownerId and companyId. A closed deal is CONFLICT. Emits deal.updated with
+ * the changed fields and the deal's facts.
  */
 export async function updateDeal(m: EntityManager, actor: Actor, input: UpdateDealInput): Promise<Deal> {
   const deal = await lockDeal(m, actor.tenantId, input.dealId);
   throwIfViolated(checkEditable(deal));
+  const before = { ...deal };
   for (const key of ['title', 'amount', 'currency', 'kind'] as const) {
     if (input[key] === null) throw badInput(key, `${key} cannot be cleared`);
   }
@@ -123,7 +128,19 @@ export async function updateDeal(m: EntityManager, actor: Actor, input: UpdateDe
     const own = unwrap(validateProbability(input.probability));
     deal.probability = own ?? (await lockStage(m, actor.tenantId, deal.stageId, 'probability')).probability;
   }
-  return tenantRepository(m, Deal, actor.tenantId).save(deal);
+  const saved = await tenantRepository(m, Deal, actor.tenantId).save(deal);
+  const changedFields = TRACKED.filter((f) => before[f] !== saved[f]);
+  if (changedFields.length) {
+    const stage = await lockStage(m, actor.tenantId, saved.stageId, 'dealId');
+    await emit(m, {
+      type: 'deal.updated', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.updatedAt,
+      data: {
+        contactId: saved.contactId, changedFields: [...changedFields], amount: saved.amount, currency: saved.currency,
+        expectedCloseDate: saved.expectedCloseDate, probability: saved.probability, ...dealFacts(saved, stage.name),
+      },
+    });
+  }
+  return saved;
 }
 
 /** moveDealStage: an open deal to another open stage of its pipeline. */
@@ -138,6 +155,6 @@ export async function moveDealStage(
   deal.stageId = stage.id;
   deal.probability = probability ?? stage.probability;
   const saved = await tenantRepository(m, Deal, actor.tenantId).save(deal);
-  await recordStageChange(m, actor, saved, from, saved.updatedAt);
+  await recordStageChange(m, actor, saved, from, saved.updatedAt, stage.name);
   return saved;
 }

@@ -10,11 +10,18 @@ export async function lockDeal(m: EntityManager, tenantId: string, dealId: strin
   return deal;
 }
 
+/** The deal facts every deal event carries, so consumers (analytics) never call back. */
+export function dealFacts(deal: Deal, stageName: string) {
+  return { pipelineId: deal.pipelineId, ownerId: deal.ownerId, kind: deal.kind, stageName };
+}
+
 /**
  * Append the deal's stage change to its history and emit deal.stage_changed, in the caller's
- * transaction. `deal` already holds the new stage, amount and probability.
+ * transaction. `deal` already holds the new stage (named `stageName`), amount and probability.
  */
-export async function recordStageChange(m: EntityManager, actor: Actor, deal: Deal, fromStageId: string | null, at: Date): Promise<void> {
+export async function recordStageChange(
+  m: EntityManager, actor: Actor, deal: Deal, fromStageId: string | null, at: Date, stageName: string,
+): Promise<void> {
   const history = tenantRepository(m, DealStageChange, actor.tenantId);
   await history.save(history.create({
     dealId: deal.id, fromStageId, toStageId: deal.stageId, at,
@@ -24,7 +31,7 @@ export async function recordStageChange(m: EntityManager, actor: Actor, deal: De
     type: 'deal.stage_changed', tenantId: actor.tenantId, aggregateId: deal.id, actor: actor.userId, occurredAt: at,
     data: {
       contactId: deal.contactId, fromStageId, toStageId: deal.stageId,
-      probability: deal.probability, amount: deal.amount, currency: deal.currency,
+      probability: deal.probability, amount: deal.amount, currency: deal.currency, ...dealFacts(deal, stageName),
     },
   });
 }

@@ -130,7 +130,7 @@ async function moveAllDeals(m: EntityManager, actor: Actor, fromStageId: string,
     deal.stageId = toStageId;
     deal.probability = target!.probability;
     const saved = await repo.save(deal);
-    await recordStageChange(m, actor, saved, fromStageId, saved.updatedAt);
+    await recordStageChange(m, actor, saved, fromStageId, saved.updatedAt, target!.name);
   }
 }
 

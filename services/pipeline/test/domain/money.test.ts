@@ -1,14 +1,13 @@
 import { validateAmount, validateCurrency, weightedAmount, MAX_AMOUNT_MINOR_UNITS } from '../../src/domain/money';
 
 describe('validateAmount', () => {
-  it.each([0, 1, 1999, 1e13])('accepts %p minor units', (amount) => {
+  it.each([0, 1, 1999, 1e13, 2 ** 31, Number.MAX_SAFE_INTEGER])('accepts %p minor units', (amount) => {
     expect(validateAmount(amount)).toEqual({ ok: true, value: amount });
   });
 
-  it('caps at 100 billion major units (1e13 minor units)', () => {
-    expect(MAX_AMOUNT_MINOR_UNITS).toBe(10_000_000_000_000);
-    expect(validateAmount(1e13 + 1)).toEqual({ ok: false, field: 'amount', message: 'amount must be at most 10000000000000 minor units' });
-    expect(validateAmount(Number.MAX_SAFE_INTEGER)).toMatchObject({ ok: false, field: 'amount' });
+  it('caps at 2^53 - 1 minor units (SafeInt end to end)', () => {
+    expect(MAX_AMOUNT_MINOR_UNITS).toBe(Number.MAX_SAFE_INTEGER);
+    expect(validateAmount(Number.MAX_SAFE_INTEGER + 2)).toEqual({ ok: false, field: 'amount', message: `amount must be at most ${Number.MAX_SAFE_INTEGER} minor units` });
   });
 
   it('rejects negatives', () => {
@@ -72,7 +71,9 @@ describe('weightedAmount', () => {
     [333, 10, 33], // 33.3 -> 33
     [335, 10, 34], // 33.5 -> 34
     [1e13, 75, 7.5e12],
-    [1e13 - 1, 50, 5e12], // 4999999999999.5 -> 5e12, exact at the cap
+    [1e13 - 1, 50, 5e12], // 4999999999999.5 -> 5e12
+    [Number.MAX_SAFE_INTEGER, 50, 4503599627370496], // (2^53 - 1) / 2 = 2^52 - 0.5 -> 2^52, exact at the cap
+    [Number.MAX_SAFE_INTEGER, 100, Number.MAX_SAFE_INTEGER],
   ])('weights %p at %p%% to %p', (amount, probability, expected) => {
     expect(weightedAmount(amount, probability)).toBe(expected);
   });

@@ -31,9 +31,12 @@ describe('createDeal', () => {
     expect(events.map((e) => e.event_type)).toEqual(['deal.created', 'deal.stage_changed']);
     expect(events[0].data).toEqual({
       contactId, pipelineId: deal.pipeline.id, stageId: stages.Prospecting.id, kind: 'NEW_BUSINESS', ownerId: 'rep-1',
-      expectedCloseDate: '2025-09-30', amount: 120000, currency: 'USD',
+      expectedCloseDate: '2025-09-30', amount: 120000, currency: 'USD', probability: 10, stageName: 'Prospecting',
     });
-    expect(events[1].data).toEqual({ contactId, fromStageId: null, toStageId: stages.Prospecting.id, probability: 10, amount: 120000, currency: 'USD' });
+    expect(events[1].data).toEqual({
+      contactId, fromStageId: null, toStageId: stages.Prospecting.id, probability: 10, amount: 120000, currency: 'USD',
+      pipelineId: deal.pipeline.id, ownerId: 'rep-1', kind: 'NEW_BUSINESS', stageName: 'Prospecting',
+    });
     expect(events[0].actor).toBe('rep-1');
   });
 
@@ -61,10 +64,13 @@ describe('createDeal', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  test('absurd amounts: beyond GraphQL Int is refused before any resolver runs, never a 500', async () => {
-    const res = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 1e12 } }, T);
+  test('absurd amounts: beyond SafeInt is refused before any resolver runs, never a 500; past Int is fine', async () => {
+    const res = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 2 ** 53 } }, T);
     expect(res.status).toBe(400);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const big = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: Number.MAX_SAFE_INTEGER } }, T);
+    expect(big.errors).toBeUndefined();
+    expect(big.data?.createDeal).toMatchObject({ amount: Number.MAX_SAFE_INTEGER });
     const fractional = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 10.5 } }, T);
     expect(fractional.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -110,10 +116,14 @@ describe('moveDealStage, winDeal, loseDeal, reopenDeal', () => {
     const events = await outbox(svc, deal.id);
     expect(events.map((e) => e.event_type)).toEqual([
       'deal.created', 'deal.stage_changed', 'deal.stage_changed', 'deal.stage_changed', 'deal.won',
-      'deal.stage_changed', 'deal.stage_changed', 'deal.lost',
+      'deal.stage_changed', 'deal.reopened', 'deal.stage_changed', 'deal.lost',
     ]);
-    expect(events[4].data).toEqual({ contactId: deal.contact.id, kind: 'NEW_BUSINESS', closedAt: won.closedAt, amount: 5000, currency: 'USD' });
-    expect(events[7].data).toEqual({ contactId: deal.contact.id, reason: 'Price', amount: 5000, currency: 'USD' });
+    expect(events[4].data).toEqual({
+      contactId: deal.contact.id, kind: 'NEW_BUSINESS', closedAt: won.closedAt, amount: 5000, currency: 'USD',
+      createdAt: expect.any(String), pipelineId: deal.pipeline.id, ownerId: 'rep-1', stageName: 'Closed Won',
+    });
+    expect(events[6].data).toMatchObject({ contactId: deal.contact.id, previousStatus: 'WON', amount: 5000, currency: 'USD' });
+    expect(events[8].data).toMatchObject({ contactId: deal.contact.id, reason: 'Price', amount: 5000, currency: 'USD', stageName: 'Closed Lost' });
     expect(events[3].data).toMatchObject({ fromStageId: stages.Negotiation.id, toStageId: stages['Closed Won'].id, probability: 100 });
   });
 
@@ -185,6 +195,17 @@ describe('updateDeal', () => {
     expect(await ok(svc, UPDATE, { dealId: deal.id, probability: null, ownerId: null }, T)).toMatchObject({ probability: 10, ownerId: null });
     expect(await failure(svc, UPDATE, { dealId: deal.id, title: null }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
     expect(await failure(svc, UPDATE, { dealId: deal.id, amount: -3 }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'amount' });
+  });
+
+  test('deal.updated carries the changed fields and the deal facts; a no-op update emits nothing', async () => {
+    const deal = await create({ amount: 1000 });
+    await ok(svc, UPDATE, { dealId: deal.id, amount: 2 ** 40, ownerId: 'rep-3' }, T);
+    await ok(svc, UPDATE, { dealId: deal.id, amount: 2 ** 40 }, T);
+    const updates = (await outbox(svc, deal.id)).filter((e) => e.event_type === 'deal.updated');
+    expect(updates.map((e) => e.data)).toEqual([{
+      contactId: deal.contact.id, changedFields: ['amount', 'ownerId'], amount: 2 ** 40, currency: 'USD', expectedCloseDate: null,
+      probability: 10, pipelineId: deal.pipeline.id, ownerId: 'rep-3', kind: 'NEW_BUSINESS', stageName: 'Prospecting',
+    }]);
   });
 });
 

@@ -49,7 +49,7 @@ test('a service restarted on its existing database keeps its data and runs no mi
     const migrations = await second.db.query('SELECT name FROM migrations ORDER BY id');
     expect(migrations.map((m: { name: string }) => m.name)).toEqual([
       'KitMigration1700000000000', 'EventsMigration1700000000001', 'Pipelines1700000002000', 'Deals1700000002100', 'Activities1700000002200', 'UserIdWidth1700000002300',
-      'ContactReplicas1700000002400',
+      'ContactReplicas1700000002400', 'SafeIntAmounts1700000002500',
     ]);
   } finally {
     await second.stop();
