@@ -9,30 +9,27 @@ import { REPO_ROOT, subgraphManifest } from '@crm/service-kit';
 
 export const DOCS_DIR = path.join(REPO_ROOT, 'docs');
 
-interface HandlerRegistration {
-  name: string;
-  handlers?: (consumer: unknown, db: unknown) => void;
-}
-
-/** Which services consume each event type, read from every service's `handlers`. */
+/** Which services consume each event type, read from every service's own `registerHandlers` (events.ts). */
 export function consumersByType(): Map<EventType, string[]> {
   const byType = new Map<EventType, string[]>(EVENT_TYPES.map((t) => [t, []]));
   for (const { name } of subgraphManifest()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`@crm/${name}`) as Record<string, unknown>;
-    const def = Object.values(mod).find((v): v is HandlerRegistration => (v as HandlerRegistration)?.name === name && 'handlers' in (v as object));
-    if (!def?.handlers) continue;
+    const { registerHandlers } = require(`@crm/${name}`) as { registerHandlers?: (consumer: unknown, db: unknown) => void };
+    if (!registerHandlers) throw new Error(`@crm/${name} does not export registerHandlers (its events.ts)`);
+    const record = (type: EventType) => {
+      if (!byType.get(type)!.includes(name)) byType.get(type)!.push(name);
+    };
     const recorder = {
       handle(type: EventType) {
-        if (!byType.get(type)!.includes(name)) byType.get(type)!.push(name);
+        record(type);
         return recorder;
       },
-      handleBatch(types: EventType[]) {
-        for (const t of types) recorder.handle(t);
+      handleBatch(types: readonly EventType[]) {
+        types.forEach(record);
         return recorder;
       },
     };
-    def.handlers(recorder, undefined);
+    registerHandlers(recorder, undefined);
   }
   return byType;
 }

@@ -1,1 +1,2 @@
 export { createService, analyticsDefinition, eventHistoryFor } from './service';
+export { registerHandlers } from './events';

@@ -1,6 +1,6 @@
 // `npm run analytics:rebuild`: rebuild every analytics read model from the beginning while the
 // live service goes on (shadow tables, swapped under the apply lock). cli-progress comes from the
-// repository's dev dependencies: this is an operator's tool run from a checkout.
+// analytics workspace's own dependencies.
 //   DATABASE_URL          analytics' database (required)
 //   KAFKA_BROKERS         distributed mode: replay the Kafka topics from offset 0
 //   REPLAY_DATABASE_URLS  embedded mode: the producers' databases (comma-separated); default the

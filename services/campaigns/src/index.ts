@@ -1,1 +1,2 @@
 export { createService, campaignsService } from './service';
+export { registerHandlers } from './events';

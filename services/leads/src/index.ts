@@ -1,1 +1,2 @@
 export { createService, leadsService } from './service';
+export { registerHandlers } from './events';

@@ -1,1 +1,2 @@
 export { createService, pipelineService } from './service';
+export { registerHandlers } from './events';
