@@ -53,7 +53,9 @@ async function main() {
   const isAcknowledged = (c) => acknowledged.some((a) => a.schema === c.schema && (a.path === c.path || a.message === c.message) && typeof a.reason === 'string' && a.reason.trim());
   const breaking = changes.filter((c) => c.level === CriticalityLevel.Breaking);
   const unacknowledged = breaking.filter((c) => !isAcknowledged(c));
-  for (const c of changes) process.stdout.write(`${c.level.padEnd(12)} ${c.schema}: ${c.message}${isAcknowledged(c) ? ' (acknowledged)' : ''}\n`);
+  // Additions are listed only with --verbose: the breaking and dangerous ones are what a reviewer reads.
+  const shown = process.argv.includes('--verbose') ? changes : changes.filter((c) => c.level !== CriticalityLevel.NonBreaking);
+  for (const c of shown) process.stdout.write(`${c.level.padEnd(12)} ${c.schema}: ${c.message}${isAcknowledged(c) ? ' (acknowledged)' : ''}\n`);
   process.stdout.write(`schema check: ${changes.length} changes, ${breaking.length} breaking, ${unacknowledged.length} unacknowledged\n`);
   if (unacknowledged.length) {
     process.stderr.write('Breaking changes need an entry in schema/acknowledged-changes.json: { "schema", "path" or "message", "reason" }\n');
