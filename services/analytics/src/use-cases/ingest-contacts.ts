@@ -80,13 +80,13 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
   );
   await recordReaches(m, rows);
   const touched = JSON.stringify(lastByKey(rows, (r) => `${r.tenant_id}|${r.contact_id}`).map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })));
+  // Each stay ends where the contact's next entry (by event time, then arrival) begins. A
+  // correlated subquery per touched row, never a join the planner could turn into a table scan.
   await m.query(
-    `WITH touched AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)),
-     ordered AS (
-       SELECT i.event_id, lead(i.entered_at) OVER (PARTITION BY i.tenant_id, i.contact_id ORDER BY i.entered_at, i.seq) AS next_at
-         FROM stage_intervals i JOIN touched t ON t.tenant_id = i.tenant_id AND t.contact_id = i.contact_id)
-     UPDATE stage_intervals s SET left_at = o.next_at FROM ordered o
-      WHERE s.event_id = o.event_id AND s.left_at IS DISTINCT FROM o.next_at`,
+    `UPDATE stage_intervals s
+        SET left_at = (SELECT min(n.entered_at) FROM stage_intervals n
+                        WHERE n.tenant_id = s.tenant_id AND n.contact_id = s.contact_id AND (n.entered_at, n.seq) > (s.entered_at, s.seq))
+      WHERE (s.tenant_id, s.contact_id) IN (SELECT tenant_id, contact_id FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid))`,
     [touched],
   );
   await m.query(
@@ -115,12 +115,10 @@ async function recordReaches(
     [JSON.stringify(reaches)],
   );
   await m.query(
-    `WITH touched AS (SELECT DISTINCT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)),
-     ordered AS (
-       SELECT r.event_id, r.stage, lag(r.at) OVER (PARTITION BY r.tenant_id, r.contact_id, r.stage ORDER BY r.at, r.seq) AS prev
-         FROM stage_reaches r JOIN touched t ON t.tenant_id = r.tenant_id AND t.contact_id = r.contact_id)
-     UPDATE stage_reaches s SET prev_at = o.prev FROM ordered o
-      WHERE s.event_id = o.event_id AND s.stage = o.stage AND s.prev_at IS DISTINCT FROM o.prev`,
+    `UPDATE stage_reaches s
+        SET prev_at = (SELECT max(p.at) FROM stage_reaches p
+                        WHERE p.tenant_id = s.tenant_id AND p.contact_id = s.contact_id AND p.stage = s.stage AND (p.at, p.seq) < (s.at, s.seq))
+      WHERE (s.tenant_id, s.contact_id) IN (SELECT tenant_id, contact_id FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid))`,
     [JSON.stringify(rows.map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })))],
   );
 }
