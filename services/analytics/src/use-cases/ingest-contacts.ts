@@ -6,6 +6,13 @@ type Created = EventEnvelope<'contact.created'>;
 type Changed = EventEnvelope<'contact.lifecycle_stage_changed'>;
 type Merged = EventEnvelope<'contact.merged'>;
 
+/** The next entry of the stay's contact (by event time, then arrival): where the stay ends (index-only). */
+const NEXT_ENTRY = `(SELECT min(n.entered_at) FROM stage_intervals n
+  WHERE n.tenant_id = s.tenant_id AND n.contact_id = s.contact_id AND (n.entered_at, n.seq) > (s.entered_at, s.seq))`;
+/** The same contact's previous reach of the same stage. */
+const PREVIOUS_REACH = `(SELECT max(p.at) FROM stage_reaches p
+  WHERE p.tenant_id = s.tenant_id AND p.contact_id = s.contact_id AND p.stage = s.stage AND (p.at, p.seq) < (s.at, s.seq))`;
+
 /** Last value per key, in arrival order (a multi-row upsert may touch each row once). */
 export function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((i) => [key(i), i])).values()];
@@ -80,13 +87,12 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
   );
   await recordReaches(m, rows);
   const touched = JSON.stringify(lastByKey(rows, (r) => `${r.tenant_id}|${r.contact_id}`).map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })));
+  // Only rows that change are written. A correlated subquery per touched row (index lookups),
+  // never an UPDATE ... FROM join the planner could turn into a table scan on stale statistics.
   await m.query(
-    `WITH touched AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)),
-     ordered AS (
-       SELECT i.event_id, lead(i.entered_at) OVER (PARTITION BY i.tenant_id, i.contact_id ORDER BY i.entered_at, i.seq) AS next_at
-         FROM stage_intervals i JOIN touched t ON t.tenant_id = i.tenant_id AND t.contact_id = i.contact_id)
-     UPDATE stage_intervals s SET left_at = o.next_at FROM ordered o
-      WHERE s.event_id = o.event_id AND s.left_at IS DISTINCT FROM o.next_at`,
+    `UPDATE stage_intervals s SET left_at = ${NEXT_ENTRY}
+      WHERE (s.tenant_id, s.contact_id) IN (SELECT tenant_id, contact_id FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid))
+        AND s.left_at IS DISTINCT FROM ${NEXT_ENTRY}`,
     [touched],
   );
   await m.query(
@@ -115,12 +121,9 @@ async function recordReaches(
     [JSON.stringify(reaches)],
   );
   await m.query(
-    `WITH touched AS (SELECT DISTINCT * FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid)),
-     ordered AS (
-       SELECT r.event_id, r.stage, lag(r.at) OVER (PARTITION BY r.tenant_id, r.contact_id, r.stage ORDER BY r.at, r.seq) AS prev
-         FROM stage_reaches r JOIN touched t ON t.tenant_id = r.tenant_id AND t.contact_id = r.contact_id)
-     UPDATE stage_reaches s SET prev_at = o.prev FROM ordered o
-      WHERE s.event_id = o.event_id AND s.stage = o.stage AND s.prev_at IS DISTINCT FROM o.prev`,
+    `UPDATE stage_reaches s SET prev_at = ${PREVIOUS_REACH}
+      WHERE (s.tenant_id, s.contact_id) IN (SELECT tenant_id, contact_id FROM jsonb_to_recordset($1::jsonb) AS x(tenant_id varchar, contact_id uuid))
+        AND s.prev_at IS DISTINCT FROM ${PREVIOUS_REACH}`,
     [JSON.stringify(rows.map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })))],
   );
 }
