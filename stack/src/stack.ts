@@ -35,6 +35,8 @@ export interface StackOptions {
   consumerMaxAttempts?: number;
   consumerBackoffMs?: number;
   relayPollMs?: number;
+  /** Database pool per service (default 10). */
+  poolSize?: number;
   relayMaxBackoffMs?: number;
   /** How long relays keep sent outbox rows (null: forever; the embedded mode's replayable event history). */
   outboxRetentionMs?: number | null;
@@ -85,6 +87,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         consumerMaxAttempts: opts.consumerMaxAttempts,
         consumerBackoffMs: opts.consumerBackoffMs,
         relayPollMs: opts.relayPollMs,
+        poolSize: opts.poolSize,
         relayMaxBackoffMs: opts.relayMaxBackoffMs,
         outboxRetentionMs: opts.outboxRetentionMs,
         // The producers' outboxes: what analytics replays to rebuild when there is no Kafka.

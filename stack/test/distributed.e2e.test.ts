@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SUBGRAPHS } from '@crm/gateway';
 import { issueUserToken } from '@crm/gateway';
-import { eventually, graphql, testDatabase, TestDatabase } from '@crm/testing';
+import { eventually, graphql, testDatabase, TestDatabase, TEST_POOL_SIZE } from '@crm/testing';
 
 // DESIGN §8 distributed mode: each service and the gateway as its own process (the compiled
 // main.js entry points), configured only by env, wired by a real Kafka broker.
@@ -41,7 +41,7 @@ beforeAll(async () => {
     const port = BASE_PORT + i + 1;
     urls[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${port}/graphql`;
     start(name, `services/${name}/dist/main.js`, {
-      PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, SUBGRAPH_SECRET: SECRET, KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, DB_POOL_SIZE: String(TEST_POOL_SIZE), SUBGRAPH_SECRET: SECRET, KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     });
   }
   for (const url of Object.values(urls)) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, Role } from '@crm/service-kit';
 import { issueUserToken, SUBGRAPHS, SubgraphName } from '@crm/gateway';
-import { graphql, GraphQLResponse, testDatabase, TestDatabase, TEST_JWT_SECRET, TEST_SUBGRAPH_SECRET } from '@crm/testing';
+import { graphql, GraphQLResponse, testDatabase, TestDatabase, TEST_JWT_SECRET, TEST_POOL_SIZE, TEST_SUBGRAPH_SECRET } from '@crm/testing';
 import { RunningStack, startStack } from '../src/stack';
 
 export interface TestStack extends RunningStack {
@@ -28,6 +28,7 @@ export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: str
     gatewayPort: 0,
     logger: createLogger('stack', process.env.TEST_LOG_LEVEL ?? 'silent'),
     relayPollMs: 500,
+    poolSize: TEST_POOL_SIZE,
     relayMaxBackoffMs: 1000,
     consumerBackoffMs: 20,
   });

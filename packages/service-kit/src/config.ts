@@ -27,6 +27,8 @@ export const serviceEnvSchema = z.object({
   DATABASE_URL: postgresUrl,
   SUBGRAPH_SECRET: secret,
   KAFKA_BROKERS: brokers.optional(),
+  /** Connections of the service's database pool (the relay's LISTEN connection comes on top). */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: logLevel,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });

@@ -48,6 +48,8 @@ export interface ServiceConfig {
   /** NODE_ENV=production: introspection off, as at the gateway. */
   production?: boolean;
   databaseUrl: string;
+  /** Database pool size (default 10). Tests run several stacks against one server: they use fewer. */
+  poolSize?: number;
   subgraphSecret: string;
   transport: EventTransport;
   logger?: Logger;
@@ -80,7 +82,7 @@ export interface RunningService {
 
 export async function startService<C extends RequestContext>(def: ServiceDefinition<C>, config: ServiceConfig): Promise<RunningService> {
   const logger = config.logger ?? createLogger(def.name);
-  const db = await openDatabase({ url: config.databaseUrl, entities: def.entities, migrations: def.migrations, logger });
+  const db = await openDatabase({ url: config.databaseUrl, entities: def.entities, migrations: def.migrations, logger, poolSize: config.poolSize });
   const ensureTenant = tenantProvisioning(db, def.provisionTenant ?? (async () => undefined));
   const consumer = new EventConsumer({
     name: def.name,
@@ -180,6 +182,7 @@ export async function runServiceMain(
       host: process.env.HOST || '127.0.0.1',
       production: env.NODE_ENV === 'production',
       databaseUrl: env.DATABASE_URL,
+      poolSize: env.DB_POOL_SIZE,
       subgraphSecret: env.SUBGRAPH_SECRET,
       transport: createTransport(`crm-${name}`, env.KAFKA_BROKERS, logger),
       logger,

@@ -4,6 +4,8 @@ import { testDatabase, TestDatabase } from './database';
 import { graphqlRequestBody, GraphQLResponse, postGraphQL } from './graphql';
 
 export const TEST_SUBGRAPH_SECRET = 'test-subgraph-secret-0123456789';
+/** Database pool per service in tests: several stacks share one Postgres and its max_connections. */
+export const TEST_POOL_SIZE = 3;
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
 
 export interface TestService {
@@ -40,6 +42,8 @@ export async function startTestService(
     logger: createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent'),
     relayPollMs: 200,
     consumerBackoffMs: 10,
+    // Test files run side by side against one server (max_connections 100): small pools.
+    poolSize: TEST_POOL_SIZE,
     ...overrides,
   });
   transport.open();
