@@ -6,6 +6,7 @@ import { createLogger, Logger } from './logger';
 import { Resolvers, startSubgraph } from './subgraph';
 import { exitOnConfigError, loadConfig, requireStrongSecrets, serviceEnvSchema } from './config';
 import { stopOnSignals } from './shutdown';
+import { registerServiceMetrics } from './metrics';
 
 type Constructor = new (...args: never[]) => unknown;
 
@@ -130,6 +131,7 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
     throw err;
   }
   const running = server;
+  registerServiceMetrics(running.metrics, { service: def.name, db, consumer, transport: config.transport, logger });
   let stopping: Promise<void> | undefined;
   return {
     name: def.name,
