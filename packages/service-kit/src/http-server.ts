@@ -100,7 +100,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
       const raw = req.method === 'POST' ? await readBody(req, limits) : Buffer.alloc(0);
       body = parseJsonBody(raw, req.headers['content-type'], limits);
       try {
-        context = withRequestLogger(await opts.authenticate(req, raw), opts.logger, req, res, body);
+        context = withRequestLogger(await opts.authenticate(req, raw), opts.name, opts.logger, req, res, body);
       } catch (err) {
         if (!(err instanceof HttpAuthError)) throw err;
         refused.inc({ service: opts.name, reason: err.code });

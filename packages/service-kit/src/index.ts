@@ -20,3 +20,4 @@ export * from './manifest';
 export * from './replica';
 export * from './metrics';
 export * from './request-log';
+export * from './telemetry';

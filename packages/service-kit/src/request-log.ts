@@ -24,13 +24,15 @@ export interface RequestScoped {
  * every line a resolver or use case logs through `context.logger` says which request it is.
  * The operation is re-bound once Apollo resolves it (metrics plugin).
  */
-export function withRequestLogger<C>(context: C, base: Logger, req: IncomingMessage, res: ServerResponse, body: unknown): C {
+export function withRequestLogger<C>(context: C, service: string, base: Logger, req: IncomingMessage, res: ServerResponse, body: unknown): C {
   const sent = req.headers[REQUEST_ID_HEADER];
   const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
   res.setHeader(REQUEST_ID_HEADER, requestId);
   if (!context || typeof context !== 'object') return context;
   const identity = (context as { identity?: { tenantId?: string } }).identity;
   const named = (body as { operationName?: unknown } | undefined)?.operationName;
+  // The HTTP server span (when tracing) names the service and the request.
+  trace.getActiveSpan()?.setAttributes({ 'crm.service': service, 'crm.request_id': requestId, 'crm.tenant_id': identity?.tenantId ?? '' });
   const logger = base.child({
     requestId,
     tenantId: identity?.tenantId,
