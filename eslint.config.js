@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.crm-data/**', '.kafka/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.crm-data/**', '.kafka/**', 'coverage/**', 'services/*/src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

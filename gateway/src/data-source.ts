@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { Identity, Logger, signIdentity } from '@crm/service-kit';
+import { Identity, Logger, REQUEST_ID_HEADER, signIdentity } from '@crm/service-kit';
 
 type WillSendRequest = NonNullable<RemoteGraphQLDataSource<{ identity?: Identity }>['willSendRequest']>;
 
@@ -32,6 +32,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<{ identity?: Ident
   override willSendRequest({ request, context }: Parameters<WillSendRequest>[0]) {
     // Gateway start-up has no caller; subgraphs refuse unsigned calls anyway.
     if (context.identity) request.http?.headers.set(CALLER_HEADER, JSON.stringify(context.identity));
+    const requestId = (context as { requestId?: string }).requestId;
+    if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {

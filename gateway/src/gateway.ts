@@ -9,6 +9,7 @@ import { HttpAuthError, Identity, Logger, maskUnexpectedErrors, RunningHttpServe
 import { AuthError, TokenPolicy, verifyUserToken } from './auth';
 import { loadSupergraph, SubgraphName } from './compose';
 import { SignedDataSource } from './data-source';
+import { registerGatewayMetrics, subgraphFetchHistogram, timedFetcher } from './telemetry';
 
 export interface GatewayContext extends BaseContext {
   identity: Identity;
@@ -39,10 +40,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const timeout = opts.subgraphTimeoutMs ?? 10_000;
   const fetcher = ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, agent, timeout })) as unknown as Fetcher;
+  const fetchDuration = subgraphFetchHistogram();
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? loadSupergraph(),
     buildService: ({ name, url }) =>
-      new SignedDataSource({ subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret, fetcher, logger: opts.logger }),
+      new SignedDataSource({ subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret, fetcher: timedFetcher(name, fetcher, fetchDuration), logger: opts.logger }),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
@@ -92,6 +94,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
       }
     },
   });
+  registerGatewayMetrics(server.metrics, fetchDuration);
   return {
     ...server,
     async stop() {

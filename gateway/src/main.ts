@@ -1,9 +1,10 @@
-import { createLogger, exitOnConfigError, loadConfig, requireStrongSecrets, stopOnSignals } from '@crm/service-kit';
+import { createLogger, exitOnConfigError, loadConfig, requireStrongSecrets, startTelemetry, stopOnSignals } from '@crm/service-kit';
 import { startGateway } from './gateway';
 import { SUBGRAPHS, SubgraphName, urlVariable } from './compose';
 import { gatewayEnvSchema } from './config';
 
 async function main() {
+  const telemetry = startTelemetry('gateway');
   let config;
   try {
     config = loadConfig(gatewayEnvSchema);
@@ -27,7 +28,10 @@ async function main() {
       production: config.NODE_ENV === 'production',
       logger,
     });
-    stopOnSignals(() => gateway.stop(), logger);
+    stopOnSignals(async () => {
+      await gateway.stop();
+      await telemetry.shutdown();
+    }, logger);
   } catch (err) {
     // A port in use or an unreadable supergraph: one line and a non-zero exit, as the services do.
     process.stderr.write(`gateway failed to start: ${(err as Error).message}\n`);

@@ -2,7 +2,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createLogger, exitOnConfigError, loadConfig, env, subgraphEntry } from '@crm/service-kit';
+import { createLogger, exitOnConfigError, loadConfig, env, startTelemetry, subgraphEntry } from '@crm/service-kit';
 import { issueUserToken, SubgraphName } from '@crm/gateway';
 import { z } from 'zod';
 import { startStack } from './stack';
@@ -85,6 +85,7 @@ async function startEmbeddedPostgres(port: number, log: (m: string) => void) {
 }
 
 async function main() {
+  const telemetry = startTelemetry('crm'); // OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else off
   let config: z.infer<typeof schema>;
   try {
     config = loadConfig(schema);
@@ -140,6 +141,7 @@ async function main() {
     logger.info({ signal }, 'stopping');
     await stack!.stop().catch((err) => logger.error({ err }, 'stack stop failed'));
     await stopPostgres().catch((err) => logger.error({ err }, 'postgres stop failed'));
+    await telemetry.shutdown().catch(() => undefined);
     process.exit(0);
   };
   for (const s of SIGNALS) process.on(s, () => void stop(s));

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { dlqTopicOf, EventType, sourceOf, topicOf } from './catalog';
 import { AnyEvent, EventEnvelope, validateEvent } from './envelope';
 import type { EventTransport, TransportMessage } from './transport';
+import { consumeRunTraced, consumeTraced } from './tracing';
 
 export type EventHandler<T extends EventType> = (event: EventEnvelope<T>, manager: EntityManager) => Promise<void>;
 /** Applies many events (new ones only, in arrival order) in the caller's transaction. */
@@ -101,7 +102,7 @@ export class EventConsumer {
     const maxAttempts = this.opts.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= Math.min(maxAttempts, 2); attempt++) {
       try {
-        await this.applyRun(valid);
+        await consumeRunTraced(this.opts.name, messages, () => this.applyRun(valid));
         return;
       } catch (err) {
         this.opts.logger.warn({ err: (err as Error).message, attempt, events: valid.length }, 'batch handler failed');
@@ -146,7 +147,7 @@ export class EventConsumer {
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await this.apply(message);
+        await consumeTraced(this.opts.name, message, () => this.apply(message));
         return;
       } catch (err) {
         lastError = err;

@@ -7,3 +7,4 @@ export * from './consumer';
 export * from './kafka';
 export * from './docs';
 export * from './history';
+export * from './tracing';

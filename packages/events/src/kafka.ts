@@ -22,6 +22,12 @@ export interface KafkaTransportOptions {
   deliveryChunk?: number;
 }
 
+export interface ConsumerLag {
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
 /** A fetched Kafka message as the transport-neutral message consumers see. */
 export function toTransportMessage(topic: string, message: KafkaMessage): TransportMessage {
   const headers: Record<string, string> = {};
@@ -48,6 +54,7 @@ export class KafkaTransport implements EventTransport {
   private consumers: Consumer[] = [];
   private topicsReady?: Promise<void>;
   private readonly prefix: string;
+  private lagAdmin?: Promise<Admin>;
 
   constructor(private readonly opts: KafkaTransportOptions) {
     this.prefix = opts.namespace ? `${opts.namespace}.` : '';
@@ -208,7 +215,39 @@ export class KafkaTransport implements EventTransport {
     };
   }
 
+  /**
+   * Messages of `topics` the group has not committed yet, per partition (the broker's high
+   * watermark minus the group's committed offset; a partition never committed lags by all it holds).
+   */
+  async consumerLag(group: string, topics: string[]): Promise<ConsumerLag[]> {
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((err) => {
+      this.lagAdmin = undefined;
+      throw err;
+    });
+    const admin = await this.lagAdmin;
+    const names = topics.map((t) => this.prefix + t);
+    const committed = await admin.fetchOffsets({ groupId: this.prefix + group, topics: names });
+    const lags: ConsumerLag[] = [];
+    for (const { topic, partitions } of committed) {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o]));
+      for (const p of partitions) {
+        const end = ends.get(p.partition);
+        // -1: nothing committed yet, so everything still held (from the low watermark) is pending.
+        const at = Number(p.offset) < 0 ? Number(end?.low ?? 0) : Number(p.offset);
+        lags.push({ topic: topic.slice(this.prefix.length), partition: p.partition, lag: Math.max(0, Number(end?.high ?? 0) - at) });
+      }
+    }
+    return lags;
+  }
+
   async close(): Promise<void> {
+    const admin = this.lagAdmin;
+    this.lagAdmin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     this.consumers = [];
     await this.producer?.disconnect().catch(() => undefined);

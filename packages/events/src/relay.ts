@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL } from './outbox';
 import type { EventTransport, TransportMessage } from './transport';
+import { publishTraced } from './tracing';
 
 export interface RelayOptions {
   /** The service's database (its own connection: LISTEN needs a dedicated session). */
@@ -126,7 +127,7 @@ export class OutboxRelay {
           if (payload.traceparent) headers.traceparent = payload.traceparent;
           return { topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers };
         });
-        await this.opts.transport.publish(messages);
+        await publishTraced(messages, () => this.opts.transport.publish(messages));
         await client.query('UPDATE crm_outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       await this.pruneIfDue(client);

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
 import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
+import { graphqlMetricsPlugin } from './metrics';
+import { withRequestLogger } from './request-log';
 import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
 
 export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
@@ -87,6 +89,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     registers: [metrics],
   });
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits };
+  opts.apollo.addPlugin(graphqlMetricsPlugin<C>(opts.name, metrics));
   await opts.apollo.start();
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string) {
@@ -97,7 +100,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
       const raw = req.method === 'POST' ? await readBody(req, limits) : Buffer.alloc(0);
       body = parseJsonBody(raw, req.headers['content-type'], limits);
       try {
-        context = await opts.authenticate(req, raw);
+        context = withRequestLogger(await opts.authenticate(req, raw), opts.name, opts.logger, req, res, body);
       } catch (err) {
         if (!(err instanceof HttpAuthError)) throw err;
         refused.inc({ service: opts.name, reason: err.code });

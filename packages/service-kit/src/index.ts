@@ -18,3 +18,6 @@ export * from './retry';
 export * from './loaders';
 export * from './manifest';
 export * from './replica';
+export * from './metrics';
+export * from './request-log';
+export * from './telemetry';

@@ -6,6 +6,8 @@ import { createLogger, Logger } from './logger';
 import { Resolvers, startSubgraph } from './subgraph';
 import { exitOnConfigError, loadConfig, requireStrongSecrets, serviceEnvSchema } from './config';
 import { stopOnSignals } from './shutdown';
+import { registerServiceMetrics } from './metrics';
+import { startTelemetry } from './telemetry';
 
 type Constructor = new (...args: never[]) => unknown;
 
@@ -132,6 +134,7 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
     throw err;
   }
   const running = server;
+  registerServiceMetrics(running.metrics, { service: def.name, db, consumer, transport: config.transport, logger });
   let stopping: Promise<void> | undefined;
   return {
     name: def.name,
@@ -167,6 +170,7 @@ export async function runServiceMain(
   name: EventSource,
   create: (config: ServiceConfig) => Promise<RunningService>,
 ): Promise<void> {
+  const telemetry = startTelemetry(name); // before the database driver loads: its statements are traced
   let env;
   try {
     env = loadConfig(serviceEnvSchema);
@@ -187,7 +191,10 @@ export async function runServiceMain(
       transport: createTransport(`crm-${name}`, env.KAFKA_BROKERS, logger),
       logger,
     });
-    stopOnSignals(service.stop, logger);
+    stopOnSignals(async () => {
+      await service.stop();
+      await telemetry.shutdown(); // flush the last spans
+    }, logger);
   } catch (err) {
     // Database or broker unreachable at start: say so and exit non-zero (the supervisor restarts us).
     logger.fatal({ err }, `${name} failed to start`);

@@ -1,11 +1,16 @@
-import { DateTime, Resolvers } from '@crm/service-kit';
+import { DateTime } from '@crm/service-kit';
 import type { TicketsContext } from './context';
+import type { Resolvers } from './generated/graphql';
 import { ticketMutations, ticketQueries, ticketTypes } from './graph/tickets';
 import { settingsMutations, settingsQueries } from './graph/settings';
 import { surveyMutations, surveyTypes } from './graph/surveys';
 import { entityTypes } from './graph/entities';
 
-/** Thin: authorize, parse, call a use case (src/use-cases), map. */
+/**
+ * Thin: authorize, parse, call a use case (src/use-cases), map. Typed by the SDL through the
+ * generated Resolvers (src/generated/graphql.ts, scripts/codegen.js): a resolver whose arguments
+ * or context disagree with the schema does not compile.
+ */
 export const resolvers: Resolvers<TicketsContext> = {
   DateTime,
   Query: { ...ticketQueries, ...settingsQueries },
@@ -13,4 +18,4 @@ export const resolvers: Resolvers<TicketsContext> = {
   ...ticketTypes,
   ...surveyTypes,
   ...entityTypes,
-} as Resolvers<TicketsContext>;
+};
