@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import type { BatchHandler, TransportMessage } from './transport';
+import type { BatchHandler } from './transport';
+import { OUTBOX_ROW_COLUMNS, OutboxRow, outboxMessage } from './outbox';
 
 /**
  * Every event ever published on some topics, for a consumer that rebuilds its read models from
@@ -17,14 +18,6 @@ export interface EventHistory {
   open(topics: string[], handler: BatchHandler): Promise<HistoryReader>;
 }
 
-interface OutboxRow {
-  seq: string;
-  event_id: string;
-  topic: string;
-  message_key: string;
-  event_type: string;
-  payload: { traceparent?: string | null };
-}
 
 /**
  * The embedded mode's history: the producers' own outboxes, each read in `seq` order (sent rows
@@ -59,7 +52,7 @@ export class OutboxHistory implements EventHistory {
           const { rows: [{ last }] } = await source.client.query<{ last: string | null }>('SELECT max(seq)::text AS last FROM crm_outbox');
           while (last && BigInt(source.after) < BigInt(last)) {
             const { rows } = await source.client.query<OutboxRow>(
-              `SELECT seq, event_id, topic, message_key, event_type, payload FROM crm_outbox
+              `SELECT ${OUTBOX_ROW_COLUMNS} FROM crm_outbox
                 WHERE seq > $1 AND seq <= $2 AND topic = ANY($3) ORDER BY seq LIMIT $4`,
               [source.after, last, topics, pageSize],
             );
@@ -83,8 +76,3 @@ export class OutboxHistory implements EventHistory {
   }
 }
 
-function outboxMessage(r: OutboxRow): TransportMessage {
-  const headers: Record<string, string> = { 'event-id': r.event_id, 'event-type': r.event_type };
-  if (r.payload.traceparent) headers.traceparent = r.payload.traceparent;
-  return { topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers };
-}

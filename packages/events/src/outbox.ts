@@ -1,9 +1,28 @@
 import { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { EventType, topicOf } from './catalog';
+import type { TransportMessage } from './transport';
 import { buildEvent, EventEnvelope, NewEvent } from './envelope';
 import { activeTraceparent } from './tracing';
 
 export const OUTBOX_CHANNEL = 'crm_outbox';
+
+/** A crm_outbox row as the relay and the history reader select it. */
+export interface OutboxRow {
+  seq: string;
+  event_id: string;
+  topic: string;
+  message_key: string;
+  event_type: string;
+  payload: { traceparent?: string | null };
+}
+export const OUTBOX_ROW_COLUMNS = 'seq, event_id, topic, message_key, event_type, payload';
+
+/** The message a row becomes on any transport: id and type (and the trace context) in headers. */
+export function outboxMessage(r: OutboxRow): TransportMessage {
+  const headers: Record<string, string> = { 'event-id': r.event_id, 'event-type': r.event_type };
+  if (r.payload.traceparent) headers.traceparent = r.payload.traceparent;
+  return { topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers };
+}
 
 /** Outbox, processed-events and dead-letter tables: every service database has them. */
 export class EventsMigration1700000000001 implements MigrationInterface {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { OUTBOX_CHANNEL } from './outbox';
+import { OUTBOX_CHANNEL, OUTBOX_ROW_COLUMNS, OutboxRow, outboxMessage } from './outbox';
 import type { EventTransport, TransportMessage } from './transport';
 import { publishTraced } from './tracing';
 
@@ -19,14 +19,6 @@ export interface RelayOptions {
   maxBackoffMs?: number;
 }
 
-interface OutboxRow {
-  seq: string;
-  event_id: string;
-  topic: string;
-  message_key: string;
-  event_type: string;
-  payload: unknown;
-}
 
 /**
  * Publishes committed outbox rows in `seq` order and marks them sent. Only one relay per
@@ -116,17 +108,12 @@ export class OutboxRelay {
     if (!lock[0].ok) return 0; // another replica is relaying this database
     try {
       const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, event_id, topic, message_key, event_type, payload FROM crm_outbox
+        `SELECT ${OUTBOX_ROW_COLUMNS} FROM crm_outbox
           WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
         [this.opts.batchSize ?? 500],
       );
       if (rows.length) {
-        const messages: TransportMessage[] = rows.map((r) => {
-          const payload = r.payload as { traceparent?: string | null };
-          const headers: Record<string, string> = { 'event-id': r.event_id, 'event-type': r.event_type };
-          if (payload.traceparent) headers.traceparent = payload.traceparent;
-          return { topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers };
-        });
+        const messages: TransportMessage[] = rows.map(outboxMessage);
         await publishTraced(messages, () => this.opts.transport.publish(messages));
         await client.query('UPDATE crm_outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
