@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
 import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
+import { sqlStatements } from './database';
 import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
 
 export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
@@ -86,6 +87,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     labelNames: ['service', 'reason'],
     registers: [metrics],
   });
+  metrics.registerMetric(sqlStatements);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits };
   await opts.apollo.start();
 
