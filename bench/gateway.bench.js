@@ -10,8 +10,9 @@
 // 5. writes bench/results/gateway.json and .md; with --check, fails when a ratio falls below
 //    bench/results/gateway-floor.json by more than the noise measured across rounds.
 //
-// BENCH_CONTACTS (300), BENCH_DURATION seconds per run (6), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
-// BENCH_WARMUP seconds per target and workload before the rounds (2).
+// BENCH_CONTACTS (300), BENCH_DURATION seconds per run (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
+// BENCH_WARMUP seconds per target and workload before the rounds (2), BENCH_ONLY=page,leads-direct
+// (workloads to run), BENCH_CPU_PROF=leads,ours (CPU profiles of those processes).
 const { mkdirSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -22,7 +23,7 @@ const w = require('./lib/gateway-workloads');
 
 const { ROOT, built, main, progress, intEnv, randomId, benchDatabases, checkPostgres, onCleanup, graphqlClient, fmt } = lib;
 const CONTACTS = intEnv('BENCH_CONTACTS', 300);
-const DURATION = intEnv('BENCH_DURATION', 6);
+const DURATION = intEnv('BENCH_DURATION', 5);
 const ROUNDS = intEnv('BENCH_ROUNDS', 3);
 const WARMUP = intEnv('BENCH_WARMUP', 2);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10);
@@ -30,6 +31,22 @@ const CHECK = process.argv.includes('--check');
 const RESULTS = path.join(ROOT, 'bench/results');
 const FLOOR_FILE = path.join(RESULTS, 'gateway-floor.json');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** Every outbox sent and no consumer still working (its processed count unchanged for 0.5 s). */
+async function settle(services) {
+  let last = -1;
+  await lib.waitFor('events to settle', async () => {
+    let processed = 0;
+    for (const svc of Object.values(services)) {
+      const [{ unsent, done }] = await svc.db.query('SELECT (SELECT count(*) FROM crm_outbox WHERE sent_at IS NULL)::int AS unsent, (SELECT count(*) FROM crm_processed_events)::int AS done');
+      if (unsent) return false;
+      processed += done;
+    }
+    const stable = processed === last;
+    last = processed;
+    return stable;
+  }, { timeoutMs: 120_000, everyMs: 500 });
+}
 
 async function seed(dbs, jwtSecret, subgraphSecret) {
   const { startStack } = built('stack/dist/stack.js');
@@ -45,16 +62,20 @@ async function seed(dbs, jwtSecret, subgraphSecret) {
   const ids = await w.seedTenant(gql, CONTACTS, bar);
   bar.stop();
   const cursors = await w.pageCursors(gql, CONTACTS);
+  await settle(stack.services);
   await stopStack();
   return { tenantId, token, ids, cursors };
 }
+
+/** BENCH_CPU_PROF=leads,ours: V8 CPU profiles of those processes in bench/results/profiles/. */
+const profiled = (name) => ((process.env.BENCH_CPU_PROF ?? '').split(',').includes(name) ? path.join(RESULTS, 'profiles', name) : undefined);
 
 async function startProcesses(dbs, jwtSecret, subgraphSecret) {
   const { SUBGRAPHS, urlVariable } = built('gateway/dist/compose.js');
   const base = 20_000 + Math.floor(Math.random() * 20_000);
   const subgraphs = SUBGRAPHS.map((s, i) => {
     const port = base + 1 + i;
-    const proc = startNode(s.name, `services/${s.name}/dist/main.js`, { PORT: String(port), DATABASE_URL: dbs.urlFor(s.name), SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' });
+    const proc = startNode(s.name, `services/${s.name}/dist/main.js`, { PORT: String(port), DATABASE_URL: dbs.urlFor(s.name), SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' }, { cpuProfile: profiled(s.name) });
     return { name: s.name, proc, base: `http://127.0.0.1:${port}`, url: `http://127.0.0.1:${port}/graphql` };
   });
   for (const s of subgraphs) await waitHttp(s.proc, `${s.base}/ready`);
@@ -62,18 +83,24 @@ async function startProcesses(dbs, jwtSecret, subgraphSecret) {
   const ours = startNode('our gateway', 'gateway/dist/main.js', {
     PORT: String(base), HOST: '127.0.0.1', AUTH_JWT_SECRET: jwtSecret, SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn',
     ...Object.fromEntries(subgraphs.map((s) => [urlVariable(s.name), s.url])),
+  }, { cpuProfile: profiled('ours') });
+  const plain = startNode('our gateway, no dedupe', 'gateway/dist/main.js', {
+    PORT: String(base + 20), HOST: '127.0.0.1', AUTH_JWT_SECRET: jwtSecret, SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn', SUBGRAPH_DEDUPE: 'off',
+    ...Object.fromEntries(subgraphs.map((s) => [urlVariable(s.name), s.url])),
   });
   const hive = startNode('hive gateway', 'bench/lib/hive-gateway.js', {
     PORT: String(base + 10), AUTH_JWT_SECRET: jwtSecret, SUBGRAPH_SECRET: subgraphSecret,
     SUPERGRAPH_FILE: path.join(ROOT, 'gateway/supergraph.graphql'), SUBGRAPH_URLS: JSON.stringify(urls),
   });
   await waitHttp(ours, `http://127.0.0.1:${base}/health`);
+  await waitHttp(plain, `http://127.0.0.1:${base + 20}/health`);
   await waitHttp(hive, `http://127.0.0.1:${base + 10}/healthcheck`);
   return {
     subgraphs,
     gateways: [
       { name: 'ours', proc: ours, url: `http://127.0.0.1:${base}/graphql` },
       { name: 'hive', proc: hive, url: `http://127.0.0.1:${base + 10}/graphql` },
+      { name: 'ours-nodedupe', proc: plain, url: `http://127.0.0.1:${base + 20}/graphql` },
     ],
   };
 }
@@ -104,12 +131,12 @@ async function post(url, headers, bodyText) {
 async function verifyIdentical(gateways, loads, token) {
   for (const load of loads.filter((l) => !l.direct)) {
     for (const b of [...new Set([load.bodies[0], load.bodies[Math.floor(load.bodies.length / 2)], load.bodies.at(-1)])]) {
-      const [a, h] = await Promise.all(gateways.map((g) => post(g.url, { authorization: `Bearer ${token}` }, b)));
-      if (JSON.stringify(a) !== JSON.stringify(h)) throw new Error(`${load.name}: our gateway and Hive Gateway disagree`);
+      const [a, ...others] = await Promise.all(gateways.map((g) => post(g.url, { authorization: `Bearer ${token}` }, b)));
+      if (others.some((h) => JSON.stringify(a) !== JSON.stringify(h))) throw new Error(`${load.name}: the gateways disagree`);
       if (!JSON.stringify(a).includes('"id"')) throw new Error(`${load.name}: empty answer`);
     }
   }
-  progress('both gateways return identical data for every workload');
+  progress(`${gateways.map((g) => g.name).join(', ')} return identical data for every workload`);
 }
 
 /** One run: autocannon against `target`, CPU of each process and subgraph counters around it. */
@@ -160,6 +187,7 @@ function ratios(results) {
     'contact ours/hive': r('contact:ours', 'contact:hive'),
     'page-cursors ours/hive': r('page-cursors:ours', 'page-cursors:hive'),
     'page ours/leads-direct': r('page:ours', 'leads-direct:leads'),
+    'page ours/ours-nodedupe': r('page:ours', 'page:ours-nodedupe'),
   };
 }
 
@@ -173,7 +201,7 @@ function markdown(report) {
   ];
   for (const [key, s] of Object.entries(report.results)) {
     const [workload, target] = key.split(':');
-    const gw = target === 'ours' ? s.cpuMsPerRequest['our gateway'] : target === 'hive' ? s.cpuMsPerRequest['hive gateway'] : undefined;
+    const gw = Object.entries(s.cpuMsPerRequest).find(([k]) => k.includes('gateway'))?.[1];
     const sub = Object.entries(s.cpuMsPerRequest).filter(([k]) => !k.includes('gateway')).reduce((a, [, v]) => a + v, 0);
     lines.push(`| ${workload} | ${target} | ${fmt(s.rps, 0)} | ${fmt(s.p50, 0)} | ${fmt(s.p99, 0)} | ${gw === undefined ? '-' : fmt(gw, 2)} | ${fmt(sub, 2)} | ${fmt(s.subgraphRequestsPerRequest, 2)} | ${fmt(s.sqlPerRequest, 1)} | ${fmt(s.noise * 100, 0)}% |`);
   }
@@ -208,7 +236,8 @@ main('gateway bench', async () => {
   const seeded = await seed(dbs, jwtSecret, subgraphSecret);
   progress('starting five subgraphs, our gateway and Hive Gateway, each its own process');
   const { subgraphs, gateways } = await startProcesses(dbs, jwtSecret, subgraphSecret);
-  const loads = workloads(seeded, subgraphSecret);
+  const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+  const loads = workloads(seeded, subgraphSecret).filter((l) => !only.length || only.includes(l.name));
   await verifyIdentical(gateways, loads, seeded.token);
   // Warm-up: every target JIT-compiles its paths once before anything is measured.
   for (const load of loads) {
@@ -242,7 +271,7 @@ main('gateway bench', async () => {
   writeFileSync(path.join(RESULTS, 'gateway.md'), md);
   process.stdout.write(`\n${md}`);
   if (CHECK) return check(report);
-  if (!existsSync(FLOOR_FILE)) {
+  if (!existsSync(FLOOR_FILE) && !only.length) {
     writeFileSync(FLOOR_FILE, `${JSON.stringify({ recordedAt: report.finishedAt, ratios: report.ratios }, null, 2)}\n`);
     progress(`floor recorded in ${path.relative(ROOT, FLOOR_FILE)}`);
   }

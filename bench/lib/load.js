@@ -1,12 +1,12 @@
 // One autocannon run in its own process (bench/gateway.bench.js forks it so the load generator
-// does not share an event loop with what it measures). Reads a JSON job on argv[2]:
+// does not share an event loop with what it measures). Reads a JSON job on stdin:
 // { url, connections, durationSec, headers, bodies: [string], sign?: { secret, subgraph, identity } }
 // and prints one JSON line: { requests, rps, p50, p99, non2xx, errors }.
 // Bodies are sent in turn (a different cursor per request); `sign` signs each request afresh.
 const path = require('node:path');
 const autocannon = require('autocannon');
 
-const job = JSON.parse(process.argv[2]);
+const job = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
 const sign = job.sign ? require(path.resolve(__dirname, '../../packages/service-kit/dist/index.js')).signIdentity : undefined;
 let next = 0;
 

@@ -7,9 +7,13 @@ const { ROOT, onCleanup, waitFor } = require('./infra');
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
-/** Start `node script` with `env` (on top of PATH only); stopped by SIGTERM at cleanup. */
-function startNode(label, script, env) {
-  const child = spawn(process.execPath, [path.resolve(ROOT, script)], {
+/**
+ * Start `node script` with `env` (on top of PATH only); stopped by SIGTERM at cleanup. With
+ * `cpuProfile`, a V8 CPU profile is written into that folder when the process exits.
+ */
+function startNode(label, script, env, { cpuProfile } = {}) {
+  const flags = cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfile}`] : [];
+  const child = spawn(process.execPath, [...flags, path.resolve(ROOT, script)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -54,7 +58,9 @@ async function counters(baseUrl) {
 /** Run one autocannon job in its own process (bench/lib/load.js); resolves its JSON line. */
 function runLoad(job) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'load.js'), JSON.stringify(job)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // The job goes through stdin: hundreds of bodies exceed what argv can hold.
+    const child = spawn(process.execPath, [path.join(__dirname, 'load.js')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(JSON.stringify(job));
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
