@@ -139,6 +139,16 @@ async function verifyIdentical(gateways, loads, token) {
   progress(`${gateways.map((g) => g.name).join(', ')} return identical data for every workload`);
 }
 
+/** SQL statements each subgraph sends for one NESTED request (through the gateway without de-duplication). */
+async function sqlPerSubgraph(gateway, subgraphs, token) {
+  const before = await Promise.all(subgraphs.map((s) => counters(s.base)));
+  await post(gateway.url, { authorization: `Bearer ${token}` }, w.body(w.NESTED, {}));
+  const after = await Promise.all(subgraphs.map((s) => counters(s.base)));
+  const out = Object.fromEntries(subgraphs.map((s, i) => [s.name, { requests: after[i].requests - before[i].requests - 1, statements: after[i].statements - before[i].statements }]));
+  progress(`contacts(first: 100) { deals tickets campaignMemberships journey }: ${Object.entries(out).map(([n, c]) => `${n} ${c.statements} SQL / ${c.requests} call(s)`).join(', ')}`);
+  return out;
+}
+
 /** One run: autocannon against `target`, CPU of each process and subgraph counters around it. */
 async function measure(target, load, procs, token) {
   const before = { cpu: procs.map((p) => cpuSeconds(p.pid)), counters: await Promise.all(procs.subgraphs.map((s) => counters(s.base))) };
@@ -205,6 +215,8 @@ function markdown(report) {
     const sub = Object.entries(s.cpuMsPerRequest).filter(([k]) => !k.includes('gateway')).reduce((a, [, v]) => a + v, 0);
     lines.push(`| ${workload} | ${target} | ${fmt(s.rps, 0)} | ${fmt(s.p50, 0)} | ${fmt(s.p99, 0)} | ${gw === undefined ? '-' : fmt(gw, 2)} | ${fmt(sub, 2)} | ${fmt(s.subgraphRequestsPerRequest, 2)} | ${fmt(s.sqlPerRequest, 1)} | ${fmt(s.noise * 100, 0)}% |`);
   }
+  lines.push('', '`contacts(first: 100) { deals tickets campaignMemberships journey }`, one request:', '', '| subgraph | calls | SQL statements |', '|:--|--:|--:|');
+  for (const [name, c] of Object.entries(report.nestedSqlPerSubgraph)) lines.push(`| ${name} | ${c.requests} | ${c.statements} |`);
   lines.push('', '| ratio (RPS) | value |', '|:--|--:|');
   for (const [k, v] of Object.entries(report.ratios)) lines.push(`| ${k} | ${fmt(v, 2)} |`);
   return `${lines.join('\n')}\n`;
@@ -239,6 +251,7 @@ main('gateway bench', async () => {
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
   const loads = workloads(seeded, subgraphSecret).filter((l) => !only.length || only.includes(l.name));
   await verifyIdentical(gateways, loads, seeded.token);
+  const nested = await sqlPerSubgraph(gateways.find((g) => g.name === 'ours-nodedupe'), subgraphs, seeded.token);
   // Warm-up: every target JIT-compiles its paths once before anything is measured.
   for (const load of loads) {
     for (const target of load.direct ? [{ url: subgraphs.find((s) => s.name === load.direct).url }] : gateways) {
@@ -263,7 +276,7 @@ main('gateway bench', async () => {
   const report = {
     finishedAt: new Date().toISOString(), machine: machine(),
     settings: { contacts: CONTACTS, durationSec: DURATION, rounds: ROUNDS, connections: CONNECTIONS },
-    results, ratios: ratios(results), titles: Object.fromEntries(loads.map((l) => [l.name, l.title])),
+    results, ratios: ratios(results), nestedSqlPerSubgraph: nested, titles: Object.fromEntries(loads.map((l) => [l.name, l.title])),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(path.join(RESULTS, 'gateway.json'), `${JSON.stringify(report, null, 2)}\n`);

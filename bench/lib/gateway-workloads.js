@@ -27,6 +27,10 @@ const CONTACT = `query Contact($id: ID!) { contact(id: $id) { ${PAGE_FIELDS} } }
 const LEADS_PAGE = `query ContactsPage($first: Int = 50, $after: String) { contacts(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id email firstName lastName lifecycleStage company { id name domain } } } } }`;
 
+/** The nesting goal: at most one SQL statement per subgraph per level. */
+const NESTED = `query Nested($first: Int = 100) { contacts(first: $first) { edges { node { id
+  deals { id } tickets { edges { node { id } } } campaignMemberships { id } journey { currentStage } } } } }`;
+
 const CAPTURE = 'mutation Capture($input: CaptureLeadInput!) { captureLead(input: $input) { id } }';
 const CREATE_DEAL = 'mutation CreateDeal($input: CreateDealInput!) { createDeal(input: $input) { id } }';
 const OPEN_TICKET = 'mutation OpenTicket($input: OpenTicketInput!) { openTicket(input: $input) { id } }';
@@ -84,4 +88,4 @@ async function pageCursors(gql, contacts) {
 
 const body = (query, variables) => JSON.stringify({ query, variables });
 
-module.exports = { PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedTenant, pageCursors, body };
+module.exports = { NESTED, PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedTenant, pageCursors, body };
