@@ -10,7 +10,9 @@ const { performance } = require('node:perf_hooks');
 
 const root = path.join(__dirname, '..');
 const benchDir = path.join(root, 'bench');
-const filters = process.argv.slice(2);
+// Arguments starting with -- (e.g. --check) are passed on to every selected benchmark.
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 
 const all = readdirSync(benchDir).filter((f) => f.endsWith('.bench.js')).sort();
 const selected = filters.length ? all.filter((f) => filters.some((x) => f.includes(x))) : all;
@@ -53,7 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 function run(file) {
   return new Promise((resolve) => {
-    current = spawn(process.execPath, [path.join(benchDir, file)], { cwd: root, stdio: 'inherit', env: process.env });
+    current = spawn(process.execPath, [path.join(benchDir, file), ...flags], { cwd: root, stdio: 'inherit', env: process.env });
     current.on('error', (err) => resolve({ code: 1, error: err }));
     current.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), signal }));
   });

@@ -14,6 +14,8 @@ export const gatewayEnvSchema = z.object({
   AUTH_JWT_MAX_TTL: z.coerce.number().int().min(60).max(366 * 24 * 3600).default(24 * 3600),
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
+  // off: every subgraph call goes out even when an identical one of the same caller is in flight.
+  SUBGRAPH_DEDUPE: z.enum(['on', 'off']).default('on'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: env.logLevel,

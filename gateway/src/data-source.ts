@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { Identity, Logger, REQUEST_ID_HEADER, signIdentity } from '@crm/service-kit';
+import { dedupeInflight } from './dedupe';
 
 type WillSendRequest = NonNullable<RemoteGraphQLDataSource<{ identity?: Identity }>['willSendRequest']>;
 
@@ -23,8 +24,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<{ identity?: Ident
   readonly subgraph: string;
   private readonly logger: Logger;
 
-  constructor(opts: { subgraph: string; url: string; secret: string; fetcher: Fetcher; logger: Logger }) {
-    super({ url: opts.url, fetcher: signingFetcher(opts.subgraph, opts.secret, opts.fetcher) });
+  constructor(opts: { subgraph: string; url: string; secret: string; fetcher: Fetcher; logger: Logger; dedupe?: boolean }) {
+    const signing = signingFetcher(opts.subgraph, opts.secret, opts.fetcher);
+    // De-duplication before signing: its key holds the unsigned caller, and one call is signed once.
+    super({ url: opts.url, fetcher: opts.dedupe ? dedupeInflight(signing) : signing });
     this.subgraph = opts.subgraph;
     this.logger = opts.logger;
   }

@@ -1,15 +1,13 @@
-import http from 'node:http';
-import fetch from 'node-fetch';
 import { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import { HttpAuthError, Identity, Logger, maskUnexpectedErrors, RunningHttpServer, startGraphQLHttpServer } from '@crm/service-kit';
 import { AuthError, TokenPolicy, verifyUserToken } from './auth';
 import { loadSupergraph, SubgraphName } from './compose';
 import { SignedDataSource } from './data-source';
 import { registerGatewayMetrics, subgraphFetchHistogram, timedFetcher } from './telemetry';
+import { createSubgraphClient } from './subgraph-client';
 
 export interface GatewayContext extends BaseContext {
   identity: Identity;
@@ -29,6 +27,8 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** A subgraph call that has not answered in this long fails as SUBGRAPH_UNAVAILABLE (default 10 s). */
   subgraphTimeoutMs?: number;
+  /** Identical in-flight subgraph queries of one caller go out once (dedupe.ts); default on. */
+  dedupeSubgraphRequests?: boolean;
   limits?: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxBodyBytes?: number; maxImportBytes?: number };
 }
 
@@ -36,15 +36,18 @@ export interface GatewayOptions {
 export const LARGE_BODY_FIELDS = ['importContacts'];
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningHttpServer> {
-  // One pooled keep-alive agent for all subgraph traffic (the default opens a socket per call).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const timeout = opts.subgraphTimeoutMs ?? 10_000;
-  const fetcher = ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, agent, timeout })) as unknown as Fetcher;
+  // One keep-alive undici pool per subgraph for all subgraph traffic, timed per subgraph.
+  const client = createSubgraphClient({ timeoutMs: opts.subgraphTimeoutMs ?? 10_000 });
+  const fetcher = client.fetcher;
   const fetchDuration = subgraphFetchHistogram();
+  const dedupe = opts.dedupeSubgraphRequests ?? true;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? loadSupergraph(),
     buildService: ({ name, url }) =>
-      new SignedDataSource({ subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret, fetcher: timedFetcher(name, fetcher, fetchDuration), logger: opts.logger }),
+      new SignedDataSource({
+        subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret,
+        fetcher: timedFetcher(name, fetcher, fetchDuration), dedupe, logger: opts.logger,
+      }),
   });
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
@@ -99,7 +102,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     ...server,
     async stop() {
       await server.stop();
-      agent.destroy();
+      await client.close();
     },
   };
 }

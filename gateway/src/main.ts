@@ -23,6 +23,7 @@ async function main() {
       jwtSecret: config.AUTH_JWT_SECRET,
       tokenPolicy: { maxTtlSeconds: config.AUTH_JWT_MAX_TTL, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE },
       subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+      dedupeSubgraphRequests: config.SUBGRAPH_DEDUPE === 'on',
       subgraphSecret: config.SUBGRAPH_SECRET,
       subgraphUrls,
       production: config.NODE_ENV === 'production',

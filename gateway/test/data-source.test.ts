@@ -1,10 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import fetch from 'node-fetch';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { createLogger, NonceCache, verifyIdentity } from '@crm/service-kit';
 import { SignedDataSource } from '../src/data-source';
+import { createSubgraphClient, SubgraphClient } from '../src/subgraph-client';
 
 // The data source against small real HTTP servers standing in for a subgraph: what it signs,
 // and what a client gets when the subgraph is down, slow, failing or refusing input.
@@ -26,7 +25,14 @@ async function subgraph(handler: Handler): Promise<{ url: string; close(): Promi
   };
 }
 
-const fetcher = (timeout = 2000) => ((url: string, init: Record<string, unknown>) => fetch(url, { ...init, timeout })) as unknown as Fetcher;
+// The gateway's own HTTP client (undici), with the timeout under test.
+const clients: SubgraphClient[] = [];
+afterAll(() => Promise.all(clients.map((c) => c.close())));
+const fetcher = (timeoutMs = 2000) => {
+  const client = createSubgraphClient({ timeoutMs });
+  clients.push(client);
+  return client.fetcher;
+};
 
 async function call(url: string, timeout?: number) {
   const source = new SignedDataSource({ subgraph: 'pipeline', url, secret, fetcher: fetcher(timeout), logger });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
+import { Counter } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from './logger';
 
@@ -35,6 +36,12 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+/**
+ * SQL statements sent, by database: every server's /metrics exposes it (the gateway bench reads
+ * statements per request from it). Registered in no registry here; http-server adds it to its own.
+ */
+export const sqlStatements = new Counter({ name: 'crm_sql_statements_total', help: 'SQL statements sent to PostgreSQL', labelNames: ['database'], registers: [] });
+
 /** The service's data source: its own database, migrations applied on start, never `synchronize`. */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   await ensureDatabase(options.url);
@@ -49,8 +56,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     extra: { max: options.poolSize ?? 10 },
   });
   await dataSource.initialize();
+  countStatements(dataSource);
   options.logger?.debug({ database: dataSource.driver.database }, 'database ready');
   return dataSource;
+}
+
+/** TypeORM hands every statement to logger.logQuery (whatever the logging option): count it there. */
+function countStatements(dataSource: DataSource) {
+  const logger = dataSource.logger;
+  const logQuery = logger.logQuery.bind(logger);
+  const counter = sqlStatements.labels(String(dataSource.driver.database));
+  logger.logQuery = (query, parameters, queryRunner) => {
+    counter.inc();
+    return logQuery(query, parameters, queryRunner);
+  };
 }
 
 /** Tables every service has: the tenants it has provisioned. */

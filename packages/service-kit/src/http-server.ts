@@ -5,6 +5,7 @@ import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
 import { graphqlMetricsPlugin } from './metrics';
 import { withRequestLogger } from './request-log';
+import { sqlStatements } from './database';
 import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
 
 export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
@@ -88,6 +89,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     labelNames: ['service', 'reason'],
     registers: [metrics],
   });
+  metrics.registerMetric(sqlStatements);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits };
   opts.apollo.addPlugin(graphqlMetricsPlugin<C>(opts.name, metrics));
   await opts.apollo.start();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLFormattedError, GraphQLResolveInfo, GraphQLScalarType, parse } from 'graphql';
 import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
@@ -90,7 +90,9 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
     // Query plans are larger than client documents, but still bounded; past it is a 400 parse error.
     parseOptions: { maxTokens: 20_000 },
     allowBatchedHttpRequests: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled()], // no Apollo Studio: traces would only cost time
+    // No Apollo Studio: traces would only cost time. No cache hints either (nothing caches our
+    // answers): with neither plugin hooking willResolveField, Apollo does not wrap every field's resolver.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   // One use per signature nonce within the signature window, per process.
   const nonces = new NonceCache();

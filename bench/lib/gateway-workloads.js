@@ -1,0 +1,91 @@
+// The graph of bench/gateway.bench.js: seeding a realistic tenant through the use cases (the
+// whole graph in one process, in-process events) and the workloads' queries.
+const { progress, pool, waitFor } = require('../lib');
+
+const PAGE_FIELDS = `id email firstName lastName lifecycleStage company { id name domain }
+  deals { id title amount currency status stage { name } }
+  tickets(first: 5) { totalCount edges { node { id subject status priority } } }
+  campaignMemberships { id status campaign { id name } }
+  journey { currentStage stages { stage } }`;
+/** (a) the frontend page: 50 contacts with company, deals, tickets, campaign memberships, journey. */
+// `first` as a variable, as a frontend sends it (the cost limit weighs only a literal `first`).
+const PAGE = `query ContactsPage($first: Int = 50, $after: String) { contacts(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${PAGE_FIELDS} } } } }`;
+/** (b) a dashboard touching every subgraph. */
+const DASHBOARD = `query Dashboard($from: DateTime!, $to: DateTime!) {
+  contactsByStage { stage contacts }
+  contacts(first: 10) { totalCount edges { node { id email lifecycleStage } } }
+  deals(first: 10) { totalCount edges { node { id title amount currency } } }
+  tickets(first: 10) { totalCount edges { node { id subject status } } }
+  campaigns(first: 10) { totalCount edges { node { id name } } }
+  pipelineReport(input: { from: $from, to: $to }) { currency openValue openDeals wonCount }
+  supportReport(input: { from: $from, to: $to }) { openTickets ticketsOpened }
+}`;
+/** (c) one contact. */
+const CONTACT = `query Contact($id: ID!) { contact(id: $id) { ${PAGE_FIELDS} } }`;
+/** The leads part of the page, sent to the leads subgraph directly (signed): the floor of (a). */
+const LEADS_PAGE = `query ContactsPage($first: Int = 50, $after: String) { contacts(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id email firstName lastName lifecycleStage company { id name domain } } } } }`;
+
+/** The nesting goal: at most one SQL statement per subgraph per level. */
+const NESTED = `query Nested($first: Int = 100) { contacts(first: $first) { edges { node { id
+  deals { id } tickets { edges { node { id } } } campaignMemberships { id } journey { currentStage } } } } }`;
+
+const CAPTURE = 'mutation Capture($input: CaptureLeadInput!) { captureLead(input: $input) { id } }';
+const CREATE_DEAL = 'mutation CreateDeal($input: CreateDealInput!) { createDeal(input: $input) { id } }';
+const OPEN_TICKET = 'mutation OpenTicket($input: OpenTicketInput!) { openTicket(input: $input) { id } }';
+const CREATE_CAMPAIGN = 'mutation C($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }';
+const ADD_MEMBERS = 'mutation A($input: AddCampaignMembersInput!) { addCampaignMembers(input: $input) { id } }';
+
+/** `contacts` contacts over 25 companies, a deal each, a ticket for every other, two campaigns. */
+async function seedTenant(gql, contacts, bar) {
+  await gql('{ pipelines { id } slaPolicies { id } }'); // provisions the tenant
+  const ids = await pool(contacts, 8, async (i) => {
+    const { captureLead } = await gql(CAPTURE, { input: {
+      email: `p${i}@c${i % 25}.bench.example.com`, firstName: `First${i}`, lastName: `Last${i}`,
+      companyName: `Company ${i % 25}`, companyDomain: `c${i % 25}.bench.example.com`,
+    } });
+    bar.increment();
+    return captureLead.id;
+  });
+  await pool(contacts, 8, async (i) => {
+    await gql(CREATE_DEAL, { input: { contactId: ids[i], title: `Deal ${i}`, amount: 1000 * (i + 1), currency: 'USD' } });
+    if (i % 2 === 0) await gql(OPEN_TICKET, { input: { contactId: ids[i], subject: `Ticket ${i}` } });
+    bar.increment();
+  });
+  for (const name of ['Spring nurture', 'Webinar']) {
+    const { createCampaign } = await gql(CREATE_CAMPAIGN, { input: { name, kind: 'NURTURE', channel: 'EMAIL' } });
+    for (let k = 0; k < ids.length; k += 1000) await gql(ADD_MEMBERS, { input: { campaignId: createCampaign.id, contactIds: ids.slice(k, k + 1000) } });
+  }
+  bar.increment(contacts);
+  // Journeys come from analytics' consumers: the page is settled once every contact's journey
+  // has reached its current stage (no event left in flight when the seeding stack stops).
+  await waitFor('journeys of every contact', async () => {
+    let after = null;
+    for (;;) {
+      const { contacts: page } = await gql('query J($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { lifecycleStage journey { currentStage } } } } }', { after });
+      if (page.edges.some((e) => e.node.journey?.currentStage !== e.node.lifecycleStage)) return false;
+      if (!page.pageInfo.hasNextPage) return true;
+      after = page.pageInfo.endCursor;
+    }
+  }, { timeoutMs: 120_000, everyMs: 500 });
+  return ids;
+}
+
+/** Every cursor after which a whole page of 50 remains: one per request in workload (d). */
+async function pageCursors(gql, contacts) {
+  const cursors = [];
+  let after = null;
+  for (;;) {
+    const { contacts: page } = await gql('query K($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor } } }', { after });
+    cursors.push(...page.edges.map((e) => e.cursor));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  progress(`${cursors.length} contacts paged`);
+  return [null, ...cursors.slice(0, Math.max(1, contacts - 50))];
+}
+
+const body = (query, variables) => JSON.stringify({ query, variables });
+
+module.exports = { NESTED, PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedTenant, pageCursors, body };
