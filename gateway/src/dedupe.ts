@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '@crm/service-kit';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 
 /** A query operation (not a mutation or subscription): `{"query":"query ...` or `{"query":"{ ...`. */
@@ -25,9 +26,13 @@ export function dedupeInflight(fetcher: Fetcher): Fetcher {
   }) as Fetcher;
 }
 
+/** Log correlation only: it changes nothing a subgraph answers, and is unique per client request. */
+const NOT_IN_KEY = new Set([REQUEST_ID_HEADER]);
+
 function requestKey(url: string, init: FetcherRequestInit, body: string): string {
   const headers = Object.entries((init.headers ?? {}) as Record<string, string>)
     .map(([k, v]) => [k.toLowerCase(), v])
+    .filter(([k]) => !NOT_IN_KEY.has(k))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([url, (init.method ?? 'POST').toUpperCase(), headers, body]);
 }

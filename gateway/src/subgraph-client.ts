@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { Agent, request } from 'undici';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 
@@ -52,9 +53,13 @@ export class BufferedResponse {
 export function createSubgraphClient(opts: SubgraphClientOptions): SubgraphClient {
   const agent = new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 30_000, pipelining: 1 });
   const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+    // undici is not node:http, so the http instrumentation does not see these calls: carry the
+    // trace context ourselves (a no-op while tracing is off).
+    const headers = { ...(init?.headers as Record<string, string> | undefined) };
+    propagation.inject(context.active(), headers);
     const res = await request(url, {
       method: (init?.method ?? 'POST') as 'POST',
-      headers: init?.headers as Record<string, string> | undefined,
+      headers,
       body: init?.body as string | undefined,
       dispatcher: agent,
       headersTimeout: opts.timeoutMs,
