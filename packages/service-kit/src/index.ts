@@ -18,3 +18,4 @@ export * from './retry';
 export * from './loaders';
 export * from './manifest';
 export * from './replica';
+export * from './access';
