@@ -15,6 +15,9 @@ export const gatewayEnvSchema = z.object({
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  // Rate limits shared across replicas through Redis when set (in memory otherwise).
+  REDIS_URL: z.string().optional(),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: env.logLevel,
   // <NAME>_URL per subgraph of the manifest, defaulting to its port on this host.

@@ -9,6 +9,8 @@ import { HttpAuthError, Identity, Logger, maskUnexpectedErrors, RunningHttpServe
 import { AuthError, TokenPolicy, verifyUserToken } from './auth';
 import { loadSupergraph, SubgraphName } from './compose';
 import { SignedDataSource } from './data-source';
+import { ApiKeyAuthenticator } from './api-keys';
+import { admit, createRateLimiter, DEFAULT_USER_RATE_LIMIT_PER_MINUTE, RateLimitOptions } from './rate-limit';
 
 export interface GatewayContext extends BaseContext {
   identity: Identity;
@@ -28,6 +30,10 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** A subgraph call that has not answered in this long fails as SUBGRAPH_UNAVAILABLE (default 10 s). */
   subgraphTimeoutMs?: number;
+  /** Per-key (and per-user) token buckets; REDIS_URL shares them across replicas. */
+  rateLimits?: RateLimitOptions;
+  /** How long a replica reuses an API key look-up (default 4 s: revocation within 5 s). */
+  apiKeyCacheMs?: number;
   limits?: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxBodyBytes?: number; maxImportBytes?: number };
 }
 
@@ -44,6 +50,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     buildService: ({ name, url }) =>
       new SignedDataSource({ subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret, fetcher, logger: opts.logger }),
   });
+  const apiKeys = new ApiKeyAuthenticator({ url: opts.subgraphUrls.access, secret: opts.subgraphSecret, fetcher, logger: opts.logger, ttlMs: opts.apiKeyCacheMs });
+  const limiter = createRateLimiter(opts.rateLimits ?? {}, opts.logger);
+  const userPerMinute = opts.rateLimits?.userPerMinute ?? DEFAULT_USER_RATE_LIMIT_PER_MINUTE;
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
     maxAliases: { n: opts.limits?.maxAliases ?? 15 },
@@ -80,12 +89,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     },
     ready: async () => true,
     async authenticate(req) {
+      const key = await apiKeys.authenticate(req.headers['x-api-key']);
+      if (key) {
+        await admit(limiter, key.identity.userId, key.rateLimitPerMinute);
+        return { identity: key.identity };
+      }
       const header = req.headers.authorization;
       if (!header) throw new HttpAuthError('Authentication required: send Authorization: Bearer <token>', 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new HttpAuthError('Authorization header must be "Bearer <token>"');
       try {
-        return { identity: await verifyUserToken(match[1], opts.jwtSecret, opts.tokenPolicy) };
+        const identity = await verifyUserToken(match[1], opts.jwtSecret, opts.tokenPolicy);
+        await admit(limiter, `user:${identity.tenantId}:${identity.userId}`, userPerMinute);
+        return { identity };
       } catch (err) {
         if (err instanceof AuthError) throw new HttpAuthError(`Unauthenticated: ${err.message}`, 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer error="invalid_token"' });
         throw err;
@@ -96,6 +112,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     ...server,
     async stop() {
       await server.stop();
+      await limiter.close();
       agent.destroy();
     },
   };

@@ -24,6 +24,7 @@ async function main() {
       subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
       subgraphSecret: config.SUBGRAPH_SECRET,
       subgraphUrls,
+      rateLimits: { redisUrl: config.REDIS_URL || undefined, userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE },
       production: config.NODE_ENV === 'production',
       logger,
     });

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The v1 event catalog (DESIGN §5). Every event is validated against this on produce and on
  * consume; a type not listed here cannot be emitted.
  */
-export const SOURCES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics'] as const;
+export const SOURCES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics', 'access'] as const;
 export type EventSource = (typeof SOURCES)[number];
 
 /** The lifecycle stages (DESIGN §4), in forward order then the side stages: every service reads them from here. */

@@ -21,12 +21,16 @@ export const ACCESS_MATRIX = {
   'campaigns:write': ['marketing'],
   'analytics:read': ['sales', 'marketing', 'support', 'analyst'],
   admin: [],
+  /** The gateway's own calls (API key look-ups): no role, no key; only the gateway signs it. */
+  internal: [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type AccessScope = keyof typeof ACCESS_MATRIX;
 export const ACCESS_SCOPES = Object.keys(ACCESS_MATRIX) as AccessScope[];
-/** What an API key may carry: every scope but `admin`. */
-export const API_KEY_SCOPES = ACCESS_SCOPES.filter((s) => s !== 'admin');
+/** What an API key may carry: every scope but `admin` and `internal`. */
+export const API_KEY_SCOPES = ACCESS_SCOPES.filter((s) => s !== 'admin' && s !== 'internal');
+/** The identity the gateway signs for its own calls to a subgraph (never a user's or a key's). */
+export const GATEWAY_IDENTITY: Identity = { tenantId: '_gateway', userId: 'gateway', roles: [], scopes: ['internal'] };
 
 /** The SDL declaration every subgraph carries (subgraph-local: composition drops it). */
 export const ACCESS_DIRECTIVE = 'access';
@@ -34,7 +38,7 @@ export const ACCESS_DIRECTIVE = 'access';
 export const isAccessScope = (s: string): s is AccessScope => Object.prototype.hasOwnProperty.call(ACCESS_MATRIX, s);
 
 /** The roles that may act under a scope: admin always, then the matrix. */
-export const rolesFor = (scope: AccessScope): Role[] => ['admin', ...ACCESS_MATRIX[scope]];
+export const rolesFor = (scope: AccessScope): Role[] => (scope === 'internal' ? [] : ['admin', ...ACCESS_MATRIX[scope]]);
 
 /** A key's scopes grant what they name; `x:write` also grants `x:read` (a writer reads what it wrote). */
 export function keyHolds(scopes: readonly string[], scope: AccessScope): boolean {
@@ -45,10 +49,11 @@ export function keyHolds(scopes: readonly string[], scope: AccessScope): boolean
 /** FORBIDDEN naming the operation and what is missing, or nothing when the caller may. */
 export function checkAccess(identity: Identity, scope: AccessScope, operation: string): void {
   if (identity.scopes) {
-    if (scope !== 'admin' && keyHolds(identity.scopes, scope)) return;
+    if (scope !== 'admin' && keyHolds(identity.scopes, scope)) return; // only the gateway's own identity holds `internal`
     throw forbidden(`${operation} requires the ${scope} scope`, { operation, requiredScope: scope });
   }
   const roles = rolesFor(scope);
+  if (scope === 'internal') throw forbidden(`${operation} is internal to the gateway`, { operation, requiredScope: scope });
   if (roles.some((r) => identity.roles.includes(r))) return;
   throw forbidden(`${operation} requires one of the roles: ${roles.join(', ')}`, { operation, requiredRoles: roles, requiredScope: scope });
 }

@@ -1,7 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse } from 'graphql';
 import {
-  ACCESS_MATRIX, API_KEY_SCOPES, checkAccess, enforceAccess, keyHolds, readAccessDeclarations, rolesFor,
+  ACCESS_MATRIX, API_KEY_SCOPES, checkAccess, GATEWAY_IDENTITY, enforceAccess, keyHolds, readAccessDeclarations, rolesFor,
 } from '../src/access';
 import { DomainError } from '../src/errors';
 import type { Identity, Role } from '../src/identity';
@@ -20,7 +20,7 @@ const denial = (fn: () => void) => {
 describe('the role matrix (DESIGN §7)', () => {
   const allowed = (role: Role) => Object.keys(ACCESS_MATRIX).filter((s) => rolesFor(s as never).includes(role)).sort();
   test.each<[Role, string[]]>([
-    ['admin', Object.keys(ACCESS_MATRIX).sort()],
+    ['admin', Object.keys(ACCESS_MATRIX).filter((s) => s !== 'internal').sort()],
     ['sales', ['analytics:read', 'campaigns:read', 'contacts:read', 'contacts:write', 'deals:read', 'deals:write', 'tickets:read']],
     ['marketing', ['analytics:read', 'campaigns:read', 'campaigns:write', 'contacts:read', 'contacts:write', 'deals:read']],
     ['support', ['analytics:read', 'contacts:read', 'deals:read', 'tickets:read', 'tickets:write']],
@@ -31,6 +31,7 @@ describe('the role matrix (DESIGN §7)', () => {
 
   test('keys carry any scope but admin; a write scope also reads', () => {
     expect(API_KEY_SCOPES).not.toContain('admin');
+    expect(API_KEY_SCOPES).not.toContain('internal');
     expect(API_KEY_SCOPES).toHaveLength(9);
     expect(keyHolds(['deals:write'], 'deals:read')).toBe(true);
     expect(keyHolds(['deals:read'], 'deals:write')).toBe(false);
@@ -47,6 +48,8 @@ describe('the role matrix (DESIGN §7)', () => {
     expect(denial(() => checkAccess(key(...API_KEY_SCOPES), 'admin', 'updateSlaPolicy'))).toMatchObject({ requiredScope: 'admin' });
     expect(denial(() => checkAccess(user('admin'), 'admin', 'updateSlaPolicy'))).toBeUndefined();
     expect(denial(() => checkAccess(user('analyst'), 'deals:read', 'deals'))).toBeUndefined();
+    expect(denial(() => checkAccess(user('admin'), 'internal', 'apiKeyGrant'))).toMatchObject({ requiredScope: 'internal' });
+    expect(denial(() => checkAccess(GATEWAY_IDENTITY, 'internal', 'apiKeyGrant'))).toBeUndefined();
   });
 });
 

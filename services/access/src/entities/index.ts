@@ -1,0 +1,4 @@
+import { ApiKey } from './api-key';
+
+export { ApiKey };
+export const entities = [ApiKey];

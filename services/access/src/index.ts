@@ -1,0 +1,2 @@
+export { createService, accessDefinition } from './service';
+export { KEY_FORMAT } from './domain/api-keys';
