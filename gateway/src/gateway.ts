@@ -10,6 +10,7 @@ import { AuthError, TokenPolicy, verifyUserToken } from './auth';
 import { loadSupergraph, SubgraphName } from './compose';
 import { SignedDataSource } from './data-source';
 import { ApiKeyAuthenticator } from './api-keys';
+import { costLimitPlugin, DEFAULT_COST_MODEL } from './cost-limit';
 import { admit, createRateLimiter, DEFAULT_USER_RATE_LIMIT_PER_MINUTE, RateLimitOptions } from './rate-limit';
 
 export interface GatewayContext extends BaseContext {
@@ -56,9 +57,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
     maxAliases: { n: opts.limits?.maxAliases ?? 15 },
-    // graphql-armor weighs `first: 100` only when written literally; 20k lets a literal
-    // 100-row page with nested lists through, and page sizes are capped at 100 by every subgraph.
-    costLimit: { maxCost: opts.limits?.maxCost ?? 20_000 },
+    // graphql-armor weighs `first` only when literal: our own plugin (cost-limit.ts) counts variables too.
+    costLimit: { enabled: false },
     // Its token limiter re-parses in a plugin hook, where any syntax error becomes a 500: the
     // token limit is graphql-js's own parse option below, so it is a 400 GRAPHQL_PARSE_FAILED.
     maxTokens: { enabled: false },
@@ -68,7 +68,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     gateway,
     introspection: !opts.production,
     parseOptions: { maxTokens: opts.limits?.maxTokens ?? 2000 },
-    plugins: [...armor.plugins, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [costLimitPlugin({ ...DEFAULT_COST_MODEL, maxCost: opts.limits?.maxCost ?? DEFAULT_COST_MODEL.maxCost }), ...armor.plugins, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

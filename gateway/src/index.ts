@@ -5,3 +5,4 @@ export * from './config';
 export * from './data-source';
 export * from './api-keys';
 export * from './rate-limit';
+export * from './cost-limit';
