@@ -16,7 +16,7 @@ export interface CostModel {
   unpagedList: number;
 }
 
-export const DEFAULT_COST_MODEL: CostModel = { maxCost: 50_000, defaultPage: 50, maxPage: 100, unpagedList: 10 };
+export const DEFAULT_COST_MODEL: CostModel = { maxCost: 100_000, defaultPage: 50, maxPage: 100, unpagedList: 10 };
 
 type Variables = Record<string, unknown> | undefined;
 
