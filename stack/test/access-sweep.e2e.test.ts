@@ -106,6 +106,13 @@ describe('tenant isolation', () => {
     expect(Object.values(ids).every(Boolean)).toBe(true);
   }, 60_000);
 
+  test("A's mutations reach A's audit log through Kafka, naming actor, operation and target; B's log shows none", async () => {
+    const LOG = 'query($t: String) { auditLog(filter: { targetId: $t, operation: "captureLead" }) { totalCount edges { node { actor operation targetIds outcome } } } }';
+    const entry = await eventually(async () => (await stack.as(A)(LOG, { t: ids.Contact })).data?.auditLog.edges[0]?.node, 30_000);
+    expect(entry).toEqual({ actor: `user-${A}`, operation: 'captureLead', targetIds: [ids.Contact], outcome: 'SUCCEEDED' });
+    expect((await stack.as(B)(LOG, { t: ids.Contact })).data!.auditLog.totalCount).toBe(0);
+  }, 40_000);
+
   test("tenant B's token and key read none of A's records by id through the gateway", async () => {
     const byId = Object.values(supergraph.getQueryType()!.getFields()).filter((f) => f.args.length === 1 && f.args[0].name === 'id' && ids[f.type.toString()]);
     expect(byId.map((f) => f.name).sort()).toEqual(['campaign', 'company', 'contact', 'deal', 'ticket']);

@@ -174,6 +174,15 @@ export const EVENT_DATA = {
     responseType: z.enum(['OPENED', 'CLICKED', 'RESPONDED']),
     status: z.enum(MEMBER_STATUSES).optional(),
   }),
+  /** One mutation, as it ended: every service writes it in the mutation's transaction (or after a rollback); access stores it. */
+  'audit.recorded': z.object({
+    actor: z.string().max(64),
+    operation: z.string().max(100),
+    targetIds: z.array(z.string().max(100)).max(100),
+    outcome: z.enum(['SUCCEEDED', 'FAILED']),
+    errorCode: z.string().max(40).nullable().optional(),
+    at: when,
+  }),
   'campaign.cost_recorded': z.object({ campaignId: id, actualCost: minor, note: z.string().nullable().optional(), ...money }),
   'campaign.member_converted': z.object({ campaignId: id, contactId: id, at: when }),
   'campaign.revenue_attributed': z.object({
@@ -200,6 +209,7 @@ const PRODUCER_OF_PREFIX: Readonly<Record<string, EventSource>> = {
   ticket: 'tickets',
   survey: 'tickets',
   campaign: 'campaigns',
+  audit: 'access',
 };
 
 /** The producing service of an event type; an unknown prefix is a programming error, never a default. */

@@ -19,3 +19,4 @@ export * from './loaders';
 export * from './manifest';
 export * from './replica';
 export * from './access';
+export * from './audit';

@@ -7,6 +7,7 @@ import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http
 import { Identity, NonceCache, SignatureError, verifyIdentity } from './identity';
 import { guardTextInputs } from './input-guard';
 import { enforceAccess, readAccessDeclarations } from './access';
+import { auditMutations } from './audit';
 import type { BodyLimits } from './http-input';
 import type { Logger } from './logger';
 import { findDomainError, toGraphQLError } from './errors';
@@ -81,7 +82,8 @@ export interface SubgraphOptions<C extends BaseContext> {
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningHttpServer> {
   const typeDefs = loadSchema(opts.schemaFile);
   // The role matrix from the SDL's @access declarations, checked before input validation.
-  const schema = enforceAccess(guardTextInputs(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })), readAccessDeclarations(typeDefs));
+  const built = enforceAccess(guardTextInputs(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })), readAccessDeclarations(typeDefs));
+  const schema = auditMutations(built, opts.logger); // outermost: refusals are audited too
   const apollo = new ApolloServer<C>({
     schema,
     // As the gateway: introspection only outside production (composition reads the SDL files).

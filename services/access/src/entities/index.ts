@@ -1,4 +1,5 @@
 import { ApiKey } from './api-key';
+import { AuditEntry } from './audit-entry';
 
-export { ApiKey };
-export const entities = [ApiKey];
+export { ApiKey, AuditEntry };
+export const entities = [ApiKey, AuditEntry];

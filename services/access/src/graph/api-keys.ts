@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { retryOnDeadlock, type Actor } from '@crm/service-kit';
+import { recordAudit, retryOnDeadlock, type Actor } from '@crm/service-kit';
 import type { AccessContext } from '../context';
 import type { KeyRequest } from '../domain/api-keys';
 import { createApiKey, grantFor, listApiKeys, revokeApiKey, rotateApiKey } from '../use-cases/api-keys';
@@ -9,7 +9,11 @@ type Input<T> = { input: T };
 /** A write in ONE transaction (the role matrix was checked from the SDL's @access before). */
 function write<T>(ctx: AccessContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  return retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor)));
+  return retryOnDeadlock(() => ctx.db.transaction(async (m) => {
+    const result = await work(m, actor);
+    await recordAudit(m, result); // the audit entry commits with the change
+    return result;
+  }));
 }
 
 export const apiKeyQueries = {

@@ -28,7 +28,7 @@ describe('API keys', () => {
     expect(secret).toMatch(new RegExp(`^crm_${apiKey.prefix}_[A-Za-z0-9_-]{43}$`));
     expect(apiKey).toMatchObject({ name: 'Zapier', scopes: ['contacts:read', 'deals:write'], rateLimitPerMinute: 60, lastUsedAt: null, revokedAt: null });
     const [row] = await svc.service.db.query('SELECT * FROM api_keys WHERE id = $1', [apiKey.id]);
-    expect(JSON.stringify(row)).not.toContain(secret.split('_')[2]);
+    expect(JSON.stringify(row)).not.toContain(secret.slice(`crm_${apiKey.prefix}_`.length));
     expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await grant(secret)).toEqual({ keyId: apiKey.id, tenantId: 'keys-a', scopes: ['contacts:read', 'deals:write'], rateLimitPerMinute: 60 });
     const listed = await svc.call(`{ apiKeys { ${FIELDS} } }`, {}, admin('keys-a'));
@@ -80,5 +80,44 @@ describe('API keys', () => {
     const used = await eventually(async () => (await svc.call('{ apiKeys { id lastUsedAt } }', {}, admin('keys-e'))).data!.apiKeys[0].lastUsedAt as string | null || undefined, USAGE_FLUSH_MS * 5);
     expect(new Date(used!).getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(apiKey.lastUsedAt).toBeNull();
+  });
+});
+
+describe('audit log', () => {
+  const LOG = `query($f: AuditLogFilter, $first: Int, $after: String) {
+    auditLog(filter: $f, first: $first, after: $after) { totalCount edges { cursor node { actor operation targetIds outcome errorCode at } } pageInfo { hasNextPage endCursor } } }`;
+  const log = async (tenantId: string, f: Record<string, unknown> = {}, first?: number, after?: string) =>
+    (await svc.call(LOG, { f, first, after }, admin(tenantId))).data!.auditLog;
+
+  test('every mutation is recorded with actor, operation, targets and outcome; failures with their code', async () => {
+    const { apiKey } = await create('audit-a');
+    await svc.call(REVOKE, { id: apiKey.id }, admin('audit-a'));
+    await svc.call(REVOKE, { id: apiKey.id }, admin('audit-a')); // CONFLICT
+    await svc.call(CREATE, { input: { name: 'x', scopes: ['deals:read'] } }, { tenantId: 'audit-a', userId: 'rep', roles: ['sales'] });
+    const entries = await eventually(async () => {
+      const page = await log('audit-a');
+      return page.totalCount === 4 ? page.edges.map((e: { node: unknown }) => e.node) : undefined;
+    });
+    expect(entries.map((e: Record<string, unknown>) => [e.actor, e.operation, e.outcome, e.errorCode])).toEqual([
+      ['rep', 'createApiKey', 'FAILED', 'FORBIDDEN'],
+      ['boss', 'revokeApiKey', 'FAILED', 'CONFLICT'],
+      ['boss', 'revokeApiKey', 'SUCCEEDED', null],
+      ['boss', 'createApiKey', 'SUCCEEDED', null],
+    ]);
+    expect(entries[2].targetIds).toEqual([apiKey.id]);
+    expect(entries[3].targetIds).toEqual([apiKey.id]);
+    expect((await log('audit-a', { targetId: apiKey.id })).totalCount).toBe(3);
+    expect((await log('audit-a', { actor: 'rep' })).totalCount).toBe(1);
+    expect((await log('audit-a', { operation: 'revokeApiKey', from: entries[3].at })).totalCount).toBe(2);
+    expect((await log('audit-a', { to: entries[3].at })).totalCount).toBe(0);
+    const first = await log('audit-a', {}, 3);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect((await log('audit-a', {}, 3, first.pageInfo.endCursor)).edges).toHaveLength(1);
+    expect((await log('audit-other')).totalCount).toBe(0);
+  });
+
+  test('only admins read it', async () => {
+    const res = await svc.call(LOG, {}, { tenantId: 'audit-a', roles: ['analyst'] });
+    expect(res.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'auditLog', requiredRoles: ['admin'] });
   });
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { retryOnDeadlock, type Actor } from '@crm/service-kit';
+import { recordAudit, retryOnDeadlock, type Actor } from '@crm/service-kit';
 import { createLoaders } from '../loaders';
 import type { PipelineContext } from '../context';
 
@@ -11,7 +11,11 @@ export async function write<T>(
   ctx: PipelineContext, work: (m: EntityManager, actor: Actor) => Promise<T>,
 ): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  const result = await retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor)));
+  const result = await retryOnDeadlock(() => ctx.db.transaction(async (m) => {
+    const result = await work(m, actor);
+    await recordAudit(m, result); // the audit entry commits with the change
+    return result;
+  }));
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   return result;
 }

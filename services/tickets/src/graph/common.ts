@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { retryOnDeadlock, type Actor } from '@crm/service-kit';
+import { recordAudit, retryOnDeadlock, type Actor } from '@crm/service-kit';
 import { createLoaders } from '../loaders';
 import type { TicketsContext } from '../context';
 
@@ -13,7 +13,11 @@ export async function write<T>(
 ): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
   let now = new Date();
-  const result = await retryOnDeadlock(() => ctx.db.transaction((m) => work(m, actor, (now = new Date()))));
+  const result = await retryOnDeadlock(() => ctx.db.transaction(async (m) => {
+    const result = await work(m, actor, (now = new Date()));
+    await recordAudit(m, result); // the audit entry commits with the change
+    return result;
+  }));
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   ctx.now = now; // the mutation's fields show the SLA at the moment of the write
   return result;
