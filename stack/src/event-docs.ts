@@ -20,7 +20,10 @@ export function consumersByType(): Map<EventType, string[]> {
   for (const { name } of subgraphManifest()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(`@crm/${name}`) as Record<string, unknown>;
-    const def = Object.values(mod).find((v): v is HandlerRegistration => (v as HandlerRegistration)?.name === name && 'handlers' in (v as object));
+    // A definition object, or a `<name>Definition(config)` factory (analytics, access) built with no config.
+    const factory = mod[`${name}Definition`];
+    const candidates = [...Object.values(mod), ...(typeof factory === 'function' ? [(factory as (c: object) => unknown)({})] : [])];
+    const def = candidates.find((v): v is HandlerRegistration => (v as HandlerRegistration)?.name === name && 'handlers' in (v as object));
     if (!def?.handlers) continue;
     const recorder = {
       handle(type: EventType) {

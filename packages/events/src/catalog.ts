@@ -174,15 +174,6 @@ export const EVENT_DATA = {
     responseType: z.enum(['OPENED', 'CLICKED', 'RESPONDED']),
     status: z.enum(MEMBER_STATUSES).optional(),
   }),
-  /** One mutation, as it ended: every service writes it in the mutation's transaction (or after a rollback); access stores it. */
-  'audit.recorded': z.object({
-    actor: z.string().max(64),
-    operation: z.string().max(100),
-    targetIds: z.array(z.string().max(100)).max(100),
-    outcome: z.enum(['SUCCEEDED', 'FAILED']),
-    errorCode: z.string().max(40).nullable().optional(),
-    at: when,
-  }),
   'campaign.cost_recorded': z.object({ campaignId: id, actualCost: minor, note: z.string().nullable().optional(), ...money }),
   'campaign.member_converted': z.object({ campaignId: id, contactId: id, at: when }),
   'campaign.revenue_attributed': z.object({
@@ -194,6 +185,15 @@ export const EVENT_DATA = {
     touches: z.array(
       z.object({ campaignId: id, firstTouch: minor, lastTouch: minor, linear: minor }),
     ),
+  }),
+  /** One mutation, as it ended. Every subgraph writes it (service-kit audit.ts) into its own outbox, in the mutation's transaction or after a rollback; all go to the access topic, where access stores them. */
+  'audit.recorded': z.object({
+    actor: z.string().max(64),
+    operation: z.string().max(100),
+    targetIds: z.array(z.string().max(100)).max(100),
+    outcome: z.enum(['SUCCEEDED', 'FAILED']),
+    errorCode: z.string().max(40).nullable().optional(),
+    at: when,
   }),
 } as const;
 
