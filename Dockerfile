@@ -1,5 +1,5 @@
 # One image recipe for every process of the graph (DESIGN §8, distributed mode).
-#   docker build --build-arg SERVICE=leads -t crm-leads .      (leads|pipeline|tickets|campaigns|analytics)
+#   docker build --build-arg SERVICE=leads -t crm-leads .      (leads|pipeline|tickets|campaigns|analytics|access)
 #   docker build --build-arg SERVICE=gateway -t crm-gateway .
 # docker-compose.yml builds it once per service with `args: { SERVICE: <name> }`.
 

@@ -17,6 +17,9 @@ export const gatewayEnvSchema = z.object({
   // off: every subgraph call goes out even when an identical one of the same caller is in flight.
   SUBGRAPH_DEDUPE: z.enum(['on', 'off']).default('on'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  // Rate limits shared across replicas through Redis when set (in memory otherwise).
+  REDIS_URL: z.string().optional(),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: env.logLevel,
   // <NAME>_URL per subgraph of the manifest, defaulting to its port on this host.

@@ -8,6 +8,9 @@ import { loadSupergraph, SubgraphName } from './compose';
 import { SignedDataSource } from './data-source';
 import { registerGatewayMetrics, subgraphFetchHistogram, timedFetcher } from './telemetry';
 import { createSubgraphClient } from './subgraph-client';
+import { ApiKeyAuthenticator } from './api-keys';
+import { costLimitPlugin, DEFAULT_COST_MODEL } from './cost-limit';
+import { admit, createRateLimiter, DEFAULT_USER_RATE_LIMIT_PER_MINUTE, RateLimitOptions } from './rate-limit';
 
 export interface GatewayContext extends BaseContext {
   identity: Identity;
@@ -29,6 +32,10 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** Identical in-flight subgraph queries of one caller go out once (dedupe.ts); default on. */
   dedupeSubgraphRequests?: boolean;
+  /** Per-key (and per-user) token buckets; REDIS_URL shares them across replicas. */
+  rateLimits?: RateLimitOptions;
+  /** How long a replica reuses an API key look-up (default 4 s: revocation within 5 s). */
+  apiKeyCacheMs?: number;
   limits?: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxBodyBytes?: number; maxImportBytes?: number };
 }
 
@@ -49,12 +56,14 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
         fetcher: timedFetcher(name, fetcher, fetchDuration), dedupe, logger: opts.logger,
       }),
   });
+  const apiKeys = new ApiKeyAuthenticator({ url: opts.subgraphUrls.access, secret: opts.subgraphSecret, fetcher, logger: opts.logger, ttlMs: opts.apiKeyCacheMs });
+  const limiter = createRateLimiter(opts.rateLimits ?? {}, opts.logger);
+  const userPerMinute = opts.rateLimits?.userPerMinute ?? DEFAULT_USER_RATE_LIMIT_PER_MINUTE;
   const armor = new ApolloArmor({
     maxDepth: { n: opts.limits?.maxDepth ?? 10 },
     maxAliases: { n: opts.limits?.maxAliases ?? 15 },
-    // graphql-armor weighs `first: 100` only when written literally; 20k lets a literal
-    // 100-row page with nested lists through, and page sizes are capped at 100 by every subgraph.
-    costLimit: { maxCost: opts.limits?.maxCost ?? 20_000 },
+    // graphql-armor weighs `first` only when literal: our own plugin (cost-limit.ts) counts variables too.
+    costLimit: { enabled: false },
     // Its token limiter re-parses in a plugin hook, where any syntax error becomes a 500: the
     // token limit is graphql-js's own parse option below, so it is a 400 GRAPHQL_PARSE_FAILED.
     maxTokens: { enabled: false },
@@ -64,7 +73,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     gateway,
     introspection: !opts.production,
     parseOptions: { maxTokens: opts.limits?.maxTokens ?? 2000 },
-    plugins: [...armor.plugins, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [costLimitPlugin({ ...DEFAULT_COST_MODEL, maxCost: opts.limits?.maxCost ?? DEFAULT_COST_MODEL.maxCost }), ...armor.plugins, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -85,12 +94,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     },
     ready: async () => true,
     async authenticate(req) {
+      const key = await apiKeys.authenticate(req.headers['x-api-key']);
+      if (key) {
+        await admit(limiter, key.identity.userId, key.rateLimitPerMinute);
+        return { identity: key.identity };
+      }
       const header = req.headers.authorization;
       if (!header) throw new HttpAuthError('Authentication required: send Authorization: Bearer <token>', 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new HttpAuthError('Authorization header must be "Bearer <token>"');
       try {
-        return { identity: await verifyUserToken(match[1], opts.jwtSecret, opts.tokenPolicy) };
+        const identity = await verifyUserToken(match[1], opts.jwtSecret, opts.tokenPolicy);
+        await admit(limiter, `user:${identity.tenantId}:${identity.userId}`, userPerMinute);
+        return { identity };
       } catch (err) {
         if (err instanceof AuthError) throw new HttpAuthError(`Unauthenticated: ${err.message}`, 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer error="invalid_token"' });
         throw err;
@@ -102,6 +118,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     ...server,
     async stop() {
       await server.stop();
+      await limiter.close();
       await client.close();
     },
   };

@@ -3,3 +3,6 @@ export * from './auth';
 export * from './compose';
 export * from './config';
 export * from './data-source';
+export * from './api-keys';
+export * from './rate-limit';
+export * from './cost-limit';

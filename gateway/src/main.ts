@@ -26,6 +26,7 @@ async function main() {
       dedupeSubgraphRequests: config.SUBGRAPH_DEDUPE === 'on',
       subgraphSecret: config.SUBGRAPH_SECRET,
       subgraphUrls,
+      rateLimits: { redisUrl: config.REDIS_URL || undefined, userPerMinute: config.RATE_LIMIT_USER_PER_MINUTE },
       production: config.NODE_ENV === 'production',
       logger,
     });

@@ -1,6 +1,6 @@
 import { EventTransport, InProcessTransport, KafkaTransport } from '@crm/events';
 import { createLogger, Logger, RunningService, ServiceConfig } from '@crm/service-kit';
-import { startGateway, SUBGRAPHS, SubgraphName, TokenPolicy } from '@crm/gateway';
+import { RateLimitOptions, startGateway, SUBGRAPHS, SubgraphName, TokenPolicy } from '@crm/gateway';
 
 type CreateService = (c: ServiceConfig) => Promise<RunningService>;
 
@@ -40,6 +40,8 @@ export interface StackOptions {
   relayMaxBackoffMs?: number;
   /** How long relays keep sent outbox rows (null: forever; the embedded mode's replayable event history). */
   outboxRetentionMs?: number | null;
+  /** The gateway's rate limits (Redis-shared when redisUrl is set). */
+  rateLimits?: RateLimitOptions;
 }
 
 export interface RunningStack {
@@ -105,6 +107,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       subgraphSecret: opts.subgraphSecret,
       subgraphUrls: Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, services[name].url])) as Record<SubgraphName, string>,
       production: opts.production,
+      rateLimits: opts.rateLimits,
       logger: log.child({ service: 'gateway' }),
     });
     return {

@@ -117,9 +117,9 @@ function envSchemaKeys(file: string, marker: RegExp): { all: string[]; required:
 }
 
 describe('docker-compose.yml', () => {
-  test('uses the Compose spec (no version key) and has Postgres, Kafka, the five services and the gateway', () => {
+  test('uses the Compose spec (no version key) and has Postgres, Kafka, the six services and the gateway', () => {
     expect(compose.version).toBeUndefined();
-    expect(SERVICE_NAMES).toEqual(['leads', 'pipeline', 'tickets', 'campaigns', 'analytics']);
+    expect(SERVICE_NAMES).toEqual(['leads', 'pipeline', 'tickets', 'campaigns', 'analytics', 'access']);
     expect(Object.keys(compose.services).sort()).toEqual(['postgres', 'kafka', ...APP_SERVICES].sort());
     // Every service folder of the repo is a subgraph the stack runs.
     const folders = readdirSync(path.join(root, 'services')).filter((d) => existsSync(path.join(root, 'services', d, 'package.json')));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, Role } from '@crm/service-kit';
-import { issueUserToken, SUBGRAPHS, SubgraphName } from '@crm/gateway';
+import { issueUserToken, RateLimitOptions, SUBGRAPHS, SubgraphName } from '@crm/gateway';
 import { graphql, GraphQLResponse, testDatabase, TestDatabase, TEST_JWT_SECRET, TEST_POOL_SIZE, TEST_SUBGRAPH_SECRET } from '@crm/testing';
 import { RunningStack, startStack } from '../src/stack';
 
@@ -14,7 +14,7 @@ export interface TestStack extends RunningStack {
 }
 
 /** The whole graph on fresh databases: Kafka (namespaced topics) when asked, else in-process. */
-export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: string } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: string; rateLimits?: RateLimitOptions } = {}): Promise<TestStack> {
   const dbs = Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, testDatabase(`stack_${name}`)])) as Record<SubgraphName, TestDatabase>;
   const brokers = opts.kafkaBrokers ?? (opts.kafka ? process.env.KAFKA_BROKERS : undefined);
   if (opts.kafka && !brokers) throw new Error('KAFKA_BROKERS is not set: the e2e tests need a real broker');
@@ -31,6 +31,7 @@ export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: str
     poolSize: TEST_POOL_SIZE,
     relayMaxBackoffMs: 1000,
     consumerBackoffMs: 20,
+    rateLimits: opts.rateLimits,
   });
   return {
     ...stack,

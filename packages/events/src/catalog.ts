@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The v1 event catalog (DESIGN §5). Every event is validated against this on produce and on
  * consume; a type not listed here cannot be emitted.
  */
-export const SOURCES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics'] as const;
+export const SOURCES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics', 'access'] as const;
 export type EventSource = (typeof SOURCES)[number];
 
 /** The lifecycle stages (DESIGN §4), in forward order then the side stages: every service reads them from here. */
@@ -186,6 +186,15 @@ export const EVENT_DATA = {
       z.object({ campaignId: id, firstTouch: minor, lastTouch: minor, linear: minor }),
     ),
   }),
+  /** One mutation, as it ended. Every subgraph writes it (service-kit audit.ts) into its own outbox, in the mutation's transaction or after a rollback; all go to the access topic, where access stores them. */
+  'audit.recorded': z.object({
+    actor: z.string().max(64),
+    operation: z.string().max(100),
+    targetIds: z.array(z.string().max(100)).max(100),
+    outcome: z.enum(['SUCCEEDED', 'FAILED']),
+    errorCode: z.string().max(40).nullable().optional(),
+    at: when,
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;
@@ -200,6 +209,7 @@ const PRODUCER_OF_PREFIX: Readonly<Record<string, EventSource>> = {
   ticket: 'tickets',
   survey: 'tickets',
   campaign: 'campaigns',
+  audit: 'access',
 };
 
 /** The producing service of an event type; an unknown prefix is a programming error, never a default. */

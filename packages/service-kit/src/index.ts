@@ -21,3 +21,5 @@ export * from './replica';
 export * from './metrics';
 export * from './request-log';
 export * from './telemetry';
+export * from './access';
+export * from './audit';

@@ -6,6 +6,8 @@ import { GraphQLFormattedError, GraphQLResolveInfo, GraphQLScalarType, parse } f
 import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
 import { Identity, NonceCache, SignatureError, verifyIdentity } from './identity';
 import { guardTextInputs } from './input-guard';
+import { enforceAccess, readAccessDeclarations } from './access';
+import { auditMutations } from './audit';
 import type { BodyLimits } from './http-input';
 import type { Logger } from './logger';
 import { findDomainError, toGraphQLError } from './errors';
@@ -78,7 +80,10 @@ export interface SubgraphOptions<C extends BaseContext> {
  * executes (not `_entities`, not `_service`) without a valid gateway signature.
  */
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningHttpServer> {
-  const schema = guardTextInputs(buildSubgraphSchema({ typeDefs: loadSchema(opts.schemaFile), resolvers: opts.resolvers as never }));
+  const typeDefs = loadSchema(opts.schemaFile);
+  // The role matrix from the SDL's @access declarations, checked before input validation.
+  const built = enforceAccess(guardTextInputs(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })), readAccessDeclarations(typeDefs));
+  const schema = auditMutations(built, opts.logger); // outermost: refusals are audited too
   const apollo = new ApolloServer<C>({
     schema,
     // As the gateway: introspection only outside production (composition reads the SDL files).

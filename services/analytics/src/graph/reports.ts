@@ -1,13 +1,10 @@
-import { authorize, badInput, characterLength, MAX_USER_ID_LENGTH, requireUuid } from '@crm/service-kit';
+import { badInput, characterLength, MAX_USER_ID_LENGTH, requireUuid } from '@crm/service-kit';
 import type { AnalyticsContext } from '../context';
 import { countsForEveryStage } from '../domain/stages';
 import { lifecycleFunnel } from '../use-cases/funnel';
 import { pipelineReport } from '../use-cases/pipeline-report';
 import { supportReport } from '../use-cases/support-report';
 import { retentionReport } from '../use-cases/retention-report';
-
-/** Every role reads analytics (DESIGN §7); partner keys need analytics:read. */
-export const canRead = (ctx: AnalyticsContext) => authorize(ctx.identity, ['analyst', 'sales', 'marketing', 'support'], 'analytics:read');
 
 type Input<T> = { input: T };
 interface Period {
@@ -28,12 +25,10 @@ function optionalText(value: string | null | undefined, field: string, max: numb
 
 export const reportQueries = {
   contactsByStage: async (_: unknown, __: unknown, ctx: AnalyticsContext) => {
-    canRead(ctx);
     const rows = await ctx.db.query('SELECT stage, count(*)::int AS contacts FROM contact_stages WHERE tenant_id = $1 GROUP BY stage', [ctx.tenantId]);
     return countsForEveryStage(rows);
   },
   lifecycleFunnel: async (_: unknown, { input }: Input<Period & { source?: string; capturedFrom?: Date; capturedTo?: Date }>, ctx: AnalyticsContext) => {
-    canRead(ctx);
     if (input.capturedFrom && input.capturedTo && input.capturedTo <= input.capturedFrom) throw badInput('capturedTo', 'capturedTo must be after capturedFrom');
     const stages = await lifecycleFunnel(ctx.db.manager, {
       tenantId: ctx.tenantId, ...period(input), source: optionalText(input.source, 'source', 100),
@@ -42,7 +37,6 @@ export const reportQueries = {
     return { stages };
   },
   pipelineReport: async (_: unknown, { input }: Input<Period & { currency?: string; pipelineId?: string; ownerId?: string }>, ctx: AnalyticsContext) => {
-    canRead(ctx);
     return pipelineReport(ctx.db.manager, {
       tenantId: ctx.tenantId, ...period(input), currency: input.currency,
       pipelineId: input.pipelineId ? requireUuid(input.pipelineId, 'pipelineId') : null,
@@ -50,11 +44,9 @@ export const reportQueries = {
     });
   },
   supportReport: async (_: unknown, { input }: Input<Period>, ctx: AnalyticsContext) => {
-    canRead(ctx);
     return supportReport(ctx.db.manager, { tenantId: ctx.tenantId, ...period(input) });
   },
   retentionReport: async (_: unknown, { input }: Input<Period & { currency?: string }>, ctx: AnalyticsContext) => {
-    canRead(ctx);
     return retentionReport(ctx.db.manager, { tenantId: ctx.tenantId, ...period(input), currency: input.currency });
   },
 };

@@ -4,33 +4,31 @@ import type { Campaign } from '../entities';
 import { CampaignCost } from '../entities';
 import { AttributionModel, campaignRoi, CampaignStatus, MemberStatus } from '../domain';
 import type { CampaignsContext } from '../context';
-import { canRead, Input, write } from './common';
+import { Input, write } from './common';
 import { changeCampaignStatus, createCampaign, CreateCampaignInput, recordCampaignCost } from '../use-cases/campaigns';
 import { CampaignFilter, listCampaigns, listMembers } from '../use-cases/campaign-queries';
 
 export const campaignQueries = {
   campaign: (_: unknown, args: { id: string }, ctx: CampaignsContext) => {
-    canRead(ctx);
     return ctx.loaders.campaign.load(requireUuid(args.id, 'id'));
   },
   campaigns: (_: unknown, args: { filter?: CampaignFilter | null } & PageArgs, ctx: CampaignsContext) => {
-    canRead(ctx);
     return listCampaigns(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args);
   },
 };
 
 const move = (to: CampaignStatus) => (_: unknown, { input }: Input<{ campaignId: string }>, ctx: CampaignsContext) =>
-  write(ctx, false, (m, actor) => changeCampaignStatus(m, actor, input.campaignId, to));
+  write(ctx, (m, actor) => changeCampaignStatus(m, actor, input.campaignId, to));
 
 export const campaignMutations = {
   createCampaign: (_: unknown, { input }: Input<CreateCampaignInput>, ctx: CampaignsContext) =>
-    write(ctx, false, (m, actor) => createCampaign(m, actor, input)),
+    write(ctx, (m, actor) => createCampaign(m, actor, input)),
   launchCampaign: move('ACTIVE'),
   pauseCampaign: move('PAUSED'),
   completeCampaign: move('COMPLETED'),
   cancelCampaign: move('CANCELLED'),
   recordCampaignCost: (_: unknown, { input }: Input<{ campaignId: string; amount: number; note?: string | null }>, ctx: CampaignsContext) =>
-    write(ctx, false, (m, actor) => recordCampaignCost(m, actor, input)),
+    write(ctx, (m, actor) => recordCampaignCost(m, actor, input)),
 };
 
 const revenueOf = async (c: Campaign, model: AttributionModel | null | undefined, ctx: CampaignsContext) =>
@@ -39,7 +37,6 @@ const revenueOf = async (c: Campaign, model: AttributionModel | null | undefined
 export const campaignTypes = {
   Campaign: {
     __resolveReference: (ref: { id: string }, ctx: CampaignsContext) => {
-      canRead(ctx);
       return ctx.loaders.campaign.load(ref.id);
     },
     members: (c: Campaign, args: PageArgs & { status?: MemberStatus | null }, ctx: CampaignsContext) =>

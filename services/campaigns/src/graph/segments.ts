@@ -2,12 +2,11 @@ import type { PageArgs } from '@crm/service-kit';
 import type { Segment } from '../entities';
 import type { SegmentRulesInput } from '../domain';
 import type { CampaignsContext } from '../context';
-import { canRead, Input, write } from './common';
+import { Input, write } from './common';
 import { createSegment, findSegment, listSegments, segmentContactCount, segmentContacts } from '../use-cases/segments';
 
 export const segmentQueries = {
   segment: async (_: unknown, args: { id: string }, ctx: CampaignsContext) => {
-    canRead(ctx);
     try {
       return await findSegment(ctx.db.manager, ctx.tenantId, args.id, 'id');
     } catch (err) {
@@ -17,14 +16,13 @@ export const segmentQueries = {
     }
   },
   segments: (_: unknown, __: unknown, ctx: CampaignsContext) => {
-    canRead(ctx);
     return listSegments(ctx.db.manager, ctx.tenantId);
   },
 };
 
 export const segmentMutations = {
   createSegment: (_: unknown, { input }: Input<{ name: string; rules: SegmentRulesInput }>, ctx: CampaignsContext) =>
-    write(ctx, false, (m, actor) => createSegment(m, actor, input)),
+    write(ctx, (m, actor) => createSegment(m, actor, input)),
 };
 
 export const segmentTypes = {

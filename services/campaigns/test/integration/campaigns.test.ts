@@ -25,8 +25,10 @@ describe('createCampaign', () => {
   ])('%j is BAD_USER_INPUT on %s', async (input, field) => {
     expect(await failure(svc, CREATE, input, as('c-bad'))).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
-  test('roles: marketing and admin write; sales, support and analyst read only', async () => {
-    for (const role of ['sales', 'support', 'analyst'] as const) {
+  test('roles: marketing and admin write; sales and analyst read only; support neither', async () => {
+    const denied = await svc.call('{ campaigns { totalCount } }', {}, as('c-roles', ['support']));
+    expect(denied.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'campaigns', requiredScope: 'campaigns:read' });
+    for (const role of ['sales', 'analyst'] as const) {
       expect((await failure(svc, CREATE, { name: 'x', kind: 'NURTURE' }, as('c-roles', [role]))).code).toBe('FORBIDDEN');
       const read = await svc.call('{ campaigns { totalCount } }', {}, as('c-roles', [role]));
       expect(read.errors).toBeUndefined();

@@ -1,4 +1,4 @@
-import { authorize, requireUuid, tenantRepository } from '@crm/service-kit';
+import { requireUuid, tenantRepository } from '@crm/service-kit';
 import { actorOf, type LeadsContext } from '../context';
 import { Company, Contact, StageChange } from '../entities';
 import type { EngagementKind } from '../domain/scoring';
@@ -9,7 +9,7 @@ import { mergeContacts } from '../use-cases/merge';
 import { ContactFilter, listContacts } from '../use-cases/queries';
 import { addEngagement, breakdownOf, scoreInputsOf } from '../use-cases/scoring';
 import { updateContact, UpdateContactInput } from '../use-cases/update';
-import { canRead, Input, write, WRITE, WRITE_SCOPE } from './common';
+import { Input, write } from './common';
 
 const contactById = (ctx: LeadsContext, id: string) =>
   tenantRepository(ctx.db.manager, Contact, ctx.tenantId).findOne({ id: requireUuid(id, 'id') });
@@ -18,33 +18,29 @@ const companyById = (ctx: LeadsContext, id: string) =>
 
 export const contactQueries = {
   contact: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
-    canRead(ctx);
     return contactById(ctx, args.id);
   },
   contacts: (_: unknown, args: { filter?: ContactFilter; first?: number; after?: string }, ctx: LeadsContext) => {
-    canRead(ctx);
     return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args);
   },
   company: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
-    canRead(ctx);
     return companyById(ctx, args.id);
   },
 };
 
 export const contactMutations = {
-  captureLead: (_: unknown, { input }: Input<CaptureLeadInput>, ctx: LeadsContext) => write(ctx, false, (m, actor) => captureLead(m, actor, input)),
+  captureLead: (_: unknown, { input }: Input<CaptureLeadInput>, ctx: LeadsContext) => write(ctx, (m, actor) => captureLead(m, actor, input)),
   changeLifecycleStage: (_: unknown, { input }: Input<ChangeLifecycleStageInput>, ctx: LeadsContext) =>
-    write(ctx, false, (m, actor) => changeLifecycleStage(m, actor, input)),
-  updateContact: (_: unknown, { input }: Input<UpdateContactInput>, ctx: LeadsContext) => write(ctx, false, (m, actor) => updateContact(m, actor, input)),
+    write(ctx, (m, actor) => changeLifecycleStage(m, actor, input)),
+  updateContact: (_: unknown, { input }: Input<UpdateContactInput>, ctx: LeadsContext) => write(ctx, (m, actor) => updateContact(m, actor, input)),
   // No outer transaction: the import commits one transaction per chunk (all-or-nothing per row).
   importContacts: (_: unknown, { input }: Input<{ csv: string }>, ctx: LeadsContext) => {
-    authorize(ctx.identity, WRITE, WRITE_SCOPE);
     return importContacts(ctx.db, actorOf(ctx), input.csv);
   },
   mergeContacts: (_: unknown, { input }: Input<{ primaryId: string; duplicateId: string }>, ctx: LeadsContext) =>
-    write(ctx, false, (m, actor) => mergeContacts(m, actor, input.primaryId, input.duplicateId)),
+    write(ctx, (m, actor) => mergeContacts(m, actor, input.primaryId, input.duplicateId)),
   recordEngagement: (_: unknown, { input }: Input<{ contactId: string; kind: EngagementKind; at?: Date }>, ctx: LeadsContext) =>
-    write(ctx, false, async (m, actor) => {
+    write(ctx, async (m, actor) => {
       const contact = await lockContact(m, actor.tenantId, input.contactId);
       return addEngagement(m, actor, contact, input.kind, input.at ?? new Date());
     }),

@@ -1,18 +1,17 @@
 import type { LeadSettings } from '../entities';
 import type { LeadsContext } from '../context';
 import { loadSettings, updateLeadSettings, UpdateLeadSettingsInput } from '../use-cases/settings';
-import { canRead, Input, write } from './common';
+import { Input, write } from './common';
 
 const settingsView = (s: LeadSettings) => ({ ...s, mqlThreshold: s.scoringRules.mqlThreshold });
 
 export const settingsQueries = {
   leadSettings: async (_: unknown, __: unknown, ctx: LeadsContext) => {
-    canRead(ctx);
     return settingsView(await loadSettings(ctx.db.manager, ctx.tenantId));
   },
 };
 
 export const settingsMutations = {
   updateLeadSettings: async (_: unknown, { input }: Input<UpdateLeadSettingsInput>, ctx: LeadsContext) =>
-    settingsView(await write(ctx, true, (m) => updateLeadSettings(m, ctx.tenantId, input))),
+    settingsView(await write(ctx, (m) => updateLeadSettings(m, ctx.tenantId, input))),
 };

@@ -149,6 +149,6 @@ test('bad input is BAD_USER_INPUT naming the field; roles', async () => {
     [{ from: '2025-01-01', to: '2025-02-01', groupBy: 'MONTH', pipelineId: 'x' }, 'pipelineId'],
   ];
   for (const [input, field] of cases) expect(await failure(svc, QUERY, input, { tenantId: TENANT })).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(await failure(svc, QUERY, { from: '2025-01-01', to: '2025-02-01', groupBy: 'MONTH' }, { tenantId: TENANT, roles: ['marketing'] }))
-    .toMatchObject({ code: 'FORBIDDEN' });
+  expect(await failure(svc, QUERY, { from: '2025-01-01', to: '2025-02-01', groupBy: 'MONTH' }, { tenantId: TENANT, roles: [], scopes: ['contacts:read'] }))
+    .toMatchObject({ code: 'FORBIDDEN', operation: 'forecast', requiredScope: 'deals:read' });
 });

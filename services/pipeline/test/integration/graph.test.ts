@@ -95,8 +95,9 @@ describe('Contact.deals through _entities', () => {
   test('another tenant sees no deals for the same contacts; roles apply to extension fields', async () => {
     const other = await svc.call(ENTITIES('deals { id } openDealValue { amount }'), { r: contactRefs(contacts.slice(0, 3)) }, { tenantId: 'graph-other' });
     expect(other.data!._entities).toEqual(contacts.slice(0, 3).map((id) => ({ id, deals: [], openDealValue: [] })));
-    const support = await svc.call(ENTITIES('deals { id }'), { r: contactRefs(contacts.slice(0, 1)) }, { tenantId: T.tenantId, roles: ['support'] });
-    expect(support.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const ticketsKey = await svc.call(ENTITIES('deals { id }'), { r: contactRefs(contacts.slice(0, 1)) }, { tenantId: T.tenantId, roles: [], scopes: ['tickets:read'] });
+    expect(ticketsKey.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: '_entities(Contact)', requiredScope: 'deals:read' });
+    expect(ticketsKey.data?._entities).toEqual([null]);
   });
 
   test('a malformed contact id resolves to no deals, not a database error', async () => {

@@ -1,7 +1,6 @@
 import type { TicketsContext } from '../context';
 import type { TicketStatus } from '../domain';
 import { nestedFirst } from '../loaders';
-import { canRead } from './common';
 
 // Contact belongs to leads; tickets adds nullable fields to it. A reference resolves to its id
 // alone (no query), and every field goes through a per-request DataLoader, so `_entities` for
@@ -13,15 +12,12 @@ export const entityTypes = {
   Contact: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
     tickets: (c: Ref, args: { first?: number | null; after?: string | null; status?: TicketStatus | null }, ctx: TicketsContext) => {
-      canRead(ctx);
       return ctx.loaders.ticketsOfContact.load({ contactId: c.id, status: args.status ?? null, first: nestedFirst(args.first), after: args.after ?? null });
     },
     latestNps: (c: Ref, _: unknown, ctx: TicketsContext) => {
-      canRead(ctx);
       return ctx.loaders.latestNps.load(c.id);
     },
     openTicketCount: (c: Ref, _: unknown, ctx: TicketsContext) => {
-      canRead(ctx);
       return ctx.loaders.ticketCount.load({ contactId: c.id, status: 'OPEN_SET' });
     },
   },

@@ -1,6 +1,6 @@
 import type { TicketsContext } from '../context';
 import { BusinessCalendar, formatClock } from '../domain';
-import { canRead, Input, write } from './common';
+import { Input, write } from './common';
 import {
   listSlaPolicies, loadCalendar, loadTicketSettings, updateBusinessHours, UpdateBusinessHoursInput, updateSlaPolicy, UpdateSlaPolicyInput,
   updateTicketSettings,
@@ -12,24 +12,21 @@ const hoursView = (c: BusinessCalendar) => ({
 
 export const settingsQueries = {
   slaPolicies: (_: unknown, __: unknown, ctx: TicketsContext) => {
-    canRead(ctx);
     return listSlaPolicies(ctx.db.manager, ctx.tenantId);
   },
   businessHours: async (_: unknown, __: unknown, ctx: TicketsContext) => {
-    canRead(ctx);
     return hoursView(await loadCalendar(ctx.db.manager, ctx.tenantId));
   },
   ticketSettings: (_: unknown, __: unknown, ctx: TicketsContext) => {
-    canRead(ctx);
     return loadTicketSettings(ctx.db.manager, ctx.tenantId);
   },
 };
 
 export const settingsMutations = {
   updateSlaPolicy: (_: unknown, { input }: Input<UpdateSlaPolicyInput>, ctx: TicketsContext) =>
-    write(ctx, true, (m, actor) => updateSlaPolicy(m, actor.tenantId, input)),
+    write(ctx, (m, actor) => updateSlaPolicy(m, actor.tenantId, input)),
   updateBusinessHours: async (_: unknown, { input }: Input<UpdateBusinessHoursInput>, ctx: TicketsContext) =>
-    hoursView(await write(ctx, true, (m, actor) => updateBusinessHours(m, actor.tenantId, input))),
+    hoursView(await write(ctx, (m, actor) => updateBusinessHours(m, actor.tenantId, input))),
   updateTicketSettings: (_: unknown, { input }: Input<{ supportAgentIds?: string[] | null }>, ctx: TicketsContext) =>
-    write(ctx, true, (m, actor) => updateTicketSettings(m, actor.tenantId, input)),
+    write(ctx, (m, actor) => updateTicketSettings(m, actor.tenantId, input)),
 };

@@ -1,0 +1,3 @@
+export { createService, accessDefinition } from './service';
+export { KEY_FORMAT } from './domain/api-keys';
+export { registerHandlers } from './events';
