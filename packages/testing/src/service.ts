@@ -5,7 +5,7 @@ import { graphqlRequestBody, GraphQLResponse, postGraphQL } from './graphql';
 
 export const TEST_SUBGRAPH_SECRET = 'test-subgraph-secret-0123456789';
 /** Database pool per service in tests: several stacks share one Postgres and its max_connections. */
-export const TEST_POOL_SIZE = 3;
+export const TEST_POOL_SIZE = 5;
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
 
 export interface TestService {
