@@ -58,9 +58,15 @@ export async function startEmbeddedPostgres(port: number, log: (m: string) => vo
   return { pg, url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` };
 }
 
-/** The database of `name` on the server of `serverUrl` (DATABASE_URL or the embedded one). */
-export function databaseUrlOn(serverUrl: string, name: SubgraphName): string {
+/**
+ * The database of `name` on the server of `serverUrl` (DATABASE_URL or the embedded one).
+ * `asyncCommit` (the demo seed): its sessions commit without waiting for the WAL flush, so tens
+ * of thousands of small transactions do not each wait for a disk sync; a crash could lose the
+ * last commits, never consistency (and a seed is run again).
+ */
+export function databaseUrlOn(serverUrl: string, name: SubgraphName, { asyncCommit = false } = {}): string {
   const u = new URL(serverUrl);
   u.pathname = `/${subgraphEntry(name).database}`;
+  if (asyncCommit) u.searchParams.set('options', '-c synchronous_commit=off');
   return u.toString();
 }

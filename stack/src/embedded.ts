@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { startStack } from './stack';
 import { EmbeddedPostgresUnavailable } from './postgres-access';
 import { DATA_DIR, databaseUrlOn, SIGNALS, startEmbeddedPostgres } from './embedded-postgres';
-import { seedDemoIfEmpty } from './seed/demo';
+import { seedDemoIfEmpty, withSeedStack } from './seed/demo';
 
 /**
  * `npm start`: the whole graph in one Node process on http://localhost:4000/graphql, backed by
@@ -59,6 +59,13 @@ async function main() {
   }
   const databaseUrlFor = (name: SubgraphName) => databaseUrlOn(serverUrl!, name);
 
+  if (process.argv.includes('--demo')) {
+    try {
+      await withSeedStack(serverUrl, logger, (seeding) => seedDemoIfEmpty(seeding, 'demo', (m) => process.stdout.write(m + '\n')));
+    } catch (err) {
+      logger.error({ err }, 'demo seed failed');
+    }
+  }
   let stack;
   try {
     stack = await startStack({
@@ -73,15 +80,6 @@ async function main() {
     logger.error({ err }, 'start failed');
     await stopPostgres();
     process.exit(1);
-  }
-  if (process.argv.includes('--demo') && !config.KAFKA_BROKERS) {
-    try {
-      await seedDemoIfEmpty(stack!, 'demo', (m) => process.stdout.write(m + '\n'));
-    } catch (err) {
-      logger.error({ err }, 'demo seed failed');
-    }
-  } else if (process.argv.includes('--demo')) {
-    logger.warn('--demo seeds through the in-process transport only; unset KAFKA_BROKERS to use it');
   }
   const token = await issueUserToken({ sub: 'demo-admin', tid: 'demo', roles: ['admin'] }, jwt, DEMO_TOKEN_TTL_SECONDS + 's');
   const url = `http://localhost:${config.PORT}/graphql`;

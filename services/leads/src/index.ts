@@ -3,4 +3,4 @@ export { registerHandlers } from './events';
 // What the composition root's demo seed (stack/src/seed) drives in-process.
 export { importContacts } from './use-cases/import';
 export { changeLifecycleStage } from './use-cases/lifecycle';
-export { checkTransition, LIFECYCLE_STAGES, type LifecycleStage } from './domain/lifecycle';
+export { checkTransition, onDealCreated, onDealLost, onDealWon, onNpsResponse, type LifecycleStage } from './domain/lifecycle';

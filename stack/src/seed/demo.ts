@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { SingleBar } from 'cli-progress';
-import type { RunningStack } from '../stack';
+import type { Logger } from '@crm/service-kit';
+import { startStack, type RunningStack } from '../stack';
+import { databaseUrlOn } from '../embedded-postgres';
 import { planSeed } from './plan';
 import { formatSummary, runSeed, type SeedProgress, type SeedSummary } from './run';
 
@@ -52,4 +55,22 @@ export async function seedDemoIfEmpty(stack: RunningStack, tenantId: string, say
   const summary = await seedTenant(stack, { tenantId }, progressBar());
   say(formatSummary(summary));
   return summary;
+}
+
+/**
+ * The whole graph on `serverUrl`'s databases for seeding only: in-process events, no fixed port,
+ * asynchronous commits (see databaseUrlOn); stopped once `work` is done.
+ */
+export async function withSeedStack<T>(serverUrl: string, logger: Logger, work: (stack: RunningStack) => Promise<T>): Promise<T> {
+  const stack = await startStack({
+    databaseUrlFor: (name) => databaseUrlOn(serverUrl, name, { asyncCommit: true }),
+    jwtSecret: randomBytes(32).toString('hex'), subgraphSecret: randomBytes(32).toString('hex'),
+    gatewayPort: 0, host: '127.0.0.1', logger,
+    outboxRetentionMs: null, // as npm start without Kafka: the outboxes are the event history
+  });
+  try {
+    return await work(stack);
+  } finally {
+    await stack.stop();
+  }
 }

@@ -1,14 +1,12 @@
 // `npm run seed -- --contacts 10000 --tenant demo [--months 18] [--seed 42]`: a believable tenant
 // through the real use cases, on DATABASE_URL's server or the embedded PostgreSQL of npm start.
 import { mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createLogger, env, exitOnConfigError, loadConfig } from '@crm/service-kit';
 import { z } from 'zod';
-import { startStack } from '../stack';
-import { DATA_DIR, databaseUrlOn, startEmbeddedPostgres } from '../embedded-postgres';
+import { DATA_DIR, startEmbeddedPostgres } from '../embedded-postgres';
 import { EmbeddedPostgresUnavailable } from '../postgres-access';
-import { DEFAULT_CONTACTS, DEFAULT_MONTHS, DEFAULT_SEED, progressBar, seedTenant } from './demo';
+import { DEFAULT_CONTACTS, DEFAULT_MONTHS, DEFAULT_SEED, progressBar, seedTenant, withSeedStack } from './demo';
 import { formatSummary } from './run';
 
 const schema = z.object({
@@ -56,18 +54,8 @@ async function main() {
     serverUrl = embedded.url;
   }
   try {
-    const stack = await startStack({
-      databaseUrlFor: (name) => databaseUrlOn(serverUrl!, name),
-      jwtSecret: randomBytes(32).toString('hex'), subgraphSecret: randomBytes(32).toString('hex'),
-      gatewayPort: 0, host: '127.0.0.1', logger,
-      outboxRetentionMs: null, // as npm start without Kafka: the outboxes are the event history
-    });
-    try {
-      const summary = await seedTenant(stack, request, progressBar());
-      process.stdout.write(formatSummary(summary) + '\n');
-    } finally {
-      await stack.stop();
-    }
+    const summary = await withSeedStack(serverUrl, logger, (stack) => seedTenant(stack, request, progressBar()));
+    process.stdout.write(formatSummary(summary) + '\n');
   } finally {
     await stopPostgres();
   }

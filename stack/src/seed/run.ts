@@ -23,6 +23,8 @@ export interface SeedSummary {
   events: number;
   deadLetters: number;
   seconds: number;
+  /** Seconds per phase: its use-case calls, then the delivery of its events. */
+  phases: Array<{ name: string; calls: number; events: number }>;
 }
 
 export interface SeedProgress {
@@ -56,12 +58,12 @@ async function countBy(svc: RunningService, sql: string, tenantId: string): Prom
   return Object.fromEntries(rows.map((r) => [r.k, r.n]));
 }
 
-async function summarise(stack: RunningStack, tenantId: string, started: number): Promise<SeedSummary> {
+async function summarise(stack: RunningStack, tenantId: string, started: number, phases: SeedSummary['phases']): Promise<SeedSummary> {
   const s = stack.services;
   const one = async (svc: RunningService, sql: string, params: unknown[] = [tenantId]) => Number((await svc.db.query(sql, params))[0].n);
   const stages = await countBy(s.leads, 'SELECT lifecycle_stage AS k, count(*)::int AS n FROM contacts WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1', tenantId);
-  const totals = await Promise.all(SERVICES.map((n) => one(s[n], 'SELECT count(*)::int AS n FROM crm_outbox', [])));
-  const dead = await Promise.all(SERVICES.map((n) => one(s[n], 'SELECT count(*)::int AS n FROM crm_dead_letters', [])));
+  const totals = await Promise.all(SERVICES.map((n) => one(s[n], "SELECT count(*)::int AS n FROM crm_outbox WHERE payload->>'tenantId' = $1")));
+  const dead = await Promise.all(SERVICES.map((n) => one(s[n], 'SELECT count(*)::int AS n FROM crm_dead_letters WHERE failed_at >= $1', [new Date(started)])));
   return {
     tenantId,
     contacts: Object.values(stages).reduce((a, b) => a + b, 0),
@@ -75,6 +77,7 @@ async function summarise(stack: RunningStack, tenantId: string, started: number)
     events: totals.reduce((a, b) => a + b, 0),
     deadLetters: dead.reduce((a, b) => a + b, 0),
     seconds: (Date.now() - started) / 1000,
+    phases,
   };
 }
 
@@ -88,6 +91,7 @@ export async function runSeed(stack: RunningStack, tenantId: string, plan: SeedP
   let phase = 'campaigns';
   const scope: SeedScope = { services, tenantId, contactIds: [], campaignIds: [], tick: (k = 1) => progress?.advance(k, phase) };
   const actor = { tenantId, userId: 'demo-seed' };
+  const timings: SeedSummary['phases'] = [];
   // The seed opens its deals itself (with amounts); the automatic SQL deal is off meanwhile, then put back.
   const auto = (await services.pipeline.db.transaction((m) => loadPipelineSettings(m, tenantId))).autoCreateDealOnSql;
   await services.pipeline.db.transaction((m) => updatePipelineSettings(m, actor, { autoCreateDealOnSql: false }));
@@ -99,16 +103,19 @@ export async function runSeed(stack: RunningStack, tenantId: string, plan: SeedP
     ];
     for (const [name, step] of phases) {
       phase = name;
+      const t0 = Date.now();
       await step(scope, plan);
+      const t1 = Date.now();
       phase = `${name} (events)`;
       progress?.advance(0, phase);
       await drainOutboxes(stack);
+      timings.push({ name, calls: (t1 - t0) / 1000, events: (Date.now() - t1) / 1000 });
     }
   } finally {
     await services.pipeline.db.transaction((m) => updatePipelineSettings(m, actor, { autoCreateDealOnSql: auto }));
     progress?.stop();
   }
-  return summarise(stack, tenantId, started);
+  return summarise(stack, tenantId, started, timings);
 }
 
 /** The summary as the CLI prints it. */
@@ -122,5 +129,6 @@ export function formatSummary(s: SeedSummary): string {
     `  surveys    ${list(s.surveys)}`,
     `  campaigns  ${s.campaigns} (${s.campaignMembers} members)`,
     `  events     ${s.events} delivered${s.deadLetters ? `, ${s.deadLetters} dead letters` : ''}`,
+    `  phases     ${s.phases.map((p) => `${p.name} ${p.calls.toFixed(1)} + ${p.events.toFixed(1)} s`).join(', ')}`,
   ].join('\n');
 }
