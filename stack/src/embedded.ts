@@ -60,8 +60,11 @@ async function main() {
   const databaseUrlFor = (name: SubgraphName) => databaseUrlOn(serverUrl!, name);
 
   if (process.argv.includes('--demo')) {
+    // `--contacts N` after --demo: a smaller (or larger) demo tenant than the default 10,000.
+    const at = process.argv.indexOf('--contacts');
+    const contacts = at > 0 && Number.isInteger(Number(process.argv[at + 1])) && Number(process.argv[at + 1]) > 0 ? Number(process.argv[at + 1]) : undefined;
     try {
-      await withSeedStack(serverUrl, logger, (seeding) => seedDemoIfEmpty(seeding, 'demo', (m) => process.stdout.write(m + '\n')));
+      await withSeedStack(serverUrl, logger, (seeding) => seedDemoIfEmpty(seeding, 'demo', (m) => process.stdout.write(m + '\n'), contacts));
     } catch (err) {
       logger.error({ err }, 'demo seed failed');
     }

@@ -45,14 +45,16 @@ export function seedTenant(stack: RunningStack, req: SeedRequest, progress?: See
 }
 
 /** `npm start -- --demo`: seeds `tenantId` unless it already has contacts. */
-export async function seedDemoIfEmpty(stack: RunningStack, tenantId: string, say: (m: string) => void): Promise<SeedSummary | null> {
+export async function seedDemoIfEmpty(
+  stack: RunningStack, tenantId: string, say: (m: string) => void, contacts = DEFAULT_CONTACTS,
+): Promise<SeedSummary | null> {
   const [{ n }] = await stack.services.leads.db.query('SELECT count(*)::int AS n FROM contacts WHERE tenant_id = $1', [tenantId]);
   if (n > 0) {
     say(`Tenant "${tenantId}" already has ${n} contacts: not seeded again.`);
     return null;
   }
-  say(`Seeding the demo tenant "${tenantId}" (${DEFAULT_CONTACTS} contacts over ${DEFAULT_MONTHS} months)...`);
-  const summary = await seedTenant(stack, { tenantId }, progressBar());
+  say(`Seeding the demo tenant "${tenantId}" (${contacts} contacts over ${DEFAULT_MONTHS} months)...`);
+  const summary = await seedTenant(stack, { tenantId, contacts }, progressBar());
   say(formatSummary(summary));
   return summary;
 }
