@@ -46,6 +46,10 @@ test('deals were won and lost (with reasons), tickets and surveys exist, campaig
   expect(lost.length).toBeGreaterThan(0);
   expect(lost.every((d) => d.reason)).toBe(true);
   expect(deals.every((d) => d.closed === null || (new Date(d.closed) >= START && new Date(d.closed) < END))).toBe(true);
+  const [created] = await q('pipeline', 'SELECT min(created_at) AS first, max(created_at) AS last FROM deals WHERE tenant_id = $1');
+  expect(new Date(created.first) >= START && new Date(created.last) < END).toBe(true);
+  // Placed in time, not created at the moment the seed ran.
+  expect(new Date(created.first) < new Date('2025-09-01T00:00:00Z')).toBe(true);
   const [tickets] = await q('tickets', 'SELECT count(*)::int AS n, count(first_responded_at)::int AS responded, count(resolved_at)::int AS resolved FROM tickets WHERE tenant_id = $1');
   expect(tickets.n).toBeGreaterThan(0);
   expect(tickets.responded).toBeGreaterThan(0);
