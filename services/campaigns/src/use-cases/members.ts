@@ -46,7 +46,8 @@ async function insertMembers(
 export interface AddMembersInput { campaignId: string; contactIds?: string[] | null; segmentId?: string | null }
 
 /** addCampaignMembers: by ids and/or by segment, deduped; never into a completed or cancelled campaign. */
-export async function addCampaignMembers(m: EntityManager, actor: Actor, input: AddMembersInput): Promise<Campaign> {
+/** `at`: when they were added (default now; the demo seed places its story in the past). */
+export async function addCampaignMembers(m: EntityManager, actor: Actor, input: AddMembersInput, at = new Date()): Promise<Campaign> {
   const campaign = await lockCampaign(m, actor.tenantId, input.campaignId);
   const ids = input.contactIds ?? [];
   if (!ids.length && !input.segmentId) throw badInput('contactIds', 'Give contactIds or a segmentId');
@@ -58,11 +59,10 @@ export async function addCampaignMembers(m: EntityManager, actor: Actor, input: 
   const contactIds = distinctUuids(ids);
   const missing = contactIds.length ? await unknownContacts(m, actor.tenantId, contactIds) : [];
   if (missing.length) throw domainError('NOT_FOUND', `Contact ${missing[0]} not found`, { id: missing[0], ids: missing, field: 'contactIds' });
-  const now = new Date();
-  if (contactIds.length) await insertMembers(m, actor.tenantId, campaign.id, 'SELECT unnest($1::uuid[])', [contactIds], now, actor.userId);
+  if (contactIds.length) await insertMembers(m, actor.tenantId, campaign.id, 'SELECT unnest($1::uuid[])', [contactIds], at, actor.userId);
   if (segment) {
     const [sql, params] = segmentQuery(m, actor.tenantId, segment.rules).select('r.id').getQueryAndParameters();
-    await insertMembers(m, actor.tenantId, campaign.id, sql, params, now, actor.userId);
+    await insertMembers(m, actor.tenantId, campaign.id, sql, params, at, actor.userId);
   }
   return campaign;
 }
@@ -72,7 +72,7 @@ export async function addCampaignMembers(m: EntityManager, actor: Actor, input: 
  * each timestamp is set once. The contact's last engagement in the replica moves with it.
  */
 export async function recordCampaignResponse(
-  m: EntityManager, actor: Actor, input: { campaignId: string; contactId: string; type: ResponseType },
+  m: EntityManager, actor: Actor, input: { campaignId: string; contactId: string; type: ResponseType }, at = new Date(),
 ): Promise<CampaignMember> {
   const campaignId = requireUuid(input.campaignId, 'campaignId');
   const contactId = requireUuid(input.contactId, 'contactId');
@@ -81,7 +81,6 @@ export async function recordCampaignResponse(
   const members = tenantRepository(m, CampaignMember, actor.tenantId);
   const member = await members.findOneForUpdate({ campaignId, contactId });
   if (!member) throw notFound('Campaign member', contactId, 'contactId');
-  const at = new Date();
   const responses = tenantRepository(m, CampaignResponse, actor.tenantId);
   await responses.save(responses.create({ memberId: member.id, responseType: input.type, at }));
   member.status = statusAfterResponse(member.status, input.type);

@@ -18,15 +18,16 @@ import { loadSettings } from './settings';
 const actorOf = (event: { tenantId: string; actor?: string | null }): Actor => ({ tenantId: event.tenantId, userId: event.actor ?? null });
 const stageOf = (c: Contact) => c.lifecycleStage as LifecycleStage;
 
-async function move(m: EntityManager, actor: Actor, contact: Contact, decision: StageMove | null): Promise<Contact> {
-  return decision ? applyStageMove(m, actor, contact, decision, 'EVENT') : contact;
+/** A reaction's stage change happened when its event did. */
+async function move(m: EntityManager, actor: Actor, contact: Contact, decision: StageMove | null, at: Date): Promise<Contact> {
+  return decision ? applyStageMove(m, actor, contact, decision, 'EVENT', at) : contact;
 }
 
 export async function reactToDealCreated(m: EntityManager, event: EventEnvelope<'deal.created'>) {
   await trackDeal(m, event.tenantId, event.aggregateId, event.data.contactId, 'OPEN');
   const contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
   if (!contact) return; // a deal for a contact leads does not know (deleted or merged away)
-  await move(m, actorOf(event), contact, onDealCreated(stageOf(contact)));
+  await move(m, actorOf(event), contact, onDealCreated(stageOf(contact)), new Date(event.occurredAt));
 }
 
 export async function reactToDealWon(m: EntityManager, event: EventEnvelope<'deal.won'>) {
@@ -37,7 +38,7 @@ export async function reactToDealWon(m: EntityManager, event: EventEnvelope<'dea
   if (isRepeatPurchase(stageOf(contact))) contact.repeatPurchases += 1;
   if (!contact.lastPurchaseAt || contact.lastPurchaseAt < closedAt) contact.lastPurchaseAt = closedAt;
   contact = await m.save(contact);
-  await move(m, actorOf(event), contact, onDealWon(stageOf(contact)));
+  await move(m, actorOf(event), contact, onDealWon(stageOf(contact)), new Date(event.occurredAt));
 }
 
 export async function reactToDealLost(m: EntityManager, event: EventEnvelope<'deal.lost'>) {
@@ -46,7 +47,7 @@ export async function reactToDealLost(m: EntityManager, event: EventEnvelope<'de
   if (!contact) return;
   const open = await openDealCount(m, event.tenantId, contact.id);
   const settings = await loadSettings(m, event.tenantId);
-  await move(m, actorOf(event), contact, onDealLost(stageOf(contact), open, settings.recycleStage));
+  await move(m, actorOf(event), contact, onDealLost(stageOf(contact), open, settings.recycleStage), new Date(event.occurredAt));
 }
 
 export async function reactToSurveyResponse(m: EntityManager, event: EventEnvelope<'survey.responded'>) {
@@ -64,7 +65,7 @@ export async function reactToSurveyResponse(m: EntityManager, event: EventEnvelo
       data: { changedFields: ['churnRisk'], values: { churnRisk: contact.churnRisk } },
     });
   }
-  await move(m, actorOf(event), contact, decision.move);
+  await move(m, actorOf(event), contact, decision.move, new Date(event.occurredAt));
 }
 
 const RESPONSE_ENGAGEMENT: Record<string, EngagementKind> = { OPENED: 'EMAIL_OPEN', CLICKED: 'EMAIL_CLICK', RESPONDED: 'CAMPAIGN_RESPONSE' };
@@ -73,7 +74,7 @@ export async function reactToCampaignResponse(m: EntityManager, event: EventEnve
   let contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
   if (!contact) return;
   const actor = actorOf(event);
-  contact = await move(m, actor, contact, onCampaignResponse(stageOf(contact)));
+  contact = await move(m, actor, contact, onCampaignResponse(stageOf(contact)), new Date(event.occurredAt));
   await addEngagement(m, actor, contact, RESPONSE_ENGAGEMENT[event.data.responseType], new Date(event.occurredAt));
 }
 

@@ -69,9 +69,8 @@ interface StageChangeRow {
 }
 
 /** One chunk, inside the caller's transaction: returns each row's outcome, in row order. */
-export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRow[]): Promise<Outcome[]> {
+export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRow[], now = new Date()): Promise<Outcome[]> {
   const tenantId = actor.tenantId;
-  const now = new Date();
   const emails = [...new Set(rows.map((r) => r.email))];
 
   // 1. captureLead's lock per address, taken in one global order (two imports never deadlock).
@@ -144,7 +143,7 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
   const at = now.toISOString();
 
   const emit = <T extends EventType>(type: T, contactId: string, data: EventData<T>) => {
-    events.push({ type, tenantId, aggregateId: contactId, actor: actor.userId, data } as NewEvent<EventType>);
+    events.push({ type, tenantId, aggregateId: contactId, actor: actor.userId, occurredAt: now, data } as NewEvent<EventType>);
   };
   const recordMove = (c: ContactState, from: LifecycleStage | null, to: LifecycleStage, reason: string | null, source: StageChangeSource) => {
     stageChanges.push({ contactId: c.id, from, to, reason, source });

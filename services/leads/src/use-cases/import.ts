@@ -52,6 +52,8 @@ export interface ImportOptions {
   chunkSize?: number;
   /** Called after each chunk with the number of data rows handled so far (blank and failed included). */
   onProgress?: (rowsDone: number) => void;
+  /** When the rows were captured (default now; the demo seed places its captures in the past). */
+  now?: Date;
 }
 
 export const DEFAULT_CHUNK_SIZE = 1_000;
@@ -98,7 +100,7 @@ export async function importContacts(db: DataSource, actor: Actor, csv: string, 
 
   const flush = async () => {
     if (pending.length) {
-      const tally = await applyRows(db, actor, pending);
+      const tally = await applyRows(db, actor, pending, options.now ?? new Date());
       result.created += tally.created;
       result.updated += tally.updated;
       result.unchanged += tally.unchanged;
@@ -238,15 +240,15 @@ function rowFailure(err: unknown): string | null {
 }
 
 /** A chunk in one transaction; if that fails, its rows one transaction each. */
-async function applyRows(db: DataSource, actor: Actor, rows: ContactRow[]): Promise<Tally> {
+async function applyRows(db: DataSource, actor: Actor, rows: ContactRow[], now: Date): Promise<Tally> {
   try {
-    return tallyOf(await db.transaction((m) => applyChunk(m, actor, rows)));
+    return tallyOf(await db.transaction((m) => applyChunk(m, actor, rows, now)));
   } catch {
     // Rolled back as a whole: find the rows that cannot be applied. Any error that is not a
     // row's fault is thrown by applyOne (the first row meets it too) and aborts the import.
     const tally: Tally = { created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
     for (const row of rows) {
-      const one = await applyOne(db, actor, row);
+      const one = await applyOne(db, actor, row, now);
       tally.created += one.created;
       tally.updated += one.updated;
       tally.unchanged += one.unchanged;
@@ -257,10 +259,10 @@ async function applyRows(db: DataSource, actor: Actor, rows: ContactRow[]): Prom
   }
 }
 
-async function applyOne(db: DataSource, actor: Actor, row: ContactRow): Promise<Tally> {
+async function applyOne(db: DataSource, actor: Actor, row: ContactRow, now: Date): Promise<Tally> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return tallyOf(await db.transaction((m) => applyChunk(m, actor, [row])));
+      return tallyOf(await db.transaction((m) => applyChunk(m, actor, [row], now)));
     } catch (err) {
       if (isRetryable(err) && attempt < ROW_ATTEMPTS) continue;
       const message = rowFailure(err);

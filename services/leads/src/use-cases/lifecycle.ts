@@ -14,8 +14,8 @@ export async function recordStageChange(
   to: LifecycleStage,
   reason: string | null,
   source: StageChangeSource,
+  at = new Date(),
 ): Promise<StageChange> {
-  const at = new Date();
   const change = tenantRepository(m, StageChange, actor.tenantId).create({
     contactId: contact.id, fromStage: from, toStage: to, at, reason, actor: actor.userId, source,
   });
@@ -25,6 +25,7 @@ export async function recordStageChange(
     tenantId: actor.tenantId,
     aggregateId: contact.id,
     actor: actor.userId,
+    occurredAt: at,
     data: { from, to, reason, source, at: at.toISOString() },
   });
   return change;
@@ -50,6 +51,7 @@ export async function moveContact(
   to: LifecycleStage,
   reason: string | null,
   source: StageChangeSource,
+  at = new Date(),
 ): Promise<Contact> {
   const from = contact.lifecycleStage as LifecycleStage;
   const verdict = checkTransition(from, to, reason);
@@ -58,16 +60,18 @@ export async function moveContact(
     throw conflict(verdict.message, { reason: verdict.code, from, to });
   }
   contact.lifecycleStage = to;
-  if (to === 'CUSTOMER' && !isCustomerStage(from)) contact.customerSince = new Date(); // churn clock starts
+  if (to === 'CUSTOMER' && !isCustomerStage(from)) contact.customerSince = at; // churn clock starts
   const saved = await m.save(contact);
-  await recordStageChange(m, actor, saved, from, to, reason?.trim() || null, source);
+  await recordStageChange(m, actor, saved, from, to, reason?.trim() || null, source, at);
   return to === 'MQL' ? assignOwnerIfDue(m, actor, saved, 'MQL') : saved;
 }
 
 /** Apply an automatic rule's decision (possibly through an intermediate stage). */
-export async function applyStageMove(m: EntityManager, actor: Actor, contact: Contact, move: StageMove, source: StageChangeSource): Promise<Contact> {
-  if (move.via) contact = await moveContact(m, actor, contact, move.via, move.reason, source);
-  return moveContact(m, actor, contact, move.to, move.reason, source);
+export async function applyStageMove(
+  m: EntityManager, actor: Actor, contact: Contact, move: StageMove, source: StageChangeSource, at = new Date(),
+): Promise<Contact> {
+  if (move.via) contact = await moveContact(m, actor, contact, move.via, move.reason, source, at);
+  return moveContact(m, actor, contact, move.to, move.reason, source, at);
 }
 
 export interface ChangeLifecycleStageInput {
@@ -76,9 +80,12 @@ export interface ChangeLifecycleStageInput {
   reason?: string | null;
 }
 
-export async function changeLifecycleStage(m: EntityManager, actor: Actor, input: ChangeLifecycleStageInput, source: StageChangeSource = 'API'): Promise<Contact> {
+/** `at`: when the change happened (default now; the demo seed places its story in the past). */
+export async function changeLifecycleStage(
+  m: EntityManager, actor: Actor, input: ChangeLifecycleStageInput, source: StageChangeSource = 'API', at = new Date(),
+): Promise<Contact> {
   if (!isLifecycleStage(input.stage)) throw badInput('stage', `Unknown lifecycle stage ${input.stage}`);
   if (input.reason && input.reason.length > 1000) throw badInput('reason', 'reason must be at most 1000 characters');
   const contact = await lockContact(m, actor.tenantId, input.contactId);
-  return moveContact(m, actor, contact, input.stage, input.reason ?? null, source);
+  return moveContact(m, actor, contact, input.stage, input.reason ?? null, source, at);
 }

@@ -24,12 +24,12 @@ async function moveTo(m: EntityManager, actor: Actor, deal: Deal, stage: Pipelin
 }
 
 /** winDeal: into the won stage, probability 100, closedAt now; deal.stage_changed then deal.won. */
-export async function winDeal(m: EntityManager, actor: Actor, input: { dealId: string }): Promise<Deal> {
+export async function winDeal(m: EntityManager, actor: Actor, input: { dealId: string }, at = new Date()): Promise<Deal> {
   const deal = await lockDeal(m, actor.tenantId, input.dealId);
   throwIfViolated(checkWin(deal));
   const stage = await closingStage(m, actor.tenantId, deal, wonStage);
   deal.status = 'WON';
-  deal.closedAt = new Date();
+  deal.closedAt = at;
   const saved = await moveTo(m, actor, deal, stage, 100);
   await emit(m, {
     type: 'deal.won', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.closedAt!,
@@ -42,13 +42,13 @@ export async function winDeal(m: EntityManager, actor: Actor, input: { dealId: s
 }
 
 /** loseDeal: a reason is required (the tenant's list spelling when it matches one, else free text). */
-export async function loseDeal(m: EntityManager, actor: Actor, input: { dealId: string; reason: string }): Promise<Deal> {
+export async function loseDeal(m: EntityManager, actor: Actor, input: { dealId: string; reason: string }, at = new Date()): Promise<Deal> {
   const deal = await lockDeal(m, actor.tenantId, input.dealId);
   const verdict = checkLose(deal, input.reason, (await loadSettings(m, actor.tenantId)).lostReasons);
   const reason = unwrap(verdict.ok ? { ok: true, value: verdict.reason } : verdict);
   const stage = await closingStage(m, actor.tenantId, deal, lostStage);
   deal.status = 'LOST';
-  deal.closedAt = new Date();
+  deal.closedAt = at;
   deal.lostReason = reason;
   const saved = await moveTo(m, actor, deal, stage, 0);
   await emit(m, {

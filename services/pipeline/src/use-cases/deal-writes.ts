@@ -42,8 +42,11 @@ export async function lockContactDeals(m: EntityManager, tenantId: string, conta
   await advisoryXactLock(m, 'pipeline', 'contact-deals', tenantId, contactId);
 }
 
-/** createDeal: validates, places the deal (default pipeline, first open stage unless given). */
-export async function createDeal(m: EntityManager, actor: Actor, input: CreateDealInput): Promise<Deal> {
+/**
+ * createDeal: validates, places the deal (default pipeline, first open stage unless given).
+ * `at`: when it was created (default now; the demo seed places its deals in the past).
+ */
+export async function createDeal(m: EntityManager, actor: Actor, input: CreateDealInput, at?: Date): Promise<Deal> {
   const contactId = requireUuid(input.contactId ?? '', 'contactId');
   const companyId = input.companyId ? requireUuid(input.companyId, 'companyId') : null;
   const fields = unwrap(validateDealFields(input));
@@ -73,7 +76,7 @@ export async function createDeal(m: EntityManager, actor: Actor, input: CreateDe
     pipelineId: pipeline.id, stageId: target.id, contactId, companyId, ownerId,
     title: fields.title, amount: fields.amount, currency: fields.currency,
     probability: fields.probability ?? target.probability, kind, status: 'OPEN',
-    expectedCloseDate: fields.expectedCloseDate, closedAt: null, lostReason: null,
+    expectedCloseDate: fields.expectedCloseDate, closedAt: null, lostReason: null, ...(at ? { createdAt: at, updatedAt: at } : {}),
   }));
   await emit(m, {
     type: 'deal.created', tenantId: actor.tenantId, aggregateId: deal.id, actor: actor.userId, occurredAt: deal.createdAt,
