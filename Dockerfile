@@ -1,4 +1,4 @@
-# One image recipe for every process of the graph (DESIGN §8, distributed mode).
+# One image recipe for every process of the graph (docs/architecture.md, distributed mode).
 #   docker build --build-arg SERVICE=leads -t crm-leads .      (leads|pipeline|tickets|campaigns|analytics|access)
 #   docker build --build-arg SERVICE=gateway -t crm-gateway .
 # docker-compose.yml builds it once per service with `args: { SERVICE: <name> }`.

@@ -18,7 +18,7 @@ export interface TokenPolicy {
 export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 const CLOCK_TOLERANCE_SECONDS = 60;
 
-/** Verify a user's bearer token (HS256, DESIGN §7) and turn its claims into an Identity. */
+/** Verify a user's bearer token (HS256, docs/security.md) and turn its claims into an Identity. */
 export async function verifyUserToken(token: string, secret: string, policy: TokenPolicy = {}): Promise<Identity> {
   let payload;
   try {

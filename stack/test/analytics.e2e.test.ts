@@ -33,7 +33,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** The funnel of DESIGN §6.1 counted from the stage histories the operations produced. */
+/** The funnel of docs/kpis.md counted from the stage histories the operations produced. */
 function funnelOf(histories: Change[][], from: string, to: string) {
   const inPeriod = (at: string) => at >= from && at < to;
   return ALL.map((stage, i) => {

@@ -5,7 +5,7 @@ import { SUBGRAPHS } from '@crm/gateway';
 import { issueUserToken } from '@crm/gateway';
 import { eventually, graphql, testDatabase, TestDatabase, TEST_POOL_SIZE } from '@crm/testing';
 
-// DESIGN §8 distributed mode: each service and the gateway as its own process (the compiled
+// docs/architecture.md distributed mode: each service and the gateway as its own process (the compiled
 // main.js entry points), configured only by env, wired by a real Kafka broker.
 const root = path.join(__dirname, '../..');
 const SECRET = randomBytes(16).toString('hex');

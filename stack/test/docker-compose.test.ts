@@ -1,5 +1,5 @@
 // docker-compose.yml and the Dockerfile are never run here (no Docker engine on dev machines or
-// CI), so this test is what keeps them honest: the file is parsed and every wire of DESIGN §8's
+// CI), so this test is what keeps them honest: the file is parsed and every wire of docs/architecture.md's
 // distributed mode is checked, and the env names are cross-checked against the code that reads
 // them, so renaming a variable (or a subgraph) without updating the compose file fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

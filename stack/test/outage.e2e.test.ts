@@ -6,7 +6,7 @@ import { eventually, KafkaBroker, startKafkaBroker } from '@crm/testing';
 import { startTestStack, TestStack } from './helpers';
 import { consumersByType } from '../src/event-docs';
 
-// DESIGN §5: if the broker is down, writes still succeed and events wait in the outbox; when it
+// docs/event-delivery.md: if the broker is down, writes still succeed and events wait in the outbox; when it
 // is back, every event arrives, in order per contact, and the read model is exact.
 const CONTACTS = 100;
 const MOVES = ['MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER']; // 5 x 100 = 500 stage changes

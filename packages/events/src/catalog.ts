@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
 /**
- * The v1 event catalog (DESIGN §5). Every event is validated against this on produce and on
+ * The v1 event catalog (docs/event-delivery.md). Every event is validated against this on produce and on
  * consume; a type not listed here cannot be emitted.
  */
 export const SOURCES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics', 'access'] as const;
 export type EventSource = (typeof SOURCES)[number];
 
-/** The lifecycle stages (DESIGN §4), in forward order then the side stages: every service reads them from here. */
+/** The lifecycle stages (the lifecycle rules (README, "The lifecycle")), in forward order then the side stages: every service reads them from here. */
 export const LIFECYCLE_STAGES = [
   'VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER', 'CHURNED', 'DISQUALIFIED',
 ] as const;
@@ -24,7 +24,7 @@ export const MEMBER_STATUSES = ['SENT', 'OPENED', 'CLICKED', 'RESPONDED', 'CONVE
 export const DEAL_KINDS = ['NEW_BUSINESS', 'UPSELL', 'CROSS_SELL', 'RENEWAL'] as const;
 
 const id = z.uuid();
-/** Money is integer minor units (exact to 2^53 - 1) with an ISO 4217 code (DESIGN §3). */
+/** Money is integer minor units (exact to 2^53 - 1) with an ISO 4217 code (docs/architecture.md). */
 const minor = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const money = { amount: minor, currency };

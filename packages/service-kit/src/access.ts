@@ -6,7 +6,7 @@ import { forbidden } from './errors';
 import type { Identity, Role } from './identity';
 
 /**
- * The role matrix (DESIGN §7), keyed by the scope an operation declares in its subgraph's SDL
+ * The role matrix (docs/security.md), keyed by the scope an operation declares in its subgraph's SDL
  * with `@access(scope: "...")`. Admin may do everything; `admin` is the scope of settings and
  * administration, which only the admin role holds (no API key can carry it).
  */

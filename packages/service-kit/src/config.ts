@@ -21,7 +21,7 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 
 export const env = { port, postgresUrl, secret, brokers, logLevel };
 
-/** Settings every subgraph process reads (DESIGN §8). */
+/** Settings every subgraph process reads (docs/architecture.md). */
 export const serviceEnvSchema = z.object({
   PORT: port,
   DATABASE_URL: postgresUrl,

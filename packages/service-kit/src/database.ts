@@ -88,7 +88,7 @@ export class KitMigration1700000000000 implements MigrationInterface {
 export type TenantProvisioner = (manager: EntityManager, tenantId: string) => Promise<void>;
 
 /**
- * Tenants are implicit (DESIGN §7): the first request of a tenant provisions its defaults, once.
+ * Tenants are implicit (docs/security.md): the first request of a tenant provisions its defaults, once.
  * The insert into crm_tenants and the defaults share one transaction; a concurrent first request
  * blocks on the primary key until the winner commits, then sees the defaults already there.
  */

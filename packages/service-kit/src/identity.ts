@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Who is calling, as the gateway established it (DESIGN §7). */
+/** Who is calling, as the gateway established it (docs/security.md). */
 export interface Identity {
   tenantId: string;
   userId: string;

@@ -7,7 +7,7 @@ export const minorUnits: ValueTransformer = {
   from: (value: string | null) => (value === null || value === undefined ? null : Number(value)),
 };
 
-/** The column options of a money amount (integer minor units, DESIGN §3), so no entity writes its own. */
+/** The column options of a money amount (integer minor units, docs/architecture.md), so no entity writes its own. */
 export const moneyColumn = (extra: { name?: string; nullable?: boolean; default?: number } = {}) =>
   ({ type: 'bigint', transformer: minorUnits, ...extra }) as const;
 

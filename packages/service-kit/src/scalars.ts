@@ -11,7 +11,7 @@ function parse(value: unknown): Date {
   return d;
 }
 
-/** ISO-8601 times in the API (DESIGN §3); every subgraph declares `scalar DateTime`. */
+/** ISO-8601 times in the API (docs/architecture.md); every subgraph declares `scalar DateTime`. */
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (v) => (v instanceof Date ? v : new Date(v as string)).toISOString(),

@@ -6,7 +6,7 @@ export interface TenantOwned extends ObjectLiteral {
 
 /**
  * A repository that cannot forget the tenant: every read and write is filtered on `tenant_id`
- * (DESIGN §3). Resolvers and handlers get one of these, never a raw repository.
+ * (docs/architecture.md). Resolvers and handlers get one of these, never a raw repository.
  */
 export function tenantRepository<T extends TenantOwned>(manager: EntityManager, entity: EntityTarget<T>, tenantId: string) {
   const repo = manager.getRepository(entity);

@@ -17,7 +17,7 @@ const denial = (fn: () => void) => {
   return undefined;
 };
 
-describe('the role matrix (DESIGN §7)', () => {
+describe('the role matrix (docs/security.md)', () => {
   const allowed = (role: Role) => Object.keys(ACCESS_MATRIX).filter((s) => rolesFor(s as never).includes(role)).sort();
   test.each<[Role, string[]]>([
     ['admin', Object.keys(ACCESS_MATRIX).filter((s) => s !== 'internal').sort()],

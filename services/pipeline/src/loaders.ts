@@ -30,7 +30,7 @@ export interface ActivityKey {
 
 /**
  * Per-request batch loaders: every list of contacts (or deals, companies) asks the database
- * once per field, whatever its size (DESIGN §3, the _entities path included). All tenant-scoped.
+ * once per field, whatever its size (docs/architecture.md, the _entities path included). All tenant-scoped.
  */
 export function createLoaders(m: EntityManager, tenantId: string) {
   const deals = () => tenantRepository(m, Deal, tenantId).query('d');

@@ -1,4 +1,4 @@
-// The ratios of DESIGN §6.1 as pure functions: the SQL gathers counts and sums, these turn them
+// The ratios of docs/kpis.md as pure functions: the SQL gathers counts and sums, these turn them
 // into the reported figures, so every rule has one place and one unit test.
 
 /** numerator / denominator, null when the denominator is 0 (never NaN or Infinity). */

@@ -4,7 +4,7 @@ import { LIFECYCLE_STAGES, type LifecycleStage } from '@crm/events';
 export const FUNNEL_STAGES = LIFECYCLE_STAGES;
 export type FunnelStage = LifecycleStage;
 
-/** The forward order VISITOR < ... < PROMOTER (DESIGN §6.1); CHURNED and DISQUALIFIED are outside it. */
+/** The forward order VISITOR < ... < PROMOTER (docs/kpis.md); CHURNED and DISQUALIFIED are outside it. */
 export const FORWARD_STAGES = LIFECYCLE_STAGES.slice(0, LIFECYCLE_STAGES.indexOf('PROMOTER') + 1);
 export const CUSTOMER_STAGES: readonly LifecycleStage[] = ['CUSTOMER', 'PROMOTER'];
 

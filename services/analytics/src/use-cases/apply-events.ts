@@ -6,7 +6,7 @@ import { recordDealEvents } from './ingest-deals';
 import { recordFirstResponses, recordResolutions, recordSurveys, recordTicketsOpened, recordTicketStatuses } from './ingest-tickets';
 import { recordAttributions, recordCampaignFacts, recordMembers } from './ingest-campaigns';
 
-/** Every event type a report needs (DESIGN §6.1). */
+/** Every event type a report needs (docs/kpis.md). */
 export const ANALYTICS_EVENT_TYPES = [
   'contact.created', 'contact.lifecycle_stage_changed', 'contact.merged',
   ...DEAL_EVENT_TYPES,

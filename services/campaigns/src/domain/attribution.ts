@@ -15,7 +15,7 @@ export const ATTRIBUTION_MODELS = ['FIRST_TOUCH', 'LAST_TOUCH', 'LINEAR'] as con
 export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
 
 /**
- * DESIGN §6.1: touches in time order (ties by campaign id, so the result is deterministic);
+ * docs/kpis.md: touches in time order (ties by campaign id, so the result is deterministic);
  * FIRST_TOUCH gives the whole amount to the first, LAST_TOUCH to the last, LINEAR an equal
  * integer share each with the remainder to the last touch. Each model sums exactly to `amount`.
  * No touches: no shares.

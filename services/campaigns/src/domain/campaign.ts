@@ -5,7 +5,7 @@ export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
 export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-/** DESIGN §6: DRAFT → ACTIVE ⇄ PAUSED; ACTIVE|PAUSED → COMPLETED; DRAFT|PAUSED → CANCELLED. */
+/** docs/api.md: DRAFT → ACTIVE ⇄ PAUSED; ACTIVE|PAUSED → COMPLETED; DRAFT|PAUSED → CANCELLED. */
 const MOVES: Readonly<Record<CampaignStatus, readonly CampaignStatus[]>> = {
   DRAFT: ['ACTIVE', 'CANCELLED'],
   ACTIVE: ['PAUSED', 'COMPLETED'],
@@ -77,7 +77,7 @@ export function validateCost(actualCost: number, amount: number, note: string | 
   return { amount, note: cleaned };
 }
 
-/** ROI = (influenced revenue − cost) / cost (DESIGN §6.1); null while nothing was spent. */
+/** ROI = (influenced revenue − cost) / cost (docs/kpis.md); null while nothing was spent. */
 export function campaignRoi(influencedRevenue: number, actualCost: number): number | null {
   if (actualCost <= 0) return null;
   return (influencedRevenue - actualCost) / actualCost;

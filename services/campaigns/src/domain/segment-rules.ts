@@ -1,7 +1,7 @@
 import { LIFECYCLE_STAGES } from '@crm/events';
 import { badInput, characterLength, MAX_USER_ID_LENGTH } from '@crm/service-kit';
 
-/** Stored rules: every field optional and ANDed (DESIGN §6); dates as ISO strings. */
+/** Stored rules: every field optional and ANDed (docs/api.md); dates as ISO strings. */
 export interface SegmentRules {
   stages?: string[];
   minScore?: number;

@@ -13,7 +13,7 @@ export class CampaignMember {
   @Column({ name: 'clicked_at', type: 'timestamptz', precision: 3, nullable: true }) clickedAt: Date | null;
   @Column({ name: 'responded_at', type: 'timestamptz', precision: 3, nullable: true }) respondedAt: Date | null;
   @Column({ name: 'converted_at', type: 'timestamptz', precision: 3, nullable: true }) convertedAt: Date | null;
-  /** The touch time of attribution (DESIGN §6.1): the first response of any type. */
+  /** The touch time of attribution (docs/kpis.md): the first response of any type. */
   @Column({ name: 'first_response_at', type: 'timestamptz', precision: 3, nullable: true }) firstResponseAt: Date | null;
   /** Equals addedAt; named for the shared keyset pagination. */
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt: Date;

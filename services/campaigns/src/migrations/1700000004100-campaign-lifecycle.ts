@@ -4,7 +4,7 @@ const STATUSES = `'DRAFT', 'ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'`;
 const MEMBER_STATUSES = `'SENT', 'OPENED', 'CLICKED', 'RESPONDED', 'CONVERTED'`;
 
 /**
- * Campaigns as DESIGN §6: status machine, currency, cost entries, the contact replica that
+ * Campaigns as docs/api.md: status machine, currency, cost entries, the contact replica that
  * segments read, members and their responses, per-deal attribution, referrals, enrolment rules.
  * Composite foreign keys keep every reference inside one tenant.
  */

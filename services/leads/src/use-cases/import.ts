@@ -5,7 +5,7 @@ import { badInput, domainError, isTransientConflict, sqlState, type Actor } from
 import { ColumnMap, ContactRow, detectDelimiter, mapHeader, mapRow, RowError } from '../domain/csv-rows';
 import { applyChunk, ConcurrentContactWrite, type Outcome } from './import-chunk';
 
-// importContacts (DESIGN §6): a CSV of contacts, applied with captureLead's rules, in bulk.
+// importContacts (docs/api.md): a CSV of contacts, applied with captureLead's rules, in bulk.
 //
 // - Two passes over the string, both streaming (csv-parse fed 64 KB slices): the first only
 //   checks that the file is well-formed CSV and reads the header, so a malformed file writes

@@ -1,4 +1,4 @@
-// Deal input rules and stage choices (DESIGN §6: createDeal, updateDeal, reopenDeal). Pure:
+// Deal input rules and stage choices (docs/api.md: createDeal, updateDeal, reopenDeal). Pure:
 // callers load the pipeline's stages, ask here, then write.
 import { validateAmount, validateCurrency } from './money';
 import { isCalendarDate } from './forecast';
@@ -6,7 +6,7 @@ import { type DealState, MAX_LOST_REASON_LENGTH } from './stages';
 import { type RuleCheck, type Validated, conflict, fieldError, characterLength } from './result';
 
 export const MAX_DEAL_TITLE_LENGTH = 200;
-/** What the automatic deal opened for a contact that became SQL is called (DESIGN §4). */
+/** What the automatic deal opened for a contact that became SQL is called (the lifecycle rules (README, "The lifecycle")). */
 export const AUTO_DEAL_TITLE = 'New opportunity';
 
 export function validateDealTitle(title: unknown): Validated<string> {

@@ -1,4 +1,4 @@
-// Reference arithmetic for the `forecast` query (DESIGN §6). The production forecast is a SQL
+// Reference arithmetic for the `forecast` query (docs/api.md). The production forecast is a SQL
 // aggregate written elsewhere; tests compare it with this function on the same rows, so every
 // definition below is the contract that SQL must match.
 //

@@ -1,4 +1,4 @@
-// Money is integer minor units plus an ISO 4217 code (DESIGN §3). Amounts never mix
+// Money is integer minor units plus an ISO 4217 code (docs/architecture.md). Amounts never mix
 // currencies here: conversion is not a pipeline rule.
 import { type Validated, fieldError } from './result';
 

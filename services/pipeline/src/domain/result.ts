@@ -1,5 +1,5 @@
 // Result shapes shared by the pipeline rules. Resolvers map a failure to a GraphQL error:
-// `field` becomes extensions.field, `code` becomes extensions.code (DESIGN §6).
+// `field` becomes extensions.field, `code` becomes extensions.code (docs/api.md).
 
 export interface Ok {
   ok: true;

@@ -1,4 +1,4 @@
-// Pipeline stages and the deal state rules that depend on them (DESIGN §6: moveDealStage,
+// Pipeline stages and the deal state rules that depend on them (docs/api.md: moveDealStage,
 // winDeal, loseDeal). Pure: callers load the deal and stage, ask here, then write.
 import {
   type Validation, type RuleCheck, type RuleViolation, fieldError, conflict, badUserInput, characterLength,
@@ -25,7 +25,7 @@ export const DEAL_KINDS: readonly DealKind[] = ['NEW_BUSINESS', 'UPSELL', 'CROSS
 
 export const DEFAULT_PIPELINE_NAME = 'Sales';
 
-/** Provisioned once per tenant (DESIGN §7). Frozen so no caller edits the shared template. */
+/** Provisioned once per tenant (docs/security.md). Frozen so no caller edits the shared template. */
 const defaultStages: StageDefinition[] = [
   { name: 'Prospecting', order: 1, probability: 10, forecastCategory: 'PIPELINE', isWon: false, isLost: false },
   { name: 'Qualification', order: 2, probability: 25, forecastCategory: 'PIPELINE', isWon: false, isLost: false },
@@ -137,7 +137,7 @@ export function checkWin(deal: DealState): RuleCheck {
 }
 
 /**
- * A lost reason comes from the tenant's list or is free text (DESIGN §1). A reason that
+ * A lost reason comes from the tenant's list or is free text (docs/architecture.md). A reason that
  * matches a list entry case-insensitively is returned in the list's spelling, so reports
  * group "budget" and "Budget" together; any other reason is kept as typed (trimmed).
  */

@@ -12,7 +12,7 @@ export async function provisionDefaultPipeline(m: EntityManager, tenantId: strin
   return pipeline;
 }
 
-/** A new tenant's defaults (runs once, inside tenant provisioning: DESIGN §7). */
+/** A new tenant's defaults (runs once, inside tenant provisioning: docs/security.md). */
 export async function provisionTenant(m: EntityManager, tenantId: string): Promise<void> {
   await provisionDefaultPipeline(m, tenantId);
   await m.query('INSERT INTO pipeline_settings (tenant_id, lost_reasons) VALUES ($1, $2) ON CONFLICT DO NOTHING', [

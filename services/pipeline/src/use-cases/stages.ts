@@ -48,7 +48,7 @@ export function requireOpenStageOf(stage: PipelineStage, pipelineId: string, fie
   return stage;
 }
 
-/** A domain rule's refusal as the GraphQL error of DESIGN §6. */
+/** A domain rule's refusal as the GraphQL error of docs/api.md. */
 export function throwIfViolated(check: RuleCheck): void {
   if (check.ok) return;
   throw check.code === 'CONFLICT' ? conflict(check.message) : badInput(check.field, check.message);

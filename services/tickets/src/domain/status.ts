@@ -3,7 +3,7 @@ import { conflict } from '@crm/service-kit';
 
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-/** DESIGN §6: the only moves; CLOSED is final. */
+/** docs/api.md: the only moves; CLOSED is final. */
 export const STATUS_MOVES: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
   NEW: ['OPEN', 'PENDING', 'RESOLVED'],
   OPEN: ['PENDING', 'RESOLVED'],

@@ -9,7 +9,7 @@ import { lockTicket } from './ticket-writes';
 import { applySla, breachEvents } from './ticket-sla';
 
 /**
- * changeTicketStatus along the moves of DESIGN §6 (else CONFLICT with from/to). PENDING stops
+ * changeTicketStatus along the moves of docs/api.md (else CONFLICT with from/to). PENDING stops
  * the SLA clock and leaving it restarts it (due times move by the pause); RESOLVED judges both
  * targets and emits ticket.resolved; a late target not yet marked is announced once here.
  */
