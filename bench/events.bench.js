@@ -24,7 +24,7 @@ const EMIT_PARALLEL = 2;
 const LATENCY_MOVES = intEnv('BENCH_LATENCY_MOVES', 300);
 const CAPTURE_CONCURRENCY = 8;
 // No SQL anywhere: a move to SQL makes pipeline open a deal, whose deal.created makes leads
-// move the contact on to OPPORTUNITY by itself (the lifecycle rules (README, "The lifecycle")). That cascade would race the next
+// move the contact on to OPPORTUNITY by itself (the README's lifecycle rules). That cascade would race the next
 // mutation of (b) and add unrelated events to (a).
 /** A fresh contact (LEAD) takes these four forward moves, one mutation each. */
 const MOVES = ['MQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER'];

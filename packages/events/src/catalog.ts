@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const SOURCES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics', 'access'] as const;
 export type EventSource = (typeof SOURCES)[number];
 
-/** The lifecycle stages (the lifecycle rules (README, "The lifecycle")), in forward order then the side stages: every service reads them from here. */
+/** The lifecycle stages (the README's lifecycle rules), in forward order then the side stages: every service reads them from here. */
 export const LIFECYCLE_STAGES = [
   'VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER', 'CHURNED', 'DISQUALIFIED',
 ] as const;

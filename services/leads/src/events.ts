@@ -3,7 +3,7 @@ import {
   reactToActivityCompleted, reactToCampaignResponse, reactToDealCreated, reactToDealLost, reactToDealWon, reactToSurveyResponse,
 } from './use-cases/event-reactions';
 
-/** What leads consumes (the lifecycle rules (README, "The lifecycle")); each handler is one call into a use case. */
+/** What leads consumes (the README's lifecycle rules); each handler is one call into a use case. */
 export function registerHandlers(consumer: EventConsumer): void {
   consumer
     .handle('deal.created', (event, m) => reactToDealCreated(m, event))

@@ -1,4 +1,4 @@
-// Lifecycle stage rules (the lifecycle rules (README, "The lifecycle")). Pure: no I/O, no clock; callers pass `now` where time matters.
+// Lifecycle stage rules (the README's lifecycle rules). Pure: no I/O, no clock; callers pass `now` where time matters.
 
 import { LIFECYCLE_STAGES, type LifecycleStage } from '@crm/events';
 
@@ -44,7 +44,7 @@ export function isCustomerStage(stage: LifecycleStage): boolean {
   return stage === 'CUSTOMER' || stage === 'PROMOTER';
 }
 
-/** Backward and side moves (the lifecycle rules (README, "The lifecycle")): legal only with a non-blank reason. */
+/** Backward and side moves (the README's lifecycle rules): legal only with a non-blank reason. */
 const EXPLICIT_MOVES: ReadonlyArray<readonly [LifecycleStage, LifecycleStage, TransitionKind]> = [
   ['SQL', 'MQL', 'RECYCLE'],
   ['SQL', 'LEAD', 'RECYCLE'],

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { ScoringRules } from '../domain/scoring';
 import type { AssignmentRule } from '../domain/assignment';
 
-/** Per-tenant thresholds and rules of the lifecycle (the lifecycle rules (README, "The lifecycle"): all configurable per tenant). */
+/** Per-tenant thresholds and rules of the lifecycle (the README's lifecycle rules: all configurable per tenant). */
 @Entity('lead_settings')
 export class LeadSettings {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 64 }) tenantId: string;

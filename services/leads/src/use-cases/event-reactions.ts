@@ -11,7 +11,7 @@ import { applyStageMove, findContactForUpdate } from './lifecycle';
 import { addEngagement } from './scoring';
 import { loadSettings } from './settings';
 
-// leads reacts to the rest of the lifecycle (the lifecycle rules (README, "The lifecycle")): deals, surveys, campaigns, activities.
+// leads reacts to the rest of the lifecycle (the README's lifecycle rules): deals, surveys, campaigns, activities.
 // Each reaction runs in the consumer's transaction (applied once per event), locks the contact,
 // and moves it only through the stage machine (source EVENT).
 

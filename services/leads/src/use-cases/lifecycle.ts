@@ -43,7 +43,7 @@ export async function lockContact(m: EntityManager, tenantId: string, contactId:
   return contact;
 }
 
-/** Move a locked contact, enforcing the stage machine (the lifecycle rules (README, "The lifecycle")); throws CONFLICT / BAD_USER_INPUT. */
+/** Move a locked contact, enforcing the stage machine (the README's lifecycle rules); throws CONFLICT / BAD_USER_INPUT. */
 export async function moveContact(
   m: EntityManager,
   actor: Actor,

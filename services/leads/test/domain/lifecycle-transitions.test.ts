@@ -9,7 +9,7 @@ import {
   type TransitionVerdict,
 } from '../../src/domain/lifecycle';
 
-// Expected verdicts, written out by hand from the lifecycle rules (README, "The lifecycle") (rows = from, columns = to, in
+// Expected verdicts, written out by hand from the README's lifecycle rules (rows = from, columns = to, in
 // LIFECYCLE_STAGES order) so the test doesn't re-derive the rules from the implementation.
 //   = same stage   F forward   R recycle   D disqualify   C churn   Q reconquest   E re-engage
 //   x illegal. Every letter but F needs a reason.

@@ -3,7 +3,7 @@ import { eventMessage, startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
 import { runChurnCheck } from '../../src/use-cases/churn';
 
-// leads' reactions to other services' events (the lifecycle rules (README, "The lifecycle")), each delivered through the real
+// leads' reactions to other services' events (the README's lifecycle rules), each delivered through the real
 // consumer (idempotency table, transaction) on the in-process transport.
 let leads: TestService;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { type DealState, MAX_LOST_REASON_LENGTH } from './stages';
 import { type RuleCheck, type Validated, conflict, fieldError, characterLength } from './result';
 
 export const MAX_DEAL_TITLE_LENGTH = 200;
-/** What the automatic deal opened for a contact that became SQL is called (the lifecycle rules (README, "The lifecycle")). */
+/** What the automatic deal opened for a contact that became SQL is called (the README's lifecycle rules). */
 export const AUTO_DEAL_TITLE = 'New opportunity';
 
 export function validateDealTitle(title: unknown): Validated<string> {
