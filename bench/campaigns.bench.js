@@ -14,9 +14,7 @@
 //       campaign (all duplicates: nothing inserted).
 //
 // The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
-const {
-  progress, main, now, intEnv, checkPostgres, startBenchStack, timeRuns, printTable, fmt, fmtInt, memoryLine,
-} = require('./lib');
+const { progress, main, now, intEnv, checkPostgres, startBenchStack, timeRuns, printTable, fmt, fmtInt, memoryLine } = require('./lib');
 
 const N_CONTACTS = intEnv('BENCH_CONTACTS', 100_000);
 const SEGMENT_RUNS = intEnv('BENCH_SEGMENT_RUNS', 10);
@@ -61,12 +59,16 @@ function segments() {
   return [
     { label: 'every contact', rules: {}, sql: 'true', params: [] },
     {
-      label: 'MQLs in software, score >= 60', rules: { stages: ['MQL'], industries: ['software'], minScore: 60 },
-      sql: "stage = 'MQL' AND lower(industry) = 'software' AND score >= 60", params: [],
+      label: 'MQLs in software, score >= 60',
+      rules: { stages: ['MQL'], industries: ['software'], minScore: 60 },
+      sql: "stage = 'MQL' AND lower(industry) = 'software' AND score >= 60",
+      params: [],
     },
     {
-      label: 'customers, no purchase for 365 days', rules: { stages: ['CUSTOMER', 'PROMOTER'], lastPurchaseBefore: yearAgo },
-      sql: "stage IN ('CUSTOMER','PROMOTER') AND (last_purchase_at IS NULL OR last_purchase_at < $2)", params: [yearAgo],
+      label: 'customers, no purchase for 365 days',
+      rules: { stages: ['CUSTOMER', 'PROMOTER'], lastPurchaseBefore: yearAgo },
+      sql: "stage IN ('CUSTOMER','PROMOTER') AND (last_purchase_at IS NULL OR last_purchase_at < $2)",
+      params: [yearAgo],
     },
   ];
 }
@@ -77,14 +79,21 @@ async function segmentBench({ gql, tenantId }, pg) {
   for (const s of segments()) {
     const { createSegment } = await gql(CREATE_SEGMENT, { input: { name: s.label, rules: s.rules } });
     ids[s.label] = createSegment.id;
-    const [{ n: expected }] = (await pg.query(`SELECT count(*)::int AS n FROM contact_replicas WHERE tenant_id = $1 AND ${s.sql}`, [tenantId, ...s.params])).rows;
+    const [{ n: expected }] = (
+      await pg.query(`SELECT count(*)::int AS n FROM contact_replicas WHERE tenant_id = $1 AND ${s.sql}`, [tenantId, ...s.params])
+    ).rows;
     const count = await timeRuns(() => gql(COUNT, { id: createSegment.id }), { warmup: WARMUP, runs: SEGMENT_RUNS });
     const got = count.last.segment.contactCount;
     if (got !== expected) throw new Error(`${s.label}: contactCount ${got}, SQL says ${expected}`);
     const page = await timeRuns(() => gql(PAGE, { id: createSegment.id }), { warmup: WARMUP, runs: SEGMENT_RUNS });
     rows.push({
-      what: s.label, matches: fmtInt(got), countP50: fmt(count.summary.p50), countP95: fmt(count.summary.p95),
-      pageP50: fmt(page.summary.p50), pageP95: fmt(page.summary.p95), page: String(page.last.segment.contacts.edges.length),
+      what: s.label,
+      matches: fmtInt(got),
+      countP50: fmt(count.summary.p50),
+      countP95: fmt(count.summary.p95),
+      pageP50: fmt(page.summary.p50),
+      pageP95: fmt(page.summary.p95),
+      page: String(page.last.segment.contacts.edges.length),
     });
   }
   return { rows, everyone: ids['every contact'] };
@@ -94,20 +103,36 @@ async function addBench({ gql, tenantId }, pg, segmentId) {
   const rows = [];
   let campaignId;
   for (let i = 0; i < ADD_RUNS; i++) {
-    ({ createCampaign: { id: campaignId } } = await gql(CREATE_CAMPAIGN, { input: { name: `Bench ${i}`, kind: 'NURTURE', channel: 'EMAIL' } }));
+    ({
+      createCampaign: { id: campaignId },
+    } = await gql(CREATE_CAMPAIGN, { input: { name: `Bench ${i}`, kind: 'NURTURE', channel: 'EMAIL' } }));
     const before = (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE event_type = $1', ['campaign.member_added'])).rows[0].n;
     const t0 = now();
     const { addCampaignMembers } = await gql(ADD, { input: { campaignId, segmentId } }, 300_000);
     const ms = now() - t0;
     const after = (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE event_type = $1', ['campaign.member_added'])).rows[0].n;
-    rows.push({ what: `fresh campaign ${i + 1}`, members: fmtInt(addCampaignMembers.stats.members), events: fmtInt(after - before), ms: fmt(ms), perSec: fmtInt(addCampaignMembers.stats.members / (ms / 1000)) });
+    rows.push({
+      what: `fresh campaign ${i + 1}`,
+      members: fmtInt(addCampaignMembers.stats.members),
+      events: fmtInt(after - before),
+      ms: fmt(ms),
+      perSec: fmtInt(addCampaignMembers.stats.members / (ms / 1000)),
+    });
     progress(`(b) run ${i + 1}: ${fmtInt(addCampaignMembers.stats.members)} members in ${fmt(ms)} ms`);
   }
   const t0 = now();
   const { addCampaignMembers } = await gql(ADD, { input: { campaignId, segmentId } }, 300_000);
   const ms = now() - t0;
-  rows.push({ what: 'same segment again (all duplicates)', members: fmtInt(addCampaignMembers.stats.members), events: '0', ms: fmt(ms), perSec: '-' });
-  const [{ n }] = (await pg.query('SELECT count(*)::int AS n FROM campaign_members WHERE tenant_id = $1 AND campaign_id = $2', [tenantId, campaignId])).rows;
+  rows.push({
+    what: 'same segment again (all duplicates)',
+    members: fmtInt(addCampaignMembers.stats.members),
+    events: '0',
+    ms: fmt(ms),
+    perSec: '-',
+  });
+  const [{ n }] = (
+    await pg.query('SELECT count(*)::int AS n FROM campaign_members WHERE tenant_id = $1 AND campaign_id = $2', [tenantId, campaignId])
+  ).rows;
   if (n !== addCampaignMembers.stats.members) throw new Error(`members ${addCampaignMembers.stats.members}, rows ${n}`);
   return rows;
 }

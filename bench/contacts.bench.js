@@ -14,8 +14,22 @@
 // planning, HTTP hops, signing, resolvers, JSON). The plan of the stage filter's count
 // statement is printed in full.
 const {
-  progress, main, now, randomId, intEnv, checkPostgres, startBenchStack, measureQuery, measureColumns, measureCells,
-  oneLine, printTable, fmt, fmtInt, memoryLine, checkInterrupted,
+  progress,
+  main,
+  now,
+  randomId,
+  intEnv,
+  checkPostgres,
+  startBenchStack,
+  measureQuery,
+  measureColumns,
+  measureCells,
+  oneLine,
+  printTable,
+  fmt,
+  fmtInt,
+  memoryLine,
+  checkInterrupted,
 } = require('./lib');
 
 const N_CONTACTS = intEnv('BENCH_CONTACTS_ROWS', 100_000);
@@ -43,8 +57,46 @@ const LIST_WITH_COMPANY = `query ContactsCompany($filter: ContactFilter) {
 // ---------------------------------------------------------------------------------------------
 // Seeding: set-based SQL, one statement per table and tenant.
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Zoe', 'Linus', 'Margaret', 'Soren', 'Hedy', 'Tim', 'Barbara', 'Edsger', 'Frances', 'Ken', 'Radia', 'Donald', 'Katherine'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Martin', 'Torvalds', 'Hamilton', 'Kierkegaard', 'Lamarr', 'Berners-Lee', 'Liskov', 'Dijkstra', 'Allen', 'Thompson', 'Perlman', 'Knuth', 'Johnson', 'Ritchie', 'Wirth', 'Backus', 'Floyd'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Zoe',
+  'Linus',
+  'Margaret',
+  'Soren',
+  'Hedy',
+  'Tim',
+  'Barbara',
+  'Edsger',
+  'Frances',
+  'Ken',
+  'Radia',
+  'Donald',
+  'Katherine',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Martin',
+  'Torvalds',
+  'Hamilton',
+  'Kierkegaard',
+  'Lamarr',
+  'Berners-Lee',
+  'Liskov',
+  'Dijkstra',
+  'Allen',
+  'Thompson',
+  'Perlman',
+  'Knuth',
+  'Johnson',
+  'Ritchie',
+  'Wirth',
+  'Backus',
+  'Floyd',
+];
 const SMITHS = ['Smith', 'Goldsmith', 'Smithson'];
 const TITLES = ['CEO', 'CTO', 'VP Sales', 'Head of Marketing', 'Sales Director', 'Account Manager', 'Engineer', 'Analyst', 'Intern'];
 const INDUSTRIES = ['Software', 'SaaS', 'Financial Services', 'Healthcare', 'Manufacturing', 'Retail', 'Education'];
@@ -52,8 +104,15 @@ const SOURCES = ['form', 'web_form', 'landing_page', 'campaign', 'import', 'api'
 const COUNTRIES = ['FR', 'DE', 'US', 'GB', 'ES', 'IT'];
 /** Cumulative shares of the lifecycle stages (sum 1). */
 const STAGE_SHARES = [
-  ['VISITOR', 0.10], ['LEAD', 0.35], ['MQL', 0.20], ['SQL', 0.08], ['OPPORTUNITY', 0.07],
-  ['CUSTOMER', 0.12], ['PROMOTER', 0.03], ['CHURNED', 0.03], ['DISQUALIFIED', 0.02],
+  ['VISITOR', 0.1],
+  ['LEAD', 0.35],
+  ['MQL', 0.2],
+  ['SQL', 0.08],
+  ['OPPORTUNITY', 0.07],
+  ['CUSTOMER', 0.12],
+  ['PROMOTER', 0.03],
+  ['CHURNED', 0.03],
+  ['DISQUALIFIED', 0.02],
 ];
 
 function stageCase(column) {
@@ -160,9 +219,19 @@ main('contacts.bench', async () => {
   const cases = [
     { name: 'contacts(first: 50)', query: LIST, variables: {} },
     { name: 'filter: { stage: MQL }', query: LIST, variables: { filter: { stage: 'MQL' } }, explain: true, expected: facts.mql },
-    { name: 'filter: { ownerId: "owner-3", minScore: 100 }', query: LIST, variables: { filter: { ownerId: 'owner-3', minScore: 100 } }, expected: facts.owner3 },
+    {
+      name: 'filter: { ownerId: "owner-3", minScore: 100 }',
+      query: LIST,
+      variables: { filter: { ownerId: 'owner-3', minScore: 100 } },
+      expected: facts.owner3,
+    },
     { name: 'filter: { search: "smith" }', query: LIST, variables: { filter: { search: 'smith' } }, expected: facts.smith },
-    { name: `filter: { companyId } (${company.n} contacts)`, query: LIST, variables: { filter: { companyId: company.id } }, expected: company.n },
+    {
+      name: `filter: { companyId } (${company.n} contacts)`,
+      query: LIST,
+      variables: { filter: { companyId: company.id } },
+      expected: company.n,
+    },
     { name: 'filter: { createdAfter: 30 days ago }', query: LIST, variables: { filter: { createdAfter: monthAgo } } },
     { name: 'second page (after: endCursor)', query: LIST, variables: { after: cursor } },
     { name: 'contacts(first: 50) + company { name }', query: LIST_WITH_COMPANY, variables: {} },
@@ -187,7 +256,8 @@ main('contacts.bench', async () => {
     if (c.expected !== undefined && conn.totalCount !== c.expected) {
       throw new Error(`${c.name}: totalCount ${conn.totalCount}, expected ${c.expected}`);
     }
-    if (c.variables.after && conn.edges[0]?.cursor === first.contacts.edges[0]?.cursor) throw new Error('the second page repeats the first');
+    if (c.variables.after && conn.edges[0]?.cursor === first.contacts.edges[0]?.cursor)
+      throw new Error('the second page repeats the first');
     if (m.plan) stagePlan = m.plan;
     rows.push({ name: c.name, total: fmtInt(conn.totalCount), page: String(conn.edges.length), ...measureCells(m) });
     progress(`  ${c.name}: p50 ${fmt(m.summary.p50)} ms, totalCount ${fmtInt(conn.totalCount)}, ${m.statements.length} SQL statements`);
@@ -210,7 +280,9 @@ main('contacts.bench', async () => {
       ' SQL ms is the graph: gateway planning, HTTP hops, identity signing, resolvers, JSON)\n',
   );
   if (stagePlan) {
-    process.stdout.write(`\nEXPLAIN (ANALYZE, BUFFERS) of the stage filter's count statement:\n  ${oneLine(stagePlan.sql, 400)}\n  parameters ${JSON.stringify(stagePlan.parameters)}\n`);
+    process.stdout.write(
+      `\nEXPLAIN (ANALYZE, BUFFERS) of the stage filter's count statement:\n  ${oneLine(stagePlan.sql, 400)}\n  parameters ${JSON.stringify(stagePlan.parameters)}\n`,
+    );
     for (const line of stagePlan.lines) process.stdout.write(`    ${line}\n`);
   }
   process.stdout.write(`\nseed: ${fmtInt(N_CONTACTS + N_NOISE)} contacts in ${seedS.toFixed(1)} s, ANALYZE ${analyzeS.toFixed(1)} s\n`);

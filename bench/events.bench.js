@@ -10,8 +10,26 @@
 // include the gateway, the five subgraphs, the relay and the consumers sharing one event loop.
 // Sizes: BENCH_CONTACTS, BENCH_EVENTS, BENCH_LATENCY_MOVES override the defaults below.
 const {
-  built, progress, main, now, randomId, intEnv, sleep, waitFor, checkInterrupted, checkPostgres, startBenchStack,
-  kafkaBrokers, pool, summarize, printMetrics, fmt, fmtInt, memory, memoryLine, mb,
+  built,
+  progress,
+  main,
+  now,
+  randomId,
+  intEnv,
+  sleep,
+  waitFor,
+  checkInterrupted,
+  checkPostgres,
+  startBenchStack,
+  kafkaBrokers,
+  pool,
+  summarize,
+  printMetrics,
+  fmt,
+  fmtInt,
+  memory,
+  memoryLine,
+  mb,
 } = require('./lib');
 
 // 500 contacts are plenty of aggregate keys for the 20,000 events (40 each, spread over the
@@ -46,11 +64,16 @@ const { emit } = built('packages/events/dist/index.js');
 /** Capture `count` new contacts through the gateway; returns their ids. */
 async function captureContacts(gql, tag, count) {
   let done = 0;
-  const ids = await pool(count, CAPTURE_CONCURRENCY, async (i) => {
-    const data = await gql(CAPTURE, { input: { email: `${tag}-${i}@bench.example.com` } });
-    if (++done % 500 === 0 && done < count) progress(`  captured ${done}/${count}`);
-    return data.captureLead.id;
-  }, { timeoutMs: CAPTURE_TIMEOUT_MS, label: `capturing ${count} contacts` });
+  const ids = await pool(
+    count,
+    CAPTURE_CONCURRENCY,
+    async (i) => {
+      const data = await gql(CAPTURE, { input: { email: `${tag}-${i}@bench.example.com` } });
+      if (++done % 500 === 0 && done < count) progress(`  captured ${done}/${count}`);
+      return data.captureLead.id;
+    },
+    { timeoutMs: CAPTURE_TIMEOUT_MS, label: `capturing ${count} contacts` },
+  );
   return ids;
 }
 
@@ -105,8 +128,12 @@ async function throughput(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
   // The consumer's counter is the cheap signal; crm_processed_events confirms that the events
   // counted are exactly ours (another consumer's cascade could also feed analytics).
   const ours = async () =>
-    (await analyticsPg.query(`SELECT count(*)::int AS n FROM crm_processed_events WHERE consumer = 'analytics' AND event_id = ANY($1::uuid[])`, [eventIds]))
-      .rows[0].n;
+    (
+      await analyticsPg.query(
+        `SELECT count(*)::int AS n FROM crm_processed_events WHERE consumer = 'analytics' AND event_id = ANY($1::uuid[])`,
+        [eventIds],
+      )
+    ).rows[0].n;
   const base = analytics.consumer.processed;
   const start = now();
   await leads.relay.start();
@@ -135,7 +162,9 @@ async function throughput(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
   const consumed = consumedMs === undefined ? await ours() : N_EVENTS;
   const partial = consumedMs === undefined;
   if (partial) {
-    progress(`  NOT DONE within ${THROUGHPUT_TIMEOUT_MS / 1000} s: relayed ${fmtInt(relayed)}, consumed ${fmtInt(consumed)} of ${fmtInt(N_EVENTS)}; reporting partial rates`);
+    progress(
+      `  NOT DONE within ${THROUGHPUT_TIMEOUT_MS / 1000} s: relayed ${fmtInt(relayed)}, consumed ${fmtInt(consumed)} of ${fmtInt(N_EVENTS)}; reporting partial rates`,
+    );
   }
   const relayS = relayMs === undefined ? elapsedS : relayMs / 1000;
   const e2eS = partial ? elapsedS : consumedMs / 1000;
@@ -181,7 +210,8 @@ async function latency(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
       const call = gql(CHANGE, { input: { contactId, stage, reason: 'bench' } }).then(
         (data) => {
           mutationMs = now() - t0;
-          if (data.changeLifecycleStage.lifecycleStage !== stage) mutationError = new Error(`mutation returned ${data.changeLifecycleStage.lifecycleStage}, not ${stage}`);
+          if (data.changeLifecycleStage.lifecycleStage !== stage)
+            mutationError = new Error(`mutation returned ${data.changeLifecycleStage.lifecycleStage}, not ${stage}`);
         },
         (err) => {
           mutationError = err;
@@ -230,7 +260,9 @@ async function scenario(transport, brokers) {
   progress(`[${transport}] (b) stage change -> read model p50 ${fmt(b.e2e.p50)} ms, p99 ${fmt(b.e2e.p99)} ms`);
 
   const mem = memory();
-  const lag = Object.values(stack.services).map((svc) => `${svc.name} ${svc.consumer.processed}`).join(', ');
+  const lag = Object.values(stack.services)
+    .map((svc) => `${svc.name} ${svc.consumer.processed}`)
+    .join(', ');
   await bench.stop({ servicesFirst: true, detail: (stopS) => ` in ${stopS.toFixed(1)} s (events processed: ${lag})` });
   return { transport, a, b, rss: mem.rss };
 }
@@ -245,26 +277,30 @@ main('events.bench', async () => {
   const row = (metric, f) => [metric, ...results.map(f)];
   const star = (text, partial) => (partial ? `${text}*` : text);
   process.stdout.write('\n');
-  printMetrics('events bench', results.map((r) => r.transport), [
-    row(`(a) captureLead setup, ${fmtInt(N_CONTACTS)} contacts (contacts/s)`, (r) => fmtInt(N_CONTACTS / r.a.captureS)),
-    row(`(a) outbox write, ${fmtInt(N_EVENTS)} events via emit() (s)`, (r) => fmt(r.a.emitS)),
-    row('(a) relay publish rate (events/s)', (r) => star(fmtInt(r.a.relayRate), r.a.relayPartial)),
-    row('(a) relay publish time (s)', (r) => star(fmt(r.a.relayS, 2), r.a.relayPartial)),
-    row('(a) end to end, relay -> consumer (events/s)', (r) => star(fmtInt(r.a.e2eRate), r.a.partial)),
-    row('(a) end to end time (s)', (r) => star(fmt(r.a.e2eS, 2), r.a.partial)),
-    row('(a) consumer duplicates', (r) => String(r.a.duplicates)),
-    row('(b) moves measured', (r) => star(String(r.b.e2e.n), r.b.partial)),
-    row('(b) stage change -> read model p50 (ms)', (r) => fmt(r.b.e2e.p50)),
-    row('(b) stage change -> read model p90 (ms)', (r) => fmt(r.b.e2e.p90)),
-    row('(b) stage change -> read model p99 (ms)', (r) => fmt(r.b.e2e.p99)),
-    row('(b) stage change -> read model max (ms)', (r) => fmt(r.b.e2e.max)),
-    row('(b) mutation alone p50 (ms)', (r) => fmt(r.b.mutation.p50)),
-    row('(b) mutation alone p99 (ms)', (r) => fmt(r.b.mutation.p99)),
-    row('process RSS at end of scenario', (r) => mb(r.rss)),
-  ]);
+  printMetrics(
+    'events bench',
+    results.map((r) => r.transport),
+    [
+      row(`(a) captureLead setup, ${fmtInt(N_CONTACTS)} contacts (contacts/s)`, (r) => fmtInt(N_CONTACTS / r.a.captureS)),
+      row(`(a) outbox write, ${fmtInt(N_EVENTS)} events via emit() (s)`, (r) => fmt(r.a.emitS)),
+      row('(a) relay publish rate (events/s)', (r) => star(fmtInt(r.a.relayRate), r.a.relayPartial)),
+      row('(a) relay publish time (s)', (r) => star(fmt(r.a.relayS, 2), r.a.relayPartial)),
+      row('(a) end to end, relay -> consumer (events/s)', (r) => star(fmtInt(r.a.e2eRate), r.a.partial)),
+      row('(a) end to end time (s)', (r) => star(fmt(r.a.e2eS, 2), r.a.partial)),
+      row('(a) consumer duplicates', (r) => String(r.a.duplicates)),
+      row('(b) moves measured', (r) => star(String(r.b.e2e.n), r.b.partial)),
+      row('(b) stage change -> read model p50 (ms)', (r) => fmt(r.b.e2e.p50)),
+      row('(b) stage change -> read model p90 (ms)', (r) => fmt(r.b.e2e.p90)),
+      row('(b) stage change -> read model p99 (ms)', (r) => fmt(r.b.e2e.p99)),
+      row('(b) stage change -> read model max (ms)', (r) => fmt(r.b.e2e.max)),
+      row('(b) mutation alone p50 (ms)', (r) => fmt(r.b.mutation.p50)),
+      row('(b) mutation alone p99 (ms)', (r) => fmt(r.b.mutation.p99)),
+      row('process RSS at end of scenario', (r) => mb(r.rss)),
+    ],
+  );
   process.stdout.write(
     '(in-process: publish resolves only once the consumers have handled the batch, so the relay rate is the end-to-end rate;\n' +
-      ' (b) polls analytics\' contact_stages every 2 ms on its own connection, from the moment the mutation is sent)\n',
+      " (b) polls analytics' contact_stages every 2 ms on its own connection, from the moment the mutation is sent)\n",
   );
   if (results.some((r) => r.a.partial || r.a.relayPartial || r.b.partial)) {
     process.stdout.write('* NOT COMPLETE within the time limit (busy machine?): the figure covers what was done in time\n');

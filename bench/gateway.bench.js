@@ -35,29 +35,45 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) 
 /** Every outbox sent and no consumer still working (its processed count unchanged for 0.5 s). */
 async function settle(services) {
   let last = -1;
-  await lib.waitFor('events to settle', async () => {
-    let processed = 0;
-    for (const svc of Object.values(services)) {
-      const [{ unsent, done }] = await svc.db.query('SELECT (SELECT count(*) FROM crm_outbox WHERE sent_at IS NULL)::int AS unsent, (SELECT count(*) FROM crm_processed_events)::int AS done');
-      if (unsent) return false;
-      processed += done;
-    }
-    const stable = processed === last;
-    last = processed;
-    return stable;
-  }, { timeoutMs: 120_000, everyMs: 500 });
+  await lib.waitFor(
+    'events to settle',
+    async () => {
+      let processed = 0;
+      for (const svc of Object.values(services)) {
+        const [{ unsent, done }] = await svc.db.query(
+          'SELECT (SELECT count(*) FROM crm_outbox WHERE sent_at IS NULL)::int AS unsent, (SELECT count(*) FROM crm_processed_events)::int AS done',
+        );
+        if (unsent) return false;
+        processed += done;
+      }
+      const stable = processed === last;
+      last = processed;
+      return stable;
+    },
+    { timeoutMs: 120_000, everyMs: 500 },
+  );
 }
 
 async function seed(dbs, jwtSecret, subgraphSecret) {
   const { startStack } = built('stack/dist/stack.js');
   const { createLogger } = built('packages/service-kit/dist/index.js');
   const { issueUserToken } = built('gateway/dist/auth.js');
-  const stack = await startStack({ databaseUrlFor: (s) => dbs.urlFor(s), jwtSecret, subgraphSecret, gatewayPort: 0, host: '127.0.0.1', logger: createLogger('bench', 'warn') });
+  const stack = await startStack({
+    databaseUrlFor: (s) => dbs.urlFor(s),
+    jwtSecret,
+    subgraphSecret,
+    gatewayPort: 0,
+    host: '127.0.0.1',
+    logger: createLogger('bench', 'warn'),
+  });
   const stopStack = onCleanup('stop the seeding stack', () => stack.stop(), 60_000);
   const tenantId = `gw_${randomId()}`;
   const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret, '2h');
   const gql = graphqlClient(stack.gatewayUrl, token);
-  const bar = new cliProgress.SingleBar({ format: 'seeding [{bar}] {value}/{total}', clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: 'seeding [{bar}] {value}/{total}', clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(CONTACTS * 3, 0);
   const ids = await w.seedTenant(gql, CONTACTS, bar);
   bar.stop();
@@ -68,29 +84,52 @@ async function seed(dbs, jwtSecret, subgraphSecret) {
 }
 
 /** BENCH_CPU_PROF=leads,ours: V8 CPU profiles of those processes in bench/results/profiles/. */
-const profiled = (name) => ((process.env.BENCH_CPU_PROF ?? '').split(',').includes(name) ? path.join(RESULTS, 'profiles', name) : undefined);
+const profiled = (name) =>
+  (process.env.BENCH_CPU_PROF ?? '').split(',').includes(name) ? path.join(RESULTS, 'profiles', name) : undefined;
 
 async function startProcesses(dbs, jwtSecret, subgraphSecret) {
   const { SUBGRAPHS, urlVariable } = built('gateway/dist/compose.js');
   const base = 20_000 + Math.floor(Math.random() * 20_000);
   const subgraphs = SUBGRAPHS.map((s, i) => {
     const port = base + 1 + i;
-    const proc = startNode(s.name, `services/${s.name}/dist/main.js`, { PORT: String(port), DATABASE_URL: dbs.urlFor(s.name), SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' }, { cpuProfile: profiled(s.name) });
+    const proc = startNode(
+      s.name,
+      `services/${s.name}/dist/main.js`,
+      { PORT: String(port), DATABASE_URL: dbs.urlFor(s.name), SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+      { cpuProfile: profiled(s.name) },
+    );
     return { name: s.name, proc, base: `http://127.0.0.1:${port}`, url: `http://127.0.0.1:${port}/graphql` };
   });
   for (const s of subgraphs) await waitHttp(s.proc, `${s.base}/ready`);
   const urls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
-  const ours = startNode('our gateway', 'gateway/dist/main.js', {
-    PORT: String(base), HOST: '127.0.0.1', AUTH_JWT_SECRET: jwtSecret, SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn',
-    ...Object.fromEntries(subgraphs.map((s) => [urlVariable(s.name), s.url])),
-  }, { cpuProfile: profiled('ours') });
+  const ours = startNode(
+    'our gateway',
+    'gateway/dist/main.js',
+    {
+      PORT: String(base),
+      HOST: '127.0.0.1',
+      AUTH_JWT_SECRET: jwtSecret,
+      SUBGRAPH_SECRET: subgraphSecret,
+      LOG_LEVEL: 'warn',
+      ...Object.fromEntries(subgraphs.map((s) => [urlVariable(s.name), s.url])),
+    },
+    { cpuProfile: profiled('ours') },
+  );
   const plain = startNode('our gateway, no dedupe', 'gateway/dist/main.js', {
-    PORT: String(base + 20), HOST: '127.0.0.1', AUTH_JWT_SECRET: jwtSecret, SUBGRAPH_SECRET: subgraphSecret, LOG_LEVEL: 'warn', SUBGRAPH_DEDUPE: 'off',
+    PORT: String(base + 20),
+    HOST: '127.0.0.1',
+    AUTH_JWT_SECRET: jwtSecret,
+    SUBGRAPH_SECRET: subgraphSecret,
+    LOG_LEVEL: 'warn',
+    SUBGRAPH_DEDUPE: 'off',
     ...Object.fromEntries(subgraphs.map((s) => [urlVariable(s.name), s.url])),
   });
   const hive = startNode('hive gateway', 'bench/lib/hive-gateway.js', {
-    PORT: String(base + 10), AUTH_JWT_SECRET: jwtSecret, SUBGRAPH_SECRET: subgraphSecret,
-    SUPERGRAPH_FILE: path.join(ROOT, 'gateway/supergraph.graphql'), SUBGRAPH_URLS: JSON.stringify(urls),
+    PORT: String(base + 10),
+    AUTH_JWT_SECRET: jwtSecret,
+    SUBGRAPH_SECRET: subgraphSecret,
+    SUPERGRAPH_FILE: path.join(ROOT, 'gateway/supergraph.graphql'),
+    SUBGRAPH_URLS: JSON.stringify(urls),
   });
   await waitHttp(ours, `http://127.0.0.1:${base}/health`);
   await waitHttp(plain, `http://127.0.0.1:${base + 20}/health`);
@@ -112,9 +151,16 @@ function workloads(seeded, subgraphSecret) {
     { name: 'page', title: '(a) page: 50 contacts + company, deals, tickets, memberships, journey', bodies: [w.body(w.PAGE, {})] },
     { name: 'dashboard', title: '(b) dashboard: every subgraph', bodies: [w.body(w.DASHBOARD, { from, to })] },
     { name: 'contact', title: '(c) one contact', bodies: [w.body(w.CONTACT, { id: seeded.ids[7] })] },
-    { name: 'page-cursors', title: '(d) page, another cursor every request', bodies: seeded.cursors.map((after) => w.body(w.PAGE, { after })) },
     {
-      name: 'leads-direct', title: 'leads subgraph alone, signed (floor of (a))', direct: 'leads', bodies: [w.body(w.LEADS_PAGE, {})],
+      name: 'page-cursors',
+      title: '(d) page, another cursor every request',
+      bodies: seeded.cursors.map((after) => w.body(w.PAGE, { after })),
+    },
+    {
+      name: 'leads-direct',
+      title: 'leads subgraph alone, signed (floor of (a))',
+      direct: 'leads',
+      bodies: [w.body(w.LEADS_PAGE, {})],
       sign: { secret: subgraphSecret, subgraph: 'leads', identity: { tenantId: seeded.tenantId, userId: 'bench', roles: ['admin'] } },
     },
   ];
@@ -144,8 +190,17 @@ async function sqlPerSubgraph(gateway, subgraphs, token) {
   const before = await Promise.all(subgraphs.map((s) => counters(s.base)));
   await post(gateway.url, { authorization: `Bearer ${token}` }, w.body(w.NESTED, {}));
   const after = await Promise.all(subgraphs.map((s) => counters(s.base)));
-  const out = Object.fromEntries(subgraphs.map((s, i) => [s.name, { requests: after[i].requests - before[i].requests - 1, statements: after[i].statements - before[i].statements }]));
-  progress(`contacts(first: 100) { deals tickets campaignMemberships journey }: ${Object.entries(out).map(([n, c]) => `${n} ${c.statements} SQL / ${c.requests} call(s)`).join(', ')}`);
+  const out = Object.fromEntries(
+    subgraphs.map((s, i) => [
+      s.name,
+      { requests: after[i].requests - before[i].requests - 1, statements: after[i].statements - before[i].statements },
+    ]),
+  );
+  progress(
+    `contacts(first: 100) { deals tickets campaignMemberships journey }: ${Object.entries(out)
+      .map(([n, c]) => `${n} ${c.statements} SQL / ${c.requests} call(s)`)
+      .join(', ')}`,
+  );
   return out;
 }
 
@@ -153,8 +208,12 @@ async function sqlPerSubgraph(gateway, subgraphs, token) {
 async function measure(target, load, procs, token) {
   const before = { cpu: procs.map((p) => cpuSeconds(p.pid)), counters: await Promise.all(procs.subgraphs.map((s) => counters(s.base))) };
   const result = await runLoad({
-    url: target.url, connections: CONNECTIONS, durationSec: DURATION, bodies: load.bodies,
-    headers: load.sign ? {} : { authorization: `Bearer ${token}` }, sign: load.sign,
+    url: target.url,
+    connections: CONNECTIONS,
+    durationSec: DURATION,
+    bodies: load.bodies,
+    headers: load.sign ? {} : { authorization: `Bearer ${token}` },
+    sign: load.sign,
   });
   const cpu = procs.map((p, i) => cpuSeconds(p.pid) - before.cpu[i]);
   const after = await Promise.all(procs.subgraphs.map((s) => counters(s.base)));
@@ -173,7 +232,9 @@ function summarize(runs) {
   const pick = (f) => runs.map(f);
   const rps = pick((r) => r.rps);
   return {
-    rps: median(rps), p50: median(pick((r) => r.p50)), p99: median(pick((r) => r.p99)),
+    rps: median(rps),
+    p50: median(pick((r) => r.p50)),
+    p99: median(pick((r) => r.p99)),
     /** Relative spread of RPS across rounds: the noise band of this machine for this workload. */
     noise: rps.length > 1 ? (Math.max(...rps) - Math.min(...rps)) / median(rps) : 0,
     cpuMsPerRequest: Object.fromEntries(Object.keys(runs[0].cpuMsPerRequest).map((k) => [k, median(pick((r) => r.cpuMsPerRequest[k]))])),
@@ -186,7 +247,11 @@ function summarize(runs) {
 
 function machine() {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  return { nproc: os.availableParallelism(), model: (/model name\s*:\s*(.*)/.exec(cpuinfo) ?? [])[1] ?? os.cpus()[0]?.model, node: process.version };
+  return {
+    nproc: os.availableParallelism(),
+    model: (/model name\s*:\s*(.*)/.exec(cpuinfo) ?? [])[1] ?? os.cpus()[0]?.model,
+    node: process.version,
+  };
 }
 
 function ratios(results) {
@@ -203,19 +268,31 @@ function ratios(results) {
 
 function markdown(report) {
   const lines = [
-    `# Gateway benchmark (${report.finishedAt})`, '',
+    `# Gateway benchmark (${report.finishedAt})`,
+    '',
     `Machine: ${report.machine.nproc} CPUs, ${report.machine.model}, Node ${report.machine.node}. ${report.settings.contacts} contacts, ` +
-      `${report.settings.connections} connections, ${report.settings.rounds} alternating rounds of ${report.settings.durationSec} s; medians.`, '',
+      `${report.settings.connections} connections, ${report.settings.rounds} alternating rounds of ${report.settings.durationSec} s; medians.`,
+    '',
     '| workload | target | RPS | p50 ms | p99 ms | gateway CPU ms/req | subgraphs CPU ms/req | subgraph req/req | SQL/req | noise |',
     '|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const [key, s] of Object.entries(report.results)) {
     const [workload, target] = key.split(':');
     const gw = Object.entries(s.cpuMsPerRequest).find(([k]) => k.includes('gateway'))?.[1];
-    const sub = Object.entries(s.cpuMsPerRequest).filter(([k]) => !k.includes('gateway')).reduce((a, [, v]) => a + v, 0);
-    lines.push(`| ${workload} | ${target} | ${fmt(s.rps, 0)} | ${fmt(s.p50, 0)} | ${fmt(s.p99, 0)} | ${gw === undefined ? '-' : fmt(gw, 2)} | ${fmt(sub, 2)} | ${fmt(s.subgraphRequestsPerRequest, 2)} | ${fmt(s.sqlPerRequest, 1)} | ${fmt(s.noise * 100, 0)}% |`);
+    const sub = Object.entries(s.cpuMsPerRequest)
+      .filter(([k]) => !k.includes('gateway'))
+      .reduce((a, [, v]) => a + v, 0);
+    lines.push(
+      `| ${workload} | ${target} | ${fmt(s.rps, 0)} | ${fmt(s.p50, 0)} | ${fmt(s.p99, 0)} | ${gw === undefined ? '-' : fmt(gw, 2)} | ${fmt(sub, 2)} | ${fmt(s.subgraphRequestsPerRequest, 2)} | ${fmt(s.sqlPerRequest, 1)} | ${fmt(s.noise * 100, 0)}% |`,
+    );
   }
-  lines.push('', '`contacts(first: 100) { deals tickets campaignMemberships journey }`, one request:', '', '| subgraph | calls | SQL statements |', '|:--|--:|--:|');
+  lines.push(
+    '',
+    '`contacts(first: 100) { deals tickets campaignMemberships journey }`, one request:',
+    '',
+    '| subgraph | calls | SQL statements |',
+    '|:--|--:|--:|',
+  );
   for (const [name, c] of Object.entries(report.nestedSqlPerSubgraph)) lines.push(`| ${name} | ${c.requests} | ${c.statements} |`);
   lines.push('', '| ratio (RPS) | value |', '|:--|--:|');
   for (const [k, v] of Object.entries(report.ratios)) lines.push(`| ${k} | ${fmt(v, 2)} |`);
@@ -230,7 +307,11 @@ function check(report) {
   for (const [k, min] of Object.entries(floor.ratios)) {
     const [workload, pair] = k.split(' ');
     const [a, b] = pair.split('/');
-    const noise = Math.max(report.results[`${workload}:${a}`]?.noise ?? 0, report.results[`${b === 'leads-direct' ? 'leads-direct:leads' : `${workload}:${b}`}`]?.noise ?? 0, floor.noise?.[k] ?? 0);
+    const noise = Math.max(
+      report.results[`${workload}:${a}`]?.noise ?? 0,
+      report.results[`${b === 'leads-direct' ? 'leads-direct:leads' : `${workload}:${b}`}`]?.noise ?? 0,
+      floor.noise?.[k] ?? 0,
+    );
     const value = report.ratios[k];
     const allowed = min * (1 - noise);
     progress(`check ${k}: ${fmt(value, 2)} (floor ${fmt(min, 2)}, noise ${fmt(noise * 100, 0)}%, fails below ${fmt(allowed, 2)})`);
@@ -251,32 +332,53 @@ main('gateway bench', async () => {
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
   const loads = workloads(seeded, subgraphSecret).filter((l) => !only.length || only.includes(l.name));
   await verifyIdentical(gateways, loads, seeded.token);
-  const nested = await sqlPerSubgraph(gateways.find((g) => g.name === 'ours-nodedupe'), subgraphs, seeded.token);
+  const nested = await sqlPerSubgraph(
+    gateways.find((g) => g.name === 'ours-nodedupe'),
+    subgraphs,
+    seeded.token,
+  );
   // Warm-up: every target JIT-compiles its paths once before anything is measured.
   for (const load of loads) {
     for (const target of load.direct ? [{ url: subgraphs.find((s) => s.name === load.direct).url }] : gateways) {
-      await runLoad({ url: target.url, connections: CONNECTIONS, durationSec: WARMUP, bodies: load.bodies, headers: load.sign ? {} : { authorization: `Bearer ${seeded.token}` }, sign: load.sign });
+      await runLoad({
+        url: target.url,
+        connections: CONNECTIONS,
+        durationSec: WARMUP,
+        bodies: load.bodies,
+        headers: load.sign ? {} : { authorization: `Bearer ${seeded.token}` },
+        sign: load.sign,
+      });
     }
   }
   progress('warmed up');
   const runs = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const load of loads) {
-      const targets = load.direct ? [{ name: load.direct, url: subgraphs.find((s) => s.name === load.direct).url }] : round % 2 ? [...gateways].reverse() : gateways;
+      const targets = load.direct
+        ? [{ name: load.direct, url: subgraphs.find((s) => s.name === load.direct).url }]
+        : round % 2
+          ? [...gateways].reverse()
+          : gateways;
       for (const target of targets) {
         const gatewayProcs = gateways.filter((g) => g.name === target.name).map((g) => g.proc);
         const procs = Object.assign([...gatewayProcs, ...subgraphs.map((s) => s.proc)], { subgraphs });
         const m = await measure(target, load, procs, seeded.token);
         (runs[`${load.name}:${target.name}`] ??= []).push(m);
-        progress(`round ${round + 1} ${load.name} ${target.name}: ${fmt(m.rps, 0)} RPS, p99 ${m.p99} ms, ${fmt(m.subgraphRequestsPerRequest, 2)} subgraph req/req, ${fmt(m.sqlPerRequest, 1)} SQL/req${m.non2xx + m.errors ? `, ${m.non2xx + m.errors} failed` : ''}`);
+        progress(
+          `round ${round + 1} ${load.name} ${target.name}: ${fmt(m.rps, 0)} RPS, p99 ${m.p99} ms, ${fmt(m.subgraphRequestsPerRequest, 2)} subgraph req/req, ${fmt(m.sqlPerRequest, 1)} SQL/req${m.non2xx + m.errors ? `, ${m.non2xx + m.errors} failed` : ''}`,
+        );
       }
     }
   }
   const results = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summarize(v)]));
   const report = {
-    finishedAt: new Date().toISOString(), machine: machine(),
+    finishedAt: new Date().toISOString(),
+    machine: machine(),
     settings: { contacts: CONTACTS, durationSec: DURATION, rounds: ROUNDS, connections: CONNECTIONS },
-    results, ratios: ratios(results), nestedSqlPerSubgraph: nested, titles: Object.fromEntries(loads.map((l) => [l.name, l.title])),
+    results,
+    ratios: ratios(results),
+    nestedSqlPerSubgraph: nested,
+    titles: Object.fromEntries(loads.map((l) => [l.name, l.title])),
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(path.join(RESULTS, 'gateway.json'), `${JSON.stringify(report, null, 2)}\n`);

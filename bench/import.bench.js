@@ -10,7 +10,19 @@ const cliProgress = require('cli-progress');
 const { Buffer } = require('node:buffer');
 const timers = require('node:timers');
 const {
-  built, progress, main, now, intEnv, checkPostgres, benchDatabases, onCleanup, stopAndDrop, printMetrics, fmt, fmtInt, mb,
+  built,
+  progress,
+  main,
+  now,
+  intEnv,
+  checkPostgres,
+  benchDatabases,
+  onCleanup,
+  stopAndDrop,
+  printMetrics,
+  fmt,
+  fmtInt,
+  mb,
   memory,
 } = require('./lib');
 
@@ -46,24 +58,39 @@ function generate(n) {
     const k = i % N_COMPANIES;
     if (i % 100 === 42) {
       expected.failed++;
-      const kind = (i / 100) % 3 | 0;
+      const kind = ((i / 100) % 3) | 0;
       const email = kind === 0 ? `broken-${i}.example` : `user${i}@co${k}.example`;
-      lines.push([email, 'Bad', 'Row', '', '', ...company(k).slice(0, 3), kind === 1 ? '-5' : '10', kind === 2 ? 'France' : 'FR', '', ''].join(','));
+      lines.push(
+        [email, 'Bad', 'Row', '', '', ...company(k).slice(0, 3), kind === 1 ? '-5' : '10', kind === 2 ? 'France' : 'FR', '', ''].join(','),
+      );
     } else if (i % 50 === 7 && i >= 1000) {
       const j = i - 997;
       if (i % 100 === 7) {
         expected.updated++;
-        lines.push([`USER${j}@co${j % N_COMPANIES}.example`, '', '', '', `+33 1 ${String(i).padStart(8, '0')}`, '', '', '', '', '', '', ''].join(','));
+        lines.push(
+          [`USER${j}@co${j % N_COMPANIES}.example`, '', '', '', `+33 1 ${String(i).padStart(8, '0')}`, '', '', '', '', '', '', ''].join(
+            ',',
+          ),
+        );
       } else {
         expected.unchanged++;
         lines.push([`user${j}@co${j % N_COMPANIES}.example`, FIRST[j % FIRST.length], '', '', '', '', '', '', '', '', '', ''].join(','));
       }
     } else {
       expected.created++;
-      lines.push([
-        `user${i}@co${k}.example`, FIRST[i % FIRST.length], LAST[(i >> 3) % LAST.length], TITLES[i % TITLES.length], '',
-        ...company(k), COUNTRIES[i % COUNTRIES.length], i % 4 === 0 ? String((i % 20) * 10_000) : '', SOURCES[i % SOURCES.length],
-      ].join(','));
+      lines.push(
+        [
+          `user${i}@co${k}.example`,
+          FIRST[i % FIRST.length],
+          LAST[(i >> 3) % LAST.length],
+          TITLES[i % TITLES.length],
+          '',
+          ...company(k),
+          COUNTRIES[i % COUNTRIES.length],
+          i % 4 === 0 ? String((i % 20) * 10_000) : '',
+          SOURCES[i % SOURCES.length],
+        ].join(','),
+      );
     }
   }
   return { csv: `${lines.join('\n')}\n`, expected };
@@ -108,7 +135,11 @@ main('import.bench', async () => {
   const sampler = timers.setInterval(sample, SAMPLE_MS);
 
   const bar = new cliProgress.SingleBar(
-    { format: 'import [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | {duration_formatted}', noTTYOutput: true, notTTYSchedule: 5_000 },
+    {
+      format: 'import [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | {duration_formatted}',
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   const t0 = now();
@@ -138,25 +169,34 @@ main('import.bench', async () => {
   );
 
   process.stdout.write('\n');
-  printMetrics(`import bench (${fmtInt(N_ROWS)} rows, chunk ${CHUNK ?? 'default'})`, ['value'], [
-    ['rows/s (whole importContacts call)', fmtInt(N_ROWS / seconds)],
-    ['import time (s)', fmt(seconds, 2)],
-    ['RSS before the import', mb(rssBefore)],
-    [`peak RSS during the import (sampled every ${SAMPLE_MS} ms)`, mb(peakRss)],
-    ['RSS after the import', mb(rssAfter)],
-    ['peak RSS - RSS before', mb(peakRss - rssBefore)],
-    ['process peak RSS (getrusage, whole run)', mb(memory().peakRss)],
-    ['JS heap used: before / peak during the import', `${mb(before.heapUsed)} / ${mb(peakHeap)}`],
-    ['created / updated / unchanged / failed', `${fmtInt(result.created)} / ${fmtInt(result.updated)} / ${fmtInt(result.unchanged)} / ${fmtInt(result.failed)}`],
-    ['row errors returned / truncated', `${fmtInt(result.errors.length)} / ${fmtInt(result.truncatedErrors)}`],
-    ['contacts / companies in the database', `${fmtInt(db.contacts)} / ${fmtInt(db.companies)}`],
-    ['stage changes / touches / outbox events', `${fmtInt(db.stageChanges)} / ${fmtInt(db.touches)} / ${fmtInt(db.events)}`],
-    ['contacts that reached MQL by fit score', fmtInt(db.mql)],
-  ]);
+  printMetrics(
+    `import bench (${fmtInt(N_ROWS)} rows, chunk ${CHUNK ?? 'default'})`,
+    ['value'],
+    [
+      ['rows/s (whole importContacts call)', fmtInt(N_ROWS / seconds)],
+      ['import time (s)', fmt(seconds, 2)],
+      ['RSS before the import', mb(rssBefore)],
+      [`peak RSS during the import (sampled every ${SAMPLE_MS} ms)`, mb(peakRss)],
+      ['RSS after the import', mb(rssAfter)],
+      ['peak RSS - RSS before', mb(peakRss - rssBefore)],
+      ['process peak RSS (getrusage, whole run)', mb(memory().peakRss)],
+      ['JS heap used: before / peak during the import', `${mb(before.heapUsed)} / ${mb(peakHeap)}`],
+      [
+        'created / updated / unchanged / failed',
+        `${fmtInt(result.created)} / ${fmtInt(result.updated)} / ${fmtInt(result.unchanged)} / ${fmtInt(result.failed)}`,
+      ],
+      ['row errors returned / truncated', `${fmtInt(result.errors.length)} / ${fmtInt(result.truncatedErrors)}`],
+      ['contacts / companies in the database', `${fmtInt(db.contacts)} / ${fmtInt(db.companies)}`],
+      ['stage changes / touches / outbox events', `${fmtInt(db.stageChanges)} / ${fmtInt(db.touches)} / ${fmtInt(db.events)}`],
+      ['contacts that reached MQL by fit score', fmtInt(db.mql)],
+    ],
+  );
 
   const got = { created: result.created, updated: result.updated, unchanged: result.unchanged, failed: result.failed };
   if (JSON.stringify(got) !== JSON.stringify(expected) || db.contacts !== expected.created) {
-    throw new Error(`counts differ from the generator's: got ${JSON.stringify(got)} (${db.contacts} contacts), expected ${JSON.stringify(expected)}`);
+    throw new Error(
+      `counts differ from the generator's: got ${JSON.stringify(got)} (${db.contacts} contacts), expected ${JSON.stringify(expected)}`,
+    );
   }
 
   await stopAndDrop('the leads service', stopService, dbs, 'service stopped, database dropped');

@@ -18,8 +18,26 @@
 //
 // The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
 const {
-  progress, main, now, sleep, waitFor, intEnv, checkPostgres, startBenchStack, pool, timeRuns, captureSql, measureQuery,
-  measureColumns, measureCells, oneLine, printTable, fmt, fmtInt, memoryLine, checkInterrupted,
+  progress,
+  main,
+  now,
+  sleep,
+  waitFor,
+  intEnv,
+  checkPostgres,
+  startBenchStack,
+  pool,
+  timeRuns,
+  captureSql,
+  measureQuery,
+  measureColumns,
+  measureCells,
+  oneLine,
+  printTable,
+  fmt,
+  fmtInt,
+  memoryLine,
+  checkInterrupted,
 } = require('./lib');
 
 const N_DEALS = intEnv('BENCH_DEALS', 100_000);
@@ -144,7 +162,9 @@ async function forecastBench(bench, { tenantId, gql }, pg) {
   const pipelines = (await gql(PIPELINES)).pipelines;
   const pipeline = pipelines.find((p) => p.isDefault);
   if (!pipeline) throw new Error('the tenant has no default pipeline after its first request');
-  progress(`default pipeline "${pipeline.name}": ${pipeline.stages.map((s) => `${s.name} ${s.probability}% ${s.forecastCategory}`).join(', ')}`);
+  progress(
+    `default pipeline "${pipeline.name}": ${pipeline.stages.map((s) => `${s.name} ${s.probability}% ${s.forecastCategory}`).join(', ')}`,
+  );
 
   progress(`seeding ${fmtInt(N_DEALS)} deals with INSERT ... SELECT generate_series (+ their stage history)`);
   const t0 = now();
@@ -198,13 +218,18 @@ async function forecastBench(bench, { tenantId, gql }, pg) {
         pg,
       });
       const f = m.last.forecast;
-      const got = [...f.totals].sort((a, b) => (a.currency < b.currency ? -1 : 1)).map((t) => `${t.currency}:${t.dealCount}:${t.openAmount}`).join(' ');
+      const got = [...f.totals]
+        .sort((a, b) => (a.currency < b.currency ? -1 : 1))
+        .map((t) => `${t.currency}:${t.dealCount}:${t.openAmount}`)
+        .join(' ');
       if (got !== expected) throw new Error(`forecast ${groupBy} ${period.label}: totals ${got}, expected ${expected}`);
       const groupDeals = f.groups.reduce((a, g) => a + g.dealCount, 0);
       const totalDeals = f.totals.reduce((a, t) => a + t.dealCount, 0);
       if (groupDeals !== totalDeals) throw new Error(`forecast ${groupBy}: groups hold ${groupDeals} deals, totals ${totalDeals}`);
       rows.push({ what: `${groupBy}, ${period.short}`, groups: String(f.groups.length), deals: fmtInt(totalDeals), ...measureCells(m) });
-      progress(`  forecast ${groupBy} ${period.label}: p50 ${fmt(m.summary.p50)} ms, ${f.groups.length} groups, ${fmtInt(totalDeals)} deals placed`);
+      progress(
+        `  forecast ${groupBy} ${period.label}: p50 ${fmt(m.summary.p50)} ms, ${f.groups.length} groups, ${fmtInt(totalDeals)} deals placed`,
+      );
     }
   }
   return { rows, seedS, analyzeS, facts, periods };
@@ -215,20 +240,28 @@ async function forecastBench(bench, { tenantId, gql }, pg) {
 
 /** Every outbox sent and every consumer idle for `quietMs` (the cascade of the setup is over). */
 async function waitEventsSettled(stack, pgs, label) {
-  const counters = () => Object.values(stack.services).map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`).join(',');
+  const counters = () =>
+    Object.values(stack.services)
+      .map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`)
+      .join(',');
   let last = '';
   let since = now();
-  await waitFor(label, async () => {
-    let unsent = 0;
-    for (const pg of Object.values(pgs)) unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
-    const c = counters();
-    if (unsent > 0 || c !== last) {
-      last = c;
-      since = now();
-      return false;
-    }
-    return now() - since > 500;
-  }, { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 });
+  await waitFor(
+    label,
+    async () => {
+      let unsent = 0;
+      for (const pg of Object.values(pgs))
+        unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
+      const c = counters();
+      if (unsent > 0 || c !== last) {
+        last = c;
+        since = now();
+        return false;
+      }
+      return now() - since > 500;
+    },
+    { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 },
+  );
 }
 
 async function statementsBench(bench, pgs) {
@@ -238,16 +271,26 @@ async function statementsBench(bench, pgs) {
   await gql('{ contacts(first: 1) { totalCount } pipelines { id } }');
 
   const t0 = now();
-  const contactIds = await pool(N1_CONTACTS, CONCURRENCY, async (i) =>
-    (await gql(CAPTURE, { input: { email: `n1-${i}@bench${i % 10}.example.com`, firstName: `Buyer${i}`, lastName: 'Bench' } })).captureLead.id,
-  { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' });
+  const contactIds = await pool(
+    N1_CONTACTS,
+    CONCURRENCY,
+    async (i) =>
+      (await gql(CAPTURE, { input: { email: `n1-${i}@bench${i % 10}.example.com`, firstName: `Buyer${i}`, lastName: 'Bench' } }))
+        .captureLead.id,
+    { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' },
+  );
   // pipeline accepts deals only for contacts it has heard of (contact.created).
   await waitEventsSettled(stack, pgs, 'contact.created reaching pipeline');
   const dealJobs = contactIds.flatMap((contactId, i) => Array.from({ length: 1 + (i % 3) }, (_, k) => ({ contactId, k })));
-  await pool(dealJobs.length, CONCURRENCY, async (j) => {
-    const { contactId, k } = dealJobs[j];
-    await gql(CREATE_DEAL, { input: { contactId, title: `Deal ${k + 1} of ${contactId.slice(0, 8)}`, amount: 10_000 * (k + 1) } });
-  }, { timeoutMs: SETUP_TIMEOUT_MS, label: 'createDeal' });
+  await pool(
+    dealJobs.length,
+    CONCURRENCY,
+    async (j) => {
+      const { contactId, k } = dealJobs[j];
+      await gql(CREATE_DEAL, { input: { contactId, title: `Deal ${k + 1} of ${contactId.slice(0, 8)}`, amount: 10_000 * (k + 1) } });
+    },
+    { timeoutMs: SETUP_TIMEOUT_MS, label: 'createDeal' },
+  );
   await waitEventsSettled(stack, pgs, 'the setup events settling');
   progress(`(b) ${N1_CONTACTS} contacts and ${dealJobs.length} deals created in ${((now() - t0) / 1000).toFixed(1)} s; events settled`);
 
@@ -280,10 +323,14 @@ async function statementsBench(bench, pgs) {
     const nodes = result.contacts.edges.map((e) => e.node);
     const dealsReturned = nodes.reduce((a, n) => a + n.deals.length, 0);
     const [{ n: dealsInDb }] = (
-      await pgs.pipeline.query('SELECT count(*)::int AS n FROM deals WHERE tenant_id = $1 AND contact_id = ANY($2::uuid[])', [tenantId, nodes.map((n) => n.id)])
+      await pgs.pipeline.query('SELECT count(*)::int AS n FROM deals WHERE tenant_id = $1 AND contact_id = ANY($2::uuid[])', [
+        tenantId,
+        nodes.map((n) => n.id),
+      ])
     ).rows;
     if (nodes.length !== first) throw new Error(`contacts(first: ${first}) returned ${nodes.length} contacts`);
-    if (dealsReturned !== dealsInDb) throw new Error(`contacts(first: ${first}) returned ${dealsReturned} deals, the database holds ${dealsInDb}`);
+    if (dealsReturned !== dealsInDb)
+      throw new Error(`contacts(first: ${first}) returned ${dealsReturned} deals, the database holds ${dealsInDb}`);
     if (nodes.some((n) => n.deals.some((d) => !d.stage?.name))) throw new Error('a deal came back without its stage');
     const { summary: timing } = await timeRuns(() => gql(query, variables), { runs: N1_LATENCY_RUNS });
     results.push({ first, form, literal, statements, latencyMs, contacts: nodes.length, deals: dealsReturned, timing });
@@ -324,7 +371,9 @@ main('pipeline.bench', async () => {
     `(${a.periods.map((p) => p.label).join('; ')}; totals checked against a direct count per currency;\n` +
       ' SQL ms: median wall time of 5 re-runs of the statement on a separate connection; DB ms: its EXPLAIN ANALYZE execution time)\n',
   );
-  process.stdout.write(`seed: ${fmtInt(a.facts.deals)} deals + ${fmtInt(a.facts.history)} history rows in ${a.seedS.toFixed(1)} s, ANALYZE ${a.analyzeS.toFixed(1)} s\n\n`);
+  process.stdout.write(
+    `seed: ${fmtInt(a.facts.deals)} deals + ${fmtInt(a.facts.history)} history rows in ${a.seedS.toFixed(1)} s, ANALYZE ${a.analyzeS.toFixed(1)} s\n\n`,
+  );
 
   const names = Object.keys(stack.services);
   printTable(

@@ -17,8 +17,23 @@
 //
 // The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
 const {
-  progress, main, now, sleep, waitFor, intEnv, checkPostgres, startBenchStack, pool, timeRuns, captureSql, oneLine, printTable,
-  fmt, fmtInt, memoryLine, built,
+  progress,
+  main,
+  now,
+  sleep,
+  waitFor,
+  intEnv,
+  checkPostgres,
+  startBenchStack,
+  pool,
+  timeRuns,
+  captureSql,
+  oneLine,
+  printTable,
+  fmt,
+  fmtInt,
+  memoryLine,
+  built,
 } = require('./lib');
 
 const N_TICKETS = intEnv('BENCH_TICKETS', 100_000);
@@ -28,8 +43,10 @@ const N_CONTACTS = 100;
 const CONCURRENCY = 8;
 const SETUP_TIMEOUT_MS = 120_000;
 
-const CONTACTS_QUERY = (first) => `{ contacts(first: ${first}) { edges { node { id tickets { edges { node { sla { breached } } } } latestNps { score } } } } }`;
-const CONTACTS_QUERY_VAR = 'query C($first: Int) { contacts(first: $first) { edges { node { id tickets { edges { node { sla { breached } } } } latestNps { score } } } } }';
+const CONTACTS_QUERY = (first) =>
+  `{ contacts(first: ${first}) { edges { node { id tickets { edges { node { sla { breached } } } } latestNps { score } } } } }`;
+const CONTACTS_QUERY_VAR =
+  'query C($first: Int) { contacts(first: $first) { edges { node { id tickets { edges { node { sla { breached } } } } latestNps { score } } } } }';
 
 // ---------------------------------------------------------------------------------------------
 // (a) the breach job
@@ -61,29 +78,48 @@ async function breachBench(bench, pg) {
   const t0 = now();
   await seedTickets(pg, tenantId, N_TICKETS);
   await pg.query('ANALYZE tickets');
-  const [facts] = (await pg.query(
-    `SELECT count(*)::int AS tickets, count(*) FILTER (WHERE first_response_due_at < now())::int AS due,
-            pg_size_pretty(pg_total_relation_size('tickets')) AS size FROM tickets WHERE tenant_id = $1`, [tenantId],
-  )).rows;
-  progress(`seeded in ${((now() - t0) / 1000).toFixed(1)} s: ${fmtInt(facts.tickets)} open tickets, ${fmtInt(facts.due)} past due; table + indexes ${facts.size}`);
+  const [facts] = (
+    await pg.query(
+      `SELECT count(*)::int AS tickets, count(*) FILTER (WHERE first_response_due_at < now())::int AS due,
+            pg_size_pretty(pg_total_relation_size('tickets')) AS size FROM tickets WHERE tenant_id = $1`,
+      [tenantId],
+    )
+  ).rows;
+  progress(
+    `seeded in ${((now() - t0) / 1000).toFixed(1)} s: ${fmtInt(facts.tickets)} open tickets, ${fmtInt(facts.due)} past due; table + indexes ${facts.size}`,
+  );
 
   const at = new Date();
   const t1 = now();
   const announced = await detectSlaBreaches(db, at);
   const firstRunMs = now() - t1;
   const steady = await timeRuns(() => detectSlaBreaches(db, at), { warmup: 1, runs: JOB_RUNS });
-  const [{ events, tickets }] = (await pg.query(
-    `SELECT count(*)::int AS events, count(DISTINCT message_key)::int AS tickets FROM crm_outbox WHERE event_type = 'ticket.sla_breached'`,
-  )).rows;
+  const [{ events, tickets }] = (
+    await pg.query(
+      `SELECT count(*)::int AS events, count(DISTINCT message_key)::int AS tickets FROM crm_outbox WHERE event_type = 'ticket.sla_breached'`,
+    )
+  ).rows;
   if (announced !== facts.due || events !== facts.due || tickets !== facts.due) {
-    throw new Error(`expected ${facts.due} breaches, the job announced ${announced}, the outbox holds ${events} events for ${tickets} tickets`);
+    throw new Error(
+      `expected ${facts.due} breaches, the job announced ${announced}, the outbox holds ${events} events for ${tickets} tickets`,
+    );
   }
-  const plan = (await pg.query(
-    `EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM tickets WHERE sla_running_since IS NOT NULL
+  const plan = (
+    await pg.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM tickets WHERE sla_running_since IS NOT NULL
        AND ((first_responded_at IS NULL AND first_response_breached_at IS NULL AND first_response_due_at < $1)
-         OR (resolved_at IS NULL AND resolution_breached_at IS NULL AND resolution_due_at < $1)) LIMIT 5000`, [at],
-  )).rows[0]['QUERY PLAN'][0];
-  return { facts, announced, firstRunMs, steady: steady.summary, planMs: plan['Execution Time'], planNode: plan.Plan['Plans']?.[0]?.['Node Type'] ?? plan.Plan['Node Type'] };
+         OR (resolved_at IS NULL AND resolution_breached_at IS NULL AND resolution_due_at < $1)) LIMIT 5000`,
+      [at],
+    )
+  ).rows[0]['QUERY PLAN'][0];
+  return {
+    facts,
+    announced,
+    firstRunMs,
+    steady: steady.summary,
+    planMs: plan['Execution Time'],
+    planNode: plan.Plan['Plans']?.[0]?.['Node Type'] ?? plan.Plan['Node Type'],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,37 +128,69 @@ async function breachBench(bench, pg) {
 async function settle(stack, pgs) {
   let last = '';
   let since = now();
-  await waitFor('the setup events settling', async () => {
-    let unsent = 0;
-    for (const pg of Object.values(pgs)) unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
-    const c = Object.values(stack.services).map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`).join(',');
-    if (unsent > 0 || c !== last) {
-      last = c;
-      since = now();
-      return false;
-    }
-    return now() - since > 500;
-  }, { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 });
+  await waitFor(
+    'the setup events settling',
+    async () => {
+      let unsent = 0;
+      for (const pg of Object.values(pgs))
+        unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
+      const c = Object.values(stack.services)
+        .map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`)
+        .join(',');
+      if (unsent > 0 || c !== last) {
+        last = c;
+        since = now();
+        return false;
+      }
+      return now() - since > 500;
+    },
+    { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 },
+  );
 }
 
 async function statementsBench(bench, pgs) {
   const { stack } = bench;
   const { tenantId, gql } = await bench.tenant('bench_n1');
   await gql('{ contacts(first: 1) { totalCount } slaPolicies { id } }');
-  const ids = await pool(N_CONTACTS, CONCURRENCY, async (i) =>
-    (await gql('mutation C($input: CaptureLeadInput!) { captureLead(input: $input) { id } }', { input: { email: `t${i}@bench.example.com` } })).captureLead.id,
-  { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' });
-  await waitFor('contacts reaching the tickets replica', async () =>
-    (await pgs.tickets.query('SELECT count(*)::int AS n FROM contact_refs WHERE tenant_id = $1', [tenantId])).rows[0].n === N_CONTACTS,
-  { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 });
+  const ids = await pool(
+    N_CONTACTS,
+    CONCURRENCY,
+    async (i) =>
+      (
+        await gql('mutation C($input: CaptureLeadInput!) { captureLead(input: $input) { id } }', {
+          input: { email: `t${i}@bench.example.com` },
+        })
+      ).captureLead.id,
+    { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' },
+  );
+  await waitFor(
+    'contacts reaching the tickets replica',
+    async () =>
+      (await pgs.tickets.query('SELECT count(*)::int AS n FROM contact_refs WHERE tenant_id = $1', [tenantId])).rows[0].n === N_CONTACTS,
+    { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 },
+  );
   const jobs = ids.flatMap((contactId, i) => Array.from({ length: 1 + (i % 3) }, (_, k) => ({ contactId, k })));
-  await pool(jobs.length, CONCURRENCY, async (j) => {
-    const { contactId, k } = jobs[j];
-    await gql('mutation O($input: OpenTicketInput!) { openTicket(input: $input) { id } }', { input: { contactId, subject: `Ticket ${k}` } });
-  }, { timeoutMs: SETUP_TIMEOUT_MS, label: 'openTicket' });
-  await pool(N_CONTACTS / 2, CONCURRENCY, async (i) => {
-    await gql('mutation S($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }', { input: { contactId: ids[i * 2], kind: 'NPS', score: i % 11 } });
-  }, { timeoutMs: SETUP_TIMEOUT_MS, label: 'recordSurveyResponse' });
+  await pool(
+    jobs.length,
+    CONCURRENCY,
+    async (j) => {
+      const { contactId, k } = jobs[j];
+      await gql('mutation O($input: OpenTicketInput!) { openTicket(input: $input) { id } }', {
+        input: { contactId, subject: `Ticket ${k}` },
+      });
+    },
+    { timeoutMs: SETUP_TIMEOUT_MS, label: 'openTicket' },
+  );
+  await pool(
+    N_CONTACTS / 2,
+    CONCURRENCY,
+    async (i) => {
+      await gql('mutation S($input: RecordSurveyResponseInput!) { recordSurveyResponse(input: $input) { id } }', {
+        input: { contactId: ids[i * 2], kind: 'NPS', score: i % 11 },
+      });
+    },
+    { timeoutMs: SETUP_TIMEOUT_MS, label: 'recordSurveyResponse' },
+  );
   await settle(stack, pgs);
   const idle = await captureSql(stack.services, () => sleep(1_000));
   let query = CONTACTS_QUERY(N_CONTACTS);
@@ -140,7 +208,8 @@ async function statementsBench(bench, pgs) {
   const { result, statements } = await captureSql(stack.services, () => gql(query, variables));
   const nodes = result.contacts.edges.map((e) => e.node);
   const tickets = nodes.reduce((a, n) => a + n.tickets.edges.length, 0);
-  if (nodes.length !== N_CONTACTS || tickets !== jobs.length) throw new Error(`got ${nodes.length} contacts and ${tickets} tickets, expected ${N_CONTACTS} and ${jobs.length}`);
+  if (nodes.length !== N_CONTACTS || tickets !== jobs.length)
+    throw new Error(`got ${nodes.length} contacts and ${tickets} tickets, expected ${N_CONTACTS} and ${jobs.length}`);
   const timing = await timeRuns(() => gql(query, variables), { runs: 10 });
   return { statements, form, tickets, idle: Object.values(idle.statements).reduce((a, l) => a + l.length, 0), timing: timing.summary };
 }
@@ -158,9 +227,17 @@ main('tickets.bench', async () => {
 
   process.stdout.write('\n');
   printTable(
-    [{ key: 'what', title: `breach job at ${fmtInt(a.facts.tickets)} open tickets`, align: 'left' }, { key: 'breaches', title: 'breaches announced' }, { key: 'ms', title: 'ms' }],
     [
-      { what: `first run: marks the ${fmtInt(a.facts.due)} past due (batches of 5,000) + outbox`, breaches: fmtInt(a.announced), ms: fmt(a.firstRunMs) },
+      { key: 'what', title: `breach job at ${fmtInt(a.facts.tickets)} open tickets`, align: 'left' },
+      { key: 'breaches', title: 'breaches announced' },
+      { key: 'ms', title: 'ms' },
+    ],
+    [
+      {
+        what: `first run: marks the ${fmtInt(a.facts.due)} past due (batches of 5,000) + outbox`,
+        breaches: fmtInt(a.announced),
+        ms: fmt(a.firstRunMs),
+      },
       { what: `steady state, p50 of ${a.steady.n} runs (nothing new)`, breaches: '0', ms: fmt(a.steady.p50) },
       { what: 'steady state, max', breaches: '0', ms: fmt(a.steady.max) },
       { what: `due-ticket scan alone (EXPLAIN ANALYZE, ${a.planNode})`, breaches: '-', ms: fmt(a.planMs) },
@@ -169,11 +246,18 @@ main('tickets.bench', async () => {
   process.stdout.write(`(outbox checked: exactly one ticket.sla_breached per past-due ticket)\n\n`);
   const names = Object.keys(bench.stack.services);
   printTable(
-    [{ key: 'what', title: 'SQL statements of ONE gateway query', align: 'left' }, ...names.map((n) => ({ key: n, title: n })), { key: 'p50', title: 'p50 ms' }],
-    [{
-      what: `contacts(first: ${N_CONTACTS}) { tickets { sla { breached } } latestNps } (${b.form}): ${b.tickets} tickets`,
-      ...Object.fromEntries(names.map((n) => [n, String(b.statements[n].length)])), p50: fmt(b.timing.p50),
-    }],
+    [
+      { key: 'what', title: 'SQL statements of ONE gateway query', align: 'left' },
+      ...names.map((n) => ({ key: n, title: n })),
+      { key: 'p50', title: 'p50 ms' },
+    ],
+    [
+      {
+        what: `contacts(first: ${N_CONTACTS}) { tickets { sla { breached } } latestNps } (${b.form}): ${b.tickets} tickets`,
+        ...Object.fromEntries(names.map((n) => [n, String(b.statements[n].length)])),
+        p50: fmt(b.timing.p50),
+      },
+    ],
   );
   process.stdout.write(`(statements counted over an idle second before, with the same wrap: ${b.idle})\n`);
   for (const n of names) for (const s of b.statements[n]) process.stdout.write(`  ${n.padEnd(8)} ${oneLine(s.query, 220)}\n`);

@@ -29,12 +29,19 @@ export default async function globalSetup() {
     const port = 55432;
     const logs = [];
     const pg = new EmbeddedPostgres({
-      databaseDir: path.join(dir, 'data'), port, user: 'postgres', password: 'postgres', persistent: false,
-      createPostgresUser: isRoot, onLog: (m) => logs.push(m), onError: (m) => logs.push(String(m)),
+      databaseDir: path.join(dir, 'data'),
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: false,
+      createPostgresUser: isRoot,
+      onLog: (m) => logs.push(m),
+      onError: (m) => logs.push(String(m)),
     });
     if (isRoot) {
       mkdirSync(path.join(dir, 'data'), { recursive: true });
-      const uid = Number(execSync('id -u postgres')), gid = Number(execSync('id -g postgres'));
+      const uid = Number(execSync('id -u postgres')),
+        gid = Number(execSync('id -g postgres'));
       chownSync(dir, uid, gid);
       chownSync(path.join(dir, 'data'), uid, gid);
     }
@@ -52,7 +59,8 @@ export default async function globalSetup() {
     if (has('java') && has('mvn')) {
       const dir = path.join(os.tmpdir(), 'crm-test-kafka');
       const out = execFileSync('bash', [path.join(root, 'tools/kafka/kafka.sh'), 'start', '--port', '39092', '--dir', dir, '--fresh'], {
-        encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
       process.env.KAFKA_BROKERS = /KAFKA_BROKERS=(\S+)/.exec(out)?.[1] ?? '127.0.0.1:39092';
       started.kafka = { dir };

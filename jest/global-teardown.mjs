@@ -9,7 +9,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export default async function globalTeardown() {
   const started = globalThis.__crmStarted ?? {};
   if (started.kafka) {
-    execFileSync('bash', [path.join(root, 'tools/kafka/kafka.sh'), 'stop', '--port', '39092', '--dir', started.kafka.dir], { stdio: 'inherit' });
+    execFileSync('bash', [path.join(root, 'tools/kafka/kafka.sh'), 'stop', '--port', '39092', '--dir', started.kafka.dir], {
+      stdio: 'inherit',
+    });
   }
   if (started.postgres) {
     await started.postgres.pg.stop();

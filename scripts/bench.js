@@ -14,7 +14,9 @@ const benchDir = path.join(root, 'bench');
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 
-const all = readdirSync(benchDir).filter((f) => f.endsWith('.bench.js')).sort();
+const all = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.js'))
+  .sort();
 const selected = filters.length ? all.filter((f) => filters.some((x) => f.includes(x))) : all;
 if (!selected.length) {
   process.stderr.write(`no benchmark matches ${filters.join(', ')}; available: ${all.join(', ') || '(none)'}\n`);

@@ -6,7 +6,11 @@
 module.exports = {
   leads: { Contact: '../entities#Contact as ContactEntity', Company: '../entities#Company as CompanyEntity' },
   pipeline: { Deal: '../entities#Deal as DealEntity', Activity: '../entities#Activity as ActivityEntity' },
-  tickets: { Ticket: '../entities#Ticket as TicketEntity', TicketComment: '../entities#TicketComment as TicketCommentEntity', SlaPolicy: '../entities#SlaPolicy as SlaPolicyEntity' },
+  tickets: {
+    Ticket: '../entities#Ticket as TicketEntity',
+    TicketComment: '../entities#TicketComment as TicketCommentEntity',
+    SlaPolicy: '../entities#SlaPolicy as SlaPolicyEntity',
+  },
   campaigns: { Segment: '../entities#Segment as SegmentEntity' },
   analytics: {},
 };

@@ -20,8 +20,11 @@ const { subgraphs } = require(path.join(root, 'subgraphs.json'));
 
 function current() {
   const sdl = Object.fromEntries(subgraphs.map((s) => [s.name, readFileSync(path.join(root, s.schema), 'utf8')]));
-  const composed = composeServices(subgraphs.map((s) => ({ name: s.name, url: `http://localhost:${s.port}/graphql`, typeDefs: parse(sdl[s.name]) })));
-  if (composed.errors?.length) throw new Error(`Supergraph composition failed:\n${composed.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+  const composed = composeServices(
+    subgraphs.map((s) => ({ name: s.name, url: `http://localhost:${s.port}/graphql`, typeDefs: parse(sdl[s.name]) })),
+  );
+  if (composed.errors?.length)
+    throw new Error(`Supergraph composition failed:\n${composed.errors.map((e) => `  - ${e.message}`).join('\n')}`);
   return { sdl, supergraph: composed.supergraphSdl };
 }
 
@@ -29,7 +32,12 @@ const subgraphSchema = (sdl) => buildSubgraphSchema({ typeDefs: parse(sdl) });
 const apiSchema = (supergraphSdl) => Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 
 async function changesOf(name, before, after, build) {
-  return (await diff(build(before), build(after))).map((c) => ({ schema: name, level: c.criticality.level, message: c.message, path: c.path ?? null }));
+  return (await diff(build(before), build(after))).map((c) => ({
+    schema: name,
+    level: c.criticality.level,
+    message: c.message,
+    path: c.path ?? null,
+  }));
 }
 
 async function main() {
@@ -49,16 +57,23 @@ async function main() {
     if (existsSync(file)) changes.push(...(await changesOf(name, readFileSync(file, 'utf8'), sdl, subgraphSchema)));
   }
   const releasedSupergraph = path.join(releasedDir, 'supergraph.graphql');
-  if (existsSync(releasedSupergraph)) changes.push(...(await changesOf('supergraph', readFileSync(releasedSupergraph, 'utf8'), now.supergraph, apiSchema)));
-  const isAcknowledged = (c) => acknowledged.some((a) => a.schema === c.schema && (a.path === c.path || a.message === c.message) && typeof a.reason === 'string' && a.reason.trim());
+  if (existsSync(releasedSupergraph))
+    changes.push(...(await changesOf('supergraph', readFileSync(releasedSupergraph, 'utf8'), now.supergraph, apiSchema)));
+  const isAcknowledged = (c) =>
+    acknowledged.some(
+      (a) => a.schema === c.schema && (a.path === c.path || a.message === c.message) && typeof a.reason === 'string' && a.reason.trim(),
+    );
   const breaking = changes.filter((c) => c.level === CriticalityLevel.Breaking);
   const unacknowledged = breaking.filter((c) => !isAcknowledged(c));
   // Additions are listed only with --verbose: the breaking and dangerous ones are what a reviewer reads.
   const shown = process.argv.includes('--verbose') ? changes : changes.filter((c) => c.level !== CriticalityLevel.NonBreaking);
-  for (const c of shown) process.stdout.write(`${c.level.padEnd(12)} ${c.schema}: ${c.message}${isAcknowledged(c) ? ' (acknowledged)' : ''}\n`);
+  for (const c of shown)
+    process.stdout.write(`${c.level.padEnd(12)} ${c.schema}: ${c.message}${isAcknowledged(c) ? ' (acknowledged)' : ''}\n`);
   process.stdout.write(`schema check: ${changes.length} changes, ${breaking.length} breaking, ${unacknowledged.length} unacknowledged\n`);
   if (unacknowledged.length) {
-    process.stderr.write('Breaking changes need an entry in schema/acknowledged-changes.json: { "schema", "path" or "message", "reason" }\n');
+    process.stderr.write(
+      'Breaking changes need an entry in schema/acknowledged-changes.json: { "schema", "path" or "message", "reason" }\n',
+    );
     process.exitCode = 1;
   }
 }

@@ -41,10 +41,15 @@ const ADD_MEMBERS = 'mutation A($input: AddCampaignMembersInput!) { addCampaignM
 async function seedTenant(gql, contacts, bar) {
   await gql('{ pipelines { id } slaPolicies { id } }'); // provisions the tenant
   const ids = await pool(contacts, 8, async (i) => {
-    const { captureLead } = await gql(CAPTURE, { input: {
-      email: `p${i}@c${i % 25}.bench.example.com`, firstName: `First${i}`, lastName: `Last${i}`,
-      companyName: `Company ${i % 25}`, companyDomain: `c${i % 25}.bench.example.com`,
-    } });
+    const { captureLead } = await gql(CAPTURE, {
+      input: {
+        email: `p${i}@c${i % 25}.bench.example.com`,
+        firstName: `First${i}`,
+        lastName: `Last${i}`,
+        companyName: `Company ${i % 25}`,
+        companyDomain: `c${i % 25}.bench.example.com`,
+      },
+    });
     bar.increment();
     return captureLead.id;
   });
@@ -55,20 +60,28 @@ async function seedTenant(gql, contacts, bar) {
   });
   for (const name of ['Spring nurture', 'Webinar']) {
     const { createCampaign } = await gql(CREATE_CAMPAIGN, { input: { name, kind: 'NURTURE', channel: 'EMAIL' } });
-    for (let k = 0; k < ids.length; k += 1000) await gql(ADD_MEMBERS, { input: { campaignId: createCampaign.id, contactIds: ids.slice(k, k + 1000) } });
+    for (let k = 0; k < ids.length; k += 1000)
+      await gql(ADD_MEMBERS, { input: { campaignId: createCampaign.id, contactIds: ids.slice(k, k + 1000) } });
   }
   bar.increment(contacts);
   // Journeys come from analytics' consumers: the page is settled once every contact's journey
   // has reached its current stage (no event left in flight when the seeding stack stops).
-  await waitFor('journeys of every contact', async () => {
-    let after = null;
-    for (;;) {
-      const { contacts: page } = await gql('query J($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { lifecycleStage journey { currentStage } } } } }', { after });
-      if (page.edges.some((e) => e.node.journey?.currentStage !== e.node.lifecycleStage)) return false;
-      if (!page.pageInfo.hasNextPage) return true;
-      after = page.pageInfo.endCursor;
-    }
-  }, { timeoutMs: 120_000, everyMs: 500 });
+  await waitFor(
+    'journeys of every contact',
+    async () => {
+      let after = null;
+      for (;;) {
+        const { contacts: page } = await gql(
+          'query J($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { lifecycleStage journey { currentStage } } } } }',
+          { after },
+        );
+        if (page.edges.some((e) => e.node.journey?.currentStage !== e.node.lifecycleStage)) return false;
+        if (!page.pageInfo.hasNextPage) return true;
+        after = page.pageInfo.endCursor;
+      }
+    },
+    { timeoutMs: 120_000, everyMs: 500 },
+  );
   return ids;
 }
 
@@ -77,7 +90,10 @@ async function pageCursors(gql, contacts) {
   const cursors = [];
   let after = null;
   for (;;) {
-    const { contacts: page } = await gql('query K($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor } } }', { after });
+    const { contacts: page } = await gql(
+      'query K($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor } } }',
+      { after },
+    );
     cursors.push(...page.edges.map((e) => e.cursor));
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;

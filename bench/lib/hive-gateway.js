@@ -43,7 +43,10 @@ const signing = {
     if (!encoded) return;
     const identity = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     const subgraph = nameByUrl[url];
-    Object.assign(headers, signIdentity(identity, secret, { method: options.method ?? 'POST', subgraph, body: String(options.body ?? '') }));
+    Object.assign(
+      headers,
+      signIdentity(identity, secret, { method: options.method ?? 'POST', subgraph, body: String(options.body ?? '') }),
+    );
     setOptions({ ...options, headers });
   },
 };

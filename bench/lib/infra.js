@@ -268,15 +268,23 @@ async function kafkaBrokers() {
   const portArgs = ['--port', String(KAFKA_PORT), '--dir', dir];
   progress(`Kafka: starting a broker on 127.0.0.1:${KAFKA_PORT} (dir ${dir})`);
   let starting;
-  onCleanup('stop Kafka broker', async () => {
-    // Interrupted mid-start: let that script end first (it may be launching the JVM).
-    if (starting && starting.child.exitCode === null && starting.child.signalCode === null) {
-      starting.child.kill('SIGTERM');
-      await withTimeout('kafka.sh start exit', starting.done.catch(() => undefined), 30_000).catch(() => undefined);
-    }
-    progress('Kafka: stopping the broker we started');
-    await runKafkaScript(['stop', ...portArgs], 90_000).done;
-  }, 130_000);
+  onCleanup(
+    'stop Kafka broker',
+    async () => {
+      // Interrupted mid-start: let that script end first (it may be launching the JVM).
+      if (starting && starting.child.exitCode === null && starting.child.signalCode === null) {
+        starting.child.kill('SIGTERM');
+        await withTimeout(
+          'kafka.sh start exit',
+          starting.done.catch(() => undefined),
+          30_000,
+        ).catch(() => undefined);
+      }
+      progress('Kafka: stopping the broker we started');
+      await runKafkaScript(['stop', ...portArgs], 90_000).done;
+    },
+    130_000,
+  );
   const t0 = now();
   starting = runKafkaScript(['start', ...portArgs, '--fresh'], 5 * 60_000);
   const out = await starting.done;
@@ -287,8 +295,23 @@ async function kafkaBrokers() {
 }
 
 module.exports = {
-  ROOT, built, sleep, now, randomId, intEnv, progress,
-  onCleanup, main, checkInterrupted, waitFor, withTimeout,
-  postgresUrl, databaseUrl, withAdmin, checkPostgres, benchDatabases, pgClient,
+  ROOT,
+  built,
+  sleep,
+  now,
+  randomId,
+  intEnv,
+  progress,
+  onCleanup,
+  main,
+  checkInterrupted,
+  waitFor,
+  withTimeout,
+  postgresUrl,
+  databaseUrl,
+  withAdmin,
+  checkPostgres,
+  benchDatabases,
+  pgClient,
   kafkaBrokers,
 };

@@ -27,12 +27,14 @@ const instance = autocannon({
   ],
 });
 instance.on('done', (r) => {
-  process.stdout.write(`${JSON.stringify({
-    requests: r.requests.total,
-    rps: r.requests.total / job.durationSec,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      requests: r.requests.total,
+      rps: r.requests.total / job.durationSec,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+    })}\n`,
+  );
 });

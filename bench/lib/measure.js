@@ -177,6 +177,16 @@ const oneLine = (sql, max = 160) => {
 };
 
 module.exports = {
-  percentile, summarize, timeRuns, captureSql, isSelect, explain, rerunMs, statementCost, measureQuery,
-  measureColumns, measureCells, oneLine,
+  percentile,
+  summarize,
+  timeRuns,
+  captureSql,
+  isSelect,
+  explain,
+  rerunMs,
+  statementCost,
+  measureQuery,
+  measureColumns,
+  measureCells,
+  oneLine,
 };

@@ -20,25 +20,34 @@ function startNode(label, script, env, { cpuProfile } = {}) {
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  const stop = onCleanup(`stop ${label}`, () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    globalThis.setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  }), 15_000);
+  const stop = onCleanup(
+    `stop ${label}`,
+    () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        globalThis.setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+    15_000,
+  );
   return { label, child, pid: child.pid, stop, stderr: () => stderr };
 }
 
 /** Wait until `url` answers 200 (or the process exits). */
 async function waitHttp(proc, url) {
-  await waitFor(`${proc.label} at ${url}`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.label} exited: ${proc.stderr()}`);
-    try {
-      return (await globalThis.fetch(url)).status === 200;
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 60_000, everyMs: 100 });
+  await waitFor(
+    `${proc.label} at ${url}`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${proc.label} exited: ${proc.stderr()}`);
+      try {
+        return (await globalThis.fetch(url)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: 60_000, everyMs: 100 },
+  );
 }
 
 /** CPU seconds (user + system) the process has used so far. */
@@ -51,7 +60,11 @@ function cpuSeconds(pid) {
 /** GraphQL requests served and SQL statements sent, from a server's /metrics. */
 async function counters(baseUrl) {
   const text = await (await globalThis.fetch(`${baseUrl}/metrics`)).text();
-  const sum = (name) => text.split('\n').filter((l) => l.startsWith(name)).reduce((s, l) => s + Number(l.split(' ').pop()), 0);
+  const sum = (name) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(name))
+      .reduce((s, l) => s + Number(l.split(' ').pop()), 0);
   return { requests: sum('crm_http_request_duration_seconds_count'), statements: sum('crm_sql_statements_total') };
 }
 

@@ -20,12 +20,21 @@ const packages = new Map();
 const functions = new Map();
 for (const [id, us] of self) {
   const { callFrame: f } = byId.get(id);
-  add(packages, f.functionName === '(garbage collector)' ? '(gc)' : f.functionName === '(idle)' || f.functionName === '(program)' ? f.functionName : where(f.url), us);
+  add(
+    packages,
+    f.functionName === '(garbage collector)'
+      ? '(gc)'
+      : f.functionName === '(idle)' || f.functionName === '(program)'
+        ? f.functionName
+        : where(f.url),
+    us,
+  );
   add(functions, `${f.functionName || '(anonymous)'} ${where(f.url)}:${f.lineNumber + 1}`, us);
 }
 const show = (title, map, n) => {
   process.stdout.write(`${title}\n`);
-  for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(6)}%  ${k}\n`);
+  for (const [k, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n))
+    process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(6)}%  ${k}\n`);
 };
 show('self time by package', packages, 15);
 show(`top ${top} functions (self)`, functions, Number(top));

@@ -26,7 +26,9 @@ function printTable(columns, rows, title) {
   const out = [];
   if (title) out.push(title);
   out.push(line(columns.map((c, i) => pad(c.title, i))));
-  out.push(`|${widths.map((w, i) => ((columns[i].align ?? (i === 0 ? 'left' : 'right')) === 'left' ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  out.push(
+    `|${widths.map((w, i) => ((columns[i].align ?? (i === 0 ? 'left' : 'right')) === 'left' ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+  );
   for (const row of cells) out.push(line(row.map(pad)));
   process.stdout.write(`${out.join('\n')}\n`);
 }

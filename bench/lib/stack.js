@@ -80,7 +80,10 @@ function graphqlClient(url, token) {
  *   (a function of the seconds the stop took) after "stack stopped".
  * Everything is registered with the cleanup too.
  */
-async function startBenchStack(prefix, { tag = '', note = '(five subgraphs + gateway, in-process events)', name = 'the stack', options = {} } = {}) {
+async function startBenchStack(
+  prefix,
+  { tag = '', note = '(five subgraphs + gateway, in-process events)', name = 'the stack', options = {} } = {},
+) {
   const { startStack } = built('stack/dist/stack.js');
   const { createLogger } = built('packages/service-kit/dist/index.js');
   const { issueUserToken } = built('gateway/dist/auth.js');
@@ -125,11 +128,17 @@ async function startBenchStack(prefix, { tag = '', note = '(five subgraphs + gat
       // stop waits out its fetch long-poll, ~5 s each); then stack.stop() closes the gateway and the bus.
       const release = servicesFirst
         ? async () => {
-          await withTimeout(`stopping ${name}'s services`, Promise.all(Object.values(stack.services).map((svc) => svc.stop())), 60_000);
-          await stopStack();
-        }
+            await withTimeout(`stopping ${name}'s services`, Promise.all(Object.values(stack.services).map((svc) => svc.stop())), 60_000);
+            await stopStack();
+          }
         : stopStack;
-      await stopAndDrop(name, release, dbs, (s) => `${tag}stack stopped${detail ? detail(s) : ''}, databases dropped`, servicesFirst ? 120_000 : 60_000);
+      await stopAndDrop(
+        name,
+        release,
+        dbs,
+        (s) => `${tag}stack stopped${detail ? detail(s) : ''}, databases dropped`,
+        servicesFirst ? 120_000 : 60_000,
+      );
     },
   };
 }

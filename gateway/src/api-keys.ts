@@ -79,7 +79,10 @@ export class ApiKeyAuthenticator {
 
   private async ask(key: string): Promise<KeyCaller | null> {
     const body = JSON.stringify({ query: GRANT_QUERY, variables: { secret: key } });
-    const headers = { 'content-type': 'application/json', ...signIdentity(GATEWAY_IDENTITY, this.opts.secret, { method: 'POST', subgraph: 'access', body }) };
+    const headers = {
+      'content-type': 'application/json',
+      ...signIdentity(GATEWAY_IDENTITY, this.opts.secret, { method: 'POST', subgraph: 'access', body }),
+    };
     let grant: Grant | null;
     try {
       const res = await this.opts.fetcher(this.opts.url, { method: 'POST', headers, body });

@@ -11,7 +11,12 @@ export const gatewayEnvSchema = z.object({
   AUTH_JWT_SECRET: env.secret,
   SUBGRAPH_SECRET: env.secret,
   // Longest accepted token lifetime (exp - iat) in seconds; optional iss / aud checks.
-  AUTH_JWT_MAX_TTL: z.coerce.number().int().min(60).max(366 * 24 * 3600).default(24 * 3600),
+  AUTH_JWT_MAX_TTL: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(366 * 24 * 3600)
+    .default(24 * 3600),
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
   // off: every subgraph call goes out even when an identical one of the same caller is in flight.

@@ -1,7 +1,19 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
-  FieldNode, FragmentDefinitionNode, getNamedType, getNullableType, GraphQLError, GraphQLNamedType, GraphQLSchema,
-  isListType, isObjectType, isInterfaceType, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  GraphQLNamedType,
+  GraphQLSchema,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValueNode,
 } from 'graphql';
 
 /** The cost model (docs/access.md): the numbers a query's cost is made of. */
@@ -50,7 +62,7 @@ function selectionCost(set: SelectionSetNode, type: GraphQLNamedType, walk: Walk
   let total = 0;
   for (const sel of set.selections) {
     if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const on = sel.typeCondition ? walk.schema.getType(sel.typeCondition.name.value) ?? type : type;
+      const on = sel.typeCondition ? (walk.schema.getType(sel.typeCondition.name.value) ?? type) : type;
       total += selectionCost(sel.selectionSet, on, walk, seen);
     } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const fragment = walk.fragments.get(sel.name.value);
@@ -71,15 +83,27 @@ function fieldCost(field: FieldNode, parent: GraphQLNamedType, walk: Walk, seen:
   const inner = field.selectionSet ? selectionCost(field.selectionSet, getNamedType(def.type), walk, seen) : 0;
   const paged = def.args.some((a) => a.name === 'first');
   const isList = isListType(getNullableType(def.type));
-  const length = paged ? pageOf(field, walk.variables, walk.model) : isList && !parent.name.endsWith('Connection') ? walk.model.unpagedList : 1;
+  const length = paged
+    ? pageOf(field, walk.variables, walk.model)
+    : isList && !parent.name.endsWith('Connection')
+      ? walk.model.unpagedList
+      : 1;
   return 1 + length * inner;
 }
 
 export function operationCost(
-  schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: readonly FragmentDefinitionNode[],
-  variables: Variables, model: CostModel = DEFAULT_COST_MODEL,
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: readonly FragmentDefinitionNode[],
+  variables: Variables,
+  model: CostModel = DEFAULT_COST_MODEL,
 ): number {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return 0;
   const walk = { schema, fragments: new Map(fragments.map((f) => [f.name.value, f])), variables, model };
   return selectionCost(operation.selectionSet, root, walk, new Set());
@@ -98,9 +122,12 @@ export function costLimitPlugin(model: CostModel = DEFAULT_COST_MODEL): ApolloSe
           const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
           const cost = operationCost(schema, operation, fragments, request.variables, model);
           if (cost > model.maxCost) {
-            throw new GraphQLError(`Query cost ${cost} exceeds the limit of ${model.maxCost} (lists count their page size, nested lists multiply)`, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost: model.maxCost, http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              `Query cost ${cost} exceeds the limit of ${model.maxCost} (lists count their page size, nested lists multiply)`,
+              {
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost: model.maxCost, http: { status: 400 } },
+              },
+            );
           }
         },
       };

@@ -52,11 +52,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     supergraphSdl: opts.supergraphSdl ?? loadSupergraph(),
     buildService: ({ name, url }) =>
       new SignedDataSource({
-        subgraph: name, url: opts.subgraphUrls[name as SubgraphName] ?? url!, secret: opts.subgraphSecret,
-        fetcher: timedFetcher(name, fetcher, fetchDuration), dedupe, logger: opts.logger,
+        subgraph: name,
+        url: opts.subgraphUrls[name as SubgraphName] ?? url!,
+        secret: opts.subgraphSecret,
+        fetcher: timedFetcher(name, fetcher, fetchDuration),
+        dedupe,
+        logger: opts.logger,
       }),
   });
-  const apiKeys = new ApiKeyAuthenticator({ url: opts.subgraphUrls.access, secret: opts.subgraphSecret, fetcher, logger: opts.logger, ttlMs: opts.apiKeyCacheMs });
+  const apiKeys = new ApiKeyAuthenticator({
+    url: opts.subgraphUrls.access,
+    secret: opts.subgraphSecret,
+    fetcher,
+    logger: opts.logger,
+    ttlMs: opts.apiKeyCacheMs,
+  });
   const limiter = createRateLimiter(opts.rateLimits ?? {}, opts.logger);
   const userPerMinute = opts.rateLimits?.userPerMinute ?? DEFAULT_USER_RATE_LIMIT_PER_MINUTE;
   const armor = new ApolloArmor({
@@ -73,7 +83,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
     gateway,
     introspection: !opts.production,
     parseOptions: { maxTokens: opts.limits?.maxTokens ?? 2000 },
-    plugins: [costLimitPlugin({ ...DEFAULT_COST_MODEL, maxCost: opts.limits?.maxCost ?? DEFAULT_COST_MODEL.maxCost }), ...armor.plugins, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      costLimitPlugin({ ...DEFAULT_COST_MODEL, maxCost: opts.limits?.maxCost ?? DEFAULT_COST_MODEL.maxCost }),
+      ...armor.plugins,
+      ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -100,7 +114,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
         return { identity: key.identity };
       }
       const header = req.headers.authorization;
-      if (!header) throw new HttpAuthError('Authentication required: send Authorization: Bearer <token>', 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });
+      if (!header)
+        throw new HttpAuthError('Authentication required: send Authorization: Bearer <token>', 401, 'UNAUTHENTICATED', {
+          'www-authenticate': 'Bearer',
+        });
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new HttpAuthError('Authorization header must be "Bearer <token>"');
       try {
@@ -108,7 +125,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
         await admit(limiter, `user:${identity.tenantId}:${identity.userId}`, userPerMinute);
         return { identity };
       } catch (err) {
-        if (err instanceof AuthError) throw new HttpAuthError(`Unauthenticated: ${err.message}`, 401, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer error="invalid_token"' });
+        if (err instanceof AuthError)
+          throw new HttpAuthError(`Unauthenticated: ${err.message}`, 401, 'UNAUTHENTICATED', {
+            'www-authenticate': 'Bearer error="invalid_token"',
+          });
         throw err;
       }
     },

@@ -74,8 +74,17 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis & TakeCommand;
   private readonly fallback = new MemoryRateLimiter();
 
-  constructor(url: string, private readonly prefix: string, private readonly logger: Logger) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000, commandTimeout: 1000 }) as Redis & TakeCommand;
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+    }) as Redis & TakeCommand;
     this.redis.defineCommand('takeToken', { numberOfKeys: 1, lua: TAKE_SCRIPT });
     this.redis.on('error', (err) => this.logger.warn({ err }, 'rate limiter: redis error'));
   }
@@ -115,5 +124,7 @@ export async function admit(limiter: RateLimiter, bucket: string, perMinute: num
   const take = await limiter.take(bucket, perMinute);
   if (take.allowed) return;
   const seconds = Math.max(1, Math.ceil(take.retryAfterMs / 1000));
-  throw new HttpAuthError(`Rate limit of ${perMinute} requests per minute exceeded; retry in ${seconds} s`, 429, 'RATE_LIMITED', { 'retry-after': String(seconds) });
+  throw new HttpAuthError(`Rate limit of ${perMinute} requests per minute exceeded; retry in ${seconds} s`, 429, 'RATE_LIMITED', {
+    'retry-after': String(seconds),
+  });
 }

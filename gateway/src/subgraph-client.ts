@@ -26,7 +26,12 @@ export class BufferedResponse {
   readonly redirected = false;
   readonly headers: { get(name: string): string | null };
 
-  constructor(readonly url: string, readonly status: number, headers: Record<string, string | string[] | undefined>, readonly body: string) {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    headers: Record<string, string | string[] | undefined>,
+    readonly body: string,
+  ) {
     this.ok = status >= 200 && status < 300;
     this.statusText = String(status);
     this.headers = {

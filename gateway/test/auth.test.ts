@@ -13,8 +13,12 @@ describe('verifyUserToken', () => {
   });
 
   test('expired', async () => {
-    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(key);
+    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
+      .sign(key);
     await expect(verifyUserToken(token, secret)).rejects.toThrow('token expired');
   });
 
@@ -41,19 +45,29 @@ describe('verifyUserToken', () => {
   });
 
   test('a token without exp is refused', async () => {
-    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt().sign(key);
+    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt()
+      .sign(key);
     await expect(verifyUserToken(token, secret)).rejects.toThrow('invalid token');
   });
 
   test('a token without iat is refused (its lifetime is unknown)', async () => {
-    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(key);
+    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setExpirationTime('1h')
+      .sign(key);
     await expect(verifyUserToken(token, secret)).rejects.toThrow('invalid token');
   });
 
   test('lifetime: over 24 h is refused by default; a configured max TTL allows longer (embedded demo token)', async () => {
     const long = await issueUserToken({ sub: 'u1', tid: 'acme', roles: ['admin'] }, secret, '25h');
     await expect(verifyUserToken(long, secret)).rejects.toThrow('token lifetime exceeds 86400 s');
-    expect((await verifyUserToken(await issueUserToken({ sub: 'u1', tid: 'acme', roles: ['admin'] }, secret, '24h'), secret)).tenantId).toBe('acme');
+    expect(
+      (await verifyUserToken(await issueUserToken({ sub: 'u1', tid: 'acme', roles: ['admin'] }, secret, '24h'), secret)).tenantId,
+    ).toBe('acme');
     const month = await issueUserToken({ sub: 'u1', tid: 'acme', roles: ['admin'] }, secret, '30d');
     expect((await verifyUserToken(month, secret, { maxTtlSeconds: 30 * 24 * 3600 })).tenantId).toBe('acme');
     await expect(verifyUserToken(long, secret, { maxTtlSeconds: 3600 })).rejects.toThrow('token lifetime exceeds 3600 s');
@@ -61,8 +75,12 @@ describe('verifyUserToken', () => {
 
   test('a token issued in the future is refused', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1')
-      .setIssuedAt(now + 3600).setExpirationTime(now + 7200).sign(key);
+    const token = await new SignJWT({ tid: 'acme', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt(now + 3600)
+      .setExpirationTime(now + 7200)
+      .sign(key);
     await expect(verifyUserToken(token, secret)).rejects.toThrow(/future|invalid token/);
   });
 

@@ -21,7 +21,11 @@ async function subgraph(handler: Handler): Promise<{ url: string; close(): Promi
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -67,16 +71,38 @@ describe('SignedDataSource', () => {
   });
 
   test.each([
-    ['answers 500', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => reply(res, 500, { errors: [{ message: 'boom' }] })],
-    ['answers 502 with HTML', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => { res.writeHead(502, { 'content-type': 'text/html' }); res.end('<h1>bad gateway</h1>'); }],
-    ['refuses the signature (401)', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => reply(res, 401, { errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] })],
-    ['answers 200 with a body that is not JSON', (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok'); }],
+    [
+      'answers 500',
+      (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => reply(res, 500, { errors: [{ message: 'boom' }] }),
+    ],
+    [
+      'answers 502 with HTML',
+      (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<h1>bad gateway</h1>');
+      },
+    ],
+    [
+      'refuses the signature (401)',
+      (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) =>
+        reply(res, 401, { errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    ],
+    [
+      'answers 200 with a body that is not JSON',
+      (_req: http.IncomingMessage, _b: string, res: http.ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+      },
+    ],
     ['never answers (timeout)', () => undefined],
   ])('a subgraph that %s is SUBGRAPH_UNAVAILABLE naming it', async (_label, handler) => {
     const sg = await subgraph(handler);
     try {
       const started = Date.now();
-      const err = await call(sg.url, 300).then(() => undefined, (e: unknown) => e);
+      const err = await call(sg.url, 300).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(GraphQLError);
       expect((err as GraphQLError).extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'pipeline' });
       expect(Date.now() - started).toBeLessThan(5000);
@@ -93,9 +119,15 @@ describe('SignedDataSource', () => {
 
   test('a 400 carrying coded GraphQL errors (a variable the subgraph cannot coerce) keeps its code', async () => {
     const sg = await subgraph((_req, _b, res) =>
-      reply(res, 400, { errors: [{ message: 'Variable "$input" got invalid value "x" at "input.dueAt"', extensions: { code: 'BAD_USER_INPUT' } }] }));
+      reply(res, 400, {
+        errors: [{ message: 'Variable "$input" got invalid value "x" at "input.dueAt"', extensions: { code: 'BAD_USER_INPUT' } }],
+      }),
+    );
     try {
-      await expect(call(sg.url)).rejects.toMatchObject({ message: expect.stringContaining('dueAt'), extensions: { code: 'BAD_USER_INPUT' } });
+      await expect(call(sg.url)).rejects.toMatchObject({
+        message: expect.stringContaining('dueAt'),
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     } finally {
       await sg.close();
     }

@@ -27,14 +27,27 @@ async function slowSubgraph() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return { url, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('dedupeInflight through SignedDataSource', () => {
   const client = createSubgraphClient({ timeoutMs: 2000 });
   afterAll(() => client.close());
   const send = (source: SignedDataSource, identity: ReturnType<typeof sales>, query = '{ who }') =>
-    source.process({ kind: 'INCOMING_OPERATION', request: { query, variables: {} }, context: { identity }, incomingRequestContext: {} } as never);
+    source.process({
+      kind: 'INCOMING_OPERATION',
+      request: { query, variables: {} },
+      context: { identity },
+      incomingRequestContext: {},
+    } as never);
 
   test('identical concurrent queries of one caller go out once; other tenants, users and mutations go out on their own', async () => {
     const sg = await slowSubgraph();
@@ -45,7 +58,8 @@ describe('dedupeInflight through SignedDataSource', () => {
         ...Array.from({ length: 10 }, () => sales('globex')),
         sales('acme', 'u2'),
       ].map(async (identity) => ({ identity, res: await send(source, identity) }));
-      for (const { identity, res } of await Promise.all(calls)) expect(res.data).toEqual({ who: `${identity.tenantId}/${identity.userId}` });
+      for (const { identity, res } of await Promise.all(calls))
+        expect(res.data).toEqual({ who: `${identity.tenantId}/${identity.userId}` });
       expect([...sg.seen].sort()).toEqual(['acme/u1', 'acme/u2', 'globex/u1']);
 
       sg.seen.length = 0;

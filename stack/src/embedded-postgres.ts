@@ -35,8 +35,14 @@ export async function startEmbeddedPostgres(port: number, log: (m: string) => vo
   }
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
-    createPostgresUser: isRoot, onLog: (m: string) => logs.push(m), onError: (m: unknown) => logs.push(String(m)),
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: (m: string) => logs.push(m),
+    onError: (m: unknown) => logs.push(String(m)),
   });
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     log(`initialising PostgreSQL in ${dir}`);

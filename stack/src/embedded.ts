@@ -62,9 +62,14 @@ async function main() {
   if (process.argv.includes('--demo')) {
     // `--contacts N` after --demo: a smaller (or larger) demo tenant than the default 10,000.
     const at = process.argv.indexOf('--contacts');
-    const contacts = at > 0 && Number.isInteger(Number(process.argv[at + 1])) && Number(process.argv[at + 1]) > 0 ? Number(process.argv[at + 1]) : undefined;
+    const contacts =
+      at > 0 && Number.isInteger(Number(process.argv[at + 1])) && Number(process.argv[at + 1]) > 0
+        ? Number(process.argv[at + 1])
+        : undefined;
     try {
-      await withSeedStack(serverUrl, logger, (seeding) => seedDemoIfEmpty(seeding, 'demo', (m) => process.stdout.write(m + '\n'), contacts));
+      await withSeedStack(serverUrl, logger, (seeding) =>
+        seedDemoIfEmpty(seeding, 'demo', (m) => process.stdout.write(m + '\n'), contacts),
+      );
     } catch (err) {
       logger.error({ err }, 'demo seed failed');
     }
@@ -72,8 +77,13 @@ async function main() {
   let stack;
   try {
     stack = await startStack({
-      databaseUrlFor, kafkaBrokers: config.KAFKA_BROKERS, jwtSecret: jwt, subgraphSecret: subgraph,
-      gatewayPort: config.PORT, host: '127.0.0.1', logger,
+      databaseUrlFor,
+      kafkaBrokers: config.KAFKA_BROKERS,
+      jwtSecret: jwt,
+      subgraphSecret: subgraph,
+      gatewayPort: config.PORT,
+      host: '127.0.0.1',
+      logger,
       // The printed demo token lives 30 days; only this local mode accepts such a lifetime.
       tokenPolicy: { maxTtlSeconds: DEMO_TOKEN_TTL_SECONDS },
       // Without Kafka the outboxes are the event history analytics rebuilds from: keep it.
@@ -108,6 +118,8 @@ async function main() {
 
 main().catch((err) => {
   // Everything that can go wrong before the graph runs is said in one line, never a stack trace.
-  process.stderr.write(`npm start failed: ${err instanceof EmbeddedPostgresUnavailable ? err.message : (err as Error)?.message ?? err}\n`);
+  process.stderr.write(
+    `npm start failed: ${err instanceof EmbeddedPostgresUnavailable ? err.message : ((err as Error)?.message ?? err)}\n`,
+  );
   process.exit(1);
 });

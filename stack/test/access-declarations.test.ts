@@ -15,7 +15,9 @@ const subgraphs = subgraphManifest().map((s) => ({
 }));
 const declarations = new Map(subgraphs.map((s) => [s.name, readAccessDeclarations(s.doc)]));
 const definesField = (doc: ReturnType<typeof parse>, type: string, field: string) =>
-  doc.definitions.some((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type && d.fields?.some((f) => f.name.value === field));
+  doc.definitions.some(
+    (d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type && d.fields?.some((f) => f.name.value === field),
+  );
 
 /** Per entity type of the supergraph, the subgraphs that declare a key on it. */
 function entityGraphs(type: ObjectTypeDefinitionNode): string[] {
@@ -48,7 +50,10 @@ describe('every door of the supergraph is declared in the role matrix', () => {
     const entities = objects.filter((o) => entityGraphs(o).length);
     expect(entities.map((e) => e.name.value).sort()).toEqual(expect.arrayContaining(['Campaign', 'Company', 'Contact', 'Deal', 'Ticket']));
     const undeclared = entities.flatMap((e) =>
-      entityGraphs(e).filter((g) => !declarations.get(g)!.types.has(e.name.value)).map((g) => `${g}: ${e.name.value}`));
+      entityGraphs(e)
+        .filter((g) => !declarations.get(g)!.types.has(e.name.value))
+        .map((g) => `${g}: ${e.name.value}`),
+    );
     expect(undeclared).toEqual([]);
   });
 

@@ -15,7 +15,9 @@ const keys = new Map<string, string>(); // caller label → x-api-key (tenant A)
 let keyB: string;
 
 async function createKey(tenant: string, scopes: string[]): Promise<string> {
-  const res = await stack.as(tenant)('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { name: 'sweep', scopes, rateLimitPerMinute: 100_000 } });
+  const res = await stack.as(tenant)('mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', {
+    i: { name: 'sweep', scopes, rateLimitPerMinute: 100_000 },
+  });
   expect(res.errors).toBeUndefined();
   return res.data!.createApiKey.secret;
 }
@@ -23,7 +25,10 @@ async function createKey(tenant: string, scopes: string[]): Promise<string> {
 beforeAll(async () => {
   stack = await startTestStack({ kafka: true });
   for (const c of callers()) if (c.identity.scopes) keys.set(c.label, await createKey(A, c.identity.scopes));
-  keyB = await createKey(B, callers().flatMap((c) => c.identity.scopes ?? []));
+  keyB = await createKey(
+    B,
+    callers().flatMap((c) => c.identity.scopes ?? []),
+  );
 }, 120_000);
 afterAll(() => stack?.stop());
 
@@ -53,7 +58,8 @@ test('every root field: no credentials is UNAUTHENTICATED; each role and scope i
       checked++;
       const forbidden = res.errors?.find((e) => e.extensions?.code === 'FORBIDDEN' && e.extensions.operation === op.field);
       if (c.may(op.scope) && (forbidden || res.status === 401)) wrong.push(`${op.field} ${c.label}: refused`);
-      if (!c.may(op.scope) && (!forbidden || forbidden.extensions!.requiredScope !== op.scope)) wrong.push(`${op.field} ${c.label}: ${JSON.stringify(res.errors?.[0] ?? res.data)}`);
+      if (!c.may(op.scope) && (!forbidden || forbidden.extensions!.requiredScope !== op.scope))
+        wrong.push(`${op.field} ${c.label}: ${JSON.stringify(res.errors?.[0] ?? res.data)}`);
     });
   }
   expect(wrong).toEqual([]);
@@ -80,9 +86,14 @@ test('every entity door (_entities per subgraph) obeys the matrix of its type', 
   const wrong: string[] = [];
   for (const door of doors) {
     await inTurns(callers(), async (c) => {
-      const res = await callSubgraph(door.subgraph, entitiesBody(door.type, door.fields, [randomUUID()]), { tenantId: A, userId: 'sweeper', ...c.identity });
+      const res = await callSubgraph(door.subgraph, entitiesBody(door.type, door.fields, [randomUUID()]), {
+        tenantId: A,
+        userId: 'sweeper',
+        ...c.identity,
+      });
       const forbidden = res.errors?.some((e) => e.extensions?.code === 'FORBIDDEN');
-      if (c.may(door.scope) === !!forbidden) wrong.push(`${door.subgraph} ${door.type} ${c.label}: ${JSON.stringify(res.errors?.[0] ?? 'allowed')}`);
+      if (c.may(door.scope) === !!forbidden)
+        wrong.push(`${door.subgraph} ${door.type} ${c.label}: ${JSON.stringify(res.errors?.[0] ?? 'allowed')}`);
     });
   }
   expect(wrong).toEqual([]);
@@ -93,28 +104,39 @@ describe('tenant isolation', () => {
   const ids: Record<string, string> = {};
   beforeAll(async () => {
     const admin = stack.as(A);
-    const lead = await admin('mutation { captureLead(input: { email: "iso@a.example", firstName: "Iso", companyName: "Iso Inc", companyDomain: "iso.example" }) { id company { id } } }');
+    const lead = await admin(
+      'mutation { captureLead(input: { email: "iso@a.example", firstName: "Iso", companyName: "Iso Inc", companyDomain: "iso.example" }) { id company { id } } }',
+    );
     ids.Contact = lead.data!.captureLead.id;
     ids.Company = lead.data!.captureLead.company.id;
     const deal = await eventually(async () => {
-      const res = await admin('mutation($c: ID!) { createDeal(input: { contactId: $c, title: "Iso deal", amount: 100 }) { id } }', { c: ids.Contact });
+      const res = await admin('mutation($c: ID!) { createDeal(input: { contactId: $c, title: "Iso deal", amount: 100 }) { id } }', {
+        c: ids.Contact,
+      });
       return res.data?.createDeal?.id as string | undefined;
     });
     ids.Deal = deal;
-    ids.Ticket = (await admin('mutation($c: ID!) { openTicket(input: { contactId: $c, subject: "Iso" }) { id } }', { c: ids.Contact })).data!.openTicket.id;
-    ids.Campaign = (await admin('mutation { createCampaign(input: { name: "Iso", kind: NURTURE, channel: EMAIL }) { id } }')).data!.createCampaign.id;
+    ids.Ticket = (
+      await admin('mutation($c: ID!) { openTicket(input: { contactId: $c, subject: "Iso" }) { id } }', { c: ids.Contact })
+    ).data!.openTicket.id;
+    ids.Campaign = (
+      await admin('mutation { createCampaign(input: { name: "Iso", kind: NURTURE, channel: EMAIL }) { id } }')
+    ).data!.createCampaign.id;
     expect(Object.values(ids).every(Boolean)).toBe(true);
   }, 60_000);
 
   test("A's mutations reach A's audit log through Kafka, naming actor, operation and target; B's log shows none", async () => {
-    const LOG = 'query($t: String) { auditLog(filter: { targetId: $t, operation: "captureLead" }) { totalCount edges { node { actor operation targetIds outcome } } } }';
+    const LOG =
+      'query($t: String) { auditLog(filter: { targetId: $t, operation: "captureLead" }) { totalCount edges { node { actor operation targetIds outcome } } } }';
     const entry = await eventually(async () => (await stack.as(A)(LOG, { t: ids.Contact })).data?.auditLog.edges[0]?.node, 30_000);
     expect(entry).toEqual({ actor: `user-${A}`, operation: 'captureLead', targetIds: [ids.Contact], outcome: 'SUCCEEDED' });
     expect((await stack.as(B)(LOG, { t: ids.Contact })).data!.auditLog.totalCount).toBe(0);
   }, 40_000);
 
   test("tenant B's token and key read none of A's records by id through the gateway", async () => {
-    const byId = Object.values(supergraph.getQueryType()!.getFields()).filter((f) => f.args.length === 1 && f.args[0].name === 'id' && ids[f.type.toString()]);
+    const byId = Object.values(supergraph.getQueryType()!.getFields()).filter(
+      (f) => f.args.length === 1 && f.args[0].name === 'id' && ids[f.type.toString()],
+    );
     expect(byId.map((f) => f.name).sort()).toEqual(['campaign', 'company', 'contact', 'deal', 'ticket']);
     for (const field of byId) {
       const query = `query($id: ID!) { ${field.name}(id: $id) { id } }`;
@@ -127,7 +149,10 @@ describe('tenant isolation', () => {
 
   test("_entities signed for B answers A's ids exactly as it answers ids that do not exist, on every subgraph", async () => {
     const admin = (tenantId: string): Identity => ({ tenantId, userId: 'sweeper', roles: ['admin'] });
-    const strip = (res: GraphQLResponse) => JSON.stringify((res.data?._entities as Array<Record<string, unknown>> | undefined)?.map((e) => (e ? { ...e, id: undefined } : e)) ?? res.errors);
+    const strip = (res: GraphQLResponse) =>
+      JSON.stringify(
+        (res.data?._entities as Array<Record<string, unknown>> | undefined)?.map((e) => (e ? { ...e, id: undefined } : e)) ?? res.errors,
+      );
     let leaks = 0;
     for (const door of entityDoors()) {
       const real = ids[door.type];
@@ -136,7 +161,10 @@ describe('tenant isolation', () => {
       const asB = await callSubgraph(door.subgraph, entitiesBody(door.type, door.fields, [real]), admin(B));
       const asA = await callSubgraph(door.subgraph, entitiesBody(door.type, door.fields, [real]), admin(A));
       expect(asB.errors).toBeUndefined();
-      expect({ door: `${door.subgraph} ${door.type}`, b: strip(asB) }).toEqual({ door: `${door.subgraph} ${door.type}`, b: strip(missing) });
+      expect({ door: `${door.subgraph} ${door.type}`, b: strip(asB) }).toEqual({
+        door: `${door.subgraph} ${door.type}`,
+        b: strip(missing),
+      });
       if (strip(asA) !== strip(missing)) leaks++; // A does see its own data: the comparison can fail
     }
     expect(leaks).toBeGreaterThanOrEqual(5);

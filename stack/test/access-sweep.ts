@@ -5,8 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildASTSchema, getNamedType, GraphQLField, GraphQLInputType, GraphQLSchema, isEnumType, isInputObjectType, isLeafType,
-  isListType, isNonNullType, isObjectType, Kind, parse,
+  buildASTSchema,
+  getNamedType,
+  GraphQLField,
+  GraphQLInputType,
+  GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  parse,
 } from 'graphql';
 import { AccessScope, API_KEY_SCOPES, Identity, readAccessDeclarations, Role, ROLES, rolesFor, subgraphManifest } from '@crm/service-kit';
 
@@ -22,16 +33,28 @@ export function dummyValue(type: GraphQLInputType): unknown {
   if (isListType(type)) return [dummyValue(type.ofType)];
   if (isEnumType(type)) return type.getValues()[0].value;
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, dummyValue(f.type)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, dummyValue(f.type)]),
+    );
   }
   switch (type.name) {
-    case 'ID': return randomUUID();
-    case 'Int': case 'SafeInt': return 1;
-    case 'Float': return 1;
-    case 'Boolean': return false;
-    case 'DateTime': return '2026-01-01T00:00:00.000Z';
-    case 'JSON': return {};
-    default: return 'x';
+    case 'ID':
+      return randomUUID();
+    case 'Int':
+    case 'SafeInt':
+      return 1;
+    case 'Float':
+      return 1;
+    case 'Boolean':
+      return false;
+    case 'DateTime':
+      return '2026-01-01T00:00:00.000Z';
+    case 'JSON':
+      return {};
+    default:
+      return 'x';
   }
 }
 
@@ -55,7 +78,9 @@ function documentFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, un
 /** The subgraph serving a root field: the one whose SDL defines it. */
 function servingSubgraph(type: 'Query' | 'Mutation', field: string): string {
   for (const [name, doc] of subgraphDocs) {
-    const defines = doc.definitions.some((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type && d.fields?.some((f) => f.name.value === field));
+    const defines = doc.definitions.some(
+      (d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type && d.fields?.some((f) => f.name.value === field),
+    );
     if (defines) return name;
   }
   throw new Error(`No subgraph serves ${type}.${field}`);
@@ -63,13 +88,20 @@ function servingSubgraph(type: 'Query' | 'Mutation', field: string): string {
 
 export function rootOperations(): RootOperation[] {
   const ops: RootOperation[] = [];
-  for (const [kind, type] of [['query', supergraph.getQueryType()!], ['mutation', supergraph.getMutationType()!]] as const) {
+  for (const [kind, type] of [
+    ['query', supergraph.getQueryType()!],
+    ['mutation', supergraph.getMutationType()!],
+  ] as const) {
     for (const field of Object.values(type.getFields())) {
       const subgraph = servingSubgraph(type.name as 'Query' | 'Mutation', field.name);
       const scope = declarations.get(subgraph)!.fields.get(`${type.name}.${field.name}`)!;
       const required = field.args.filter((a) => isNonNullType(a.type));
       ops.push({
-        kind, field: field.name, subgraph, scope, document: documentFor(kind, field),
+        kind,
+        field: field.name,
+        subgraph,
+        scope,
+        document: documentFor(kind, field),
         variables: () => Object.fromEntries(required.map((a) => [a.name, dummyValue(a.type)])),
       });
     }
@@ -117,7 +149,11 @@ export interface Caller {
 
 /** Each role alone, then each key scope alone: what the matrix says each may do. */
 export function callers(): Caller[] {
-  const roleCallers = ROLES.map((role: Role) => ({ label: `role ${role}`, identity: { roles: [role] }, may: (s: AccessScope) => rolesFor(s).includes(role) }));
+  const roleCallers = ROLES.map((role: Role) => ({
+    label: `role ${role}`,
+    identity: { roles: [role] },
+    may: (s: AccessScope) => rolesFor(s).includes(role),
+  }));
   const keyCallers = API_KEY_SCOPES.map((scope) => ({
     label: `key ${scope}`,
     identity: { roles: [] as Role[], scopes: [scope] },

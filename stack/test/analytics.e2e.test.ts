@@ -14,7 +14,17 @@ afterAll(() => stack?.stop(), 60_000);
 const FORWARD = ['VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER'];
 const ALL = [...FORWARD, 'CHURNED', 'DISQUALIFIED'];
 type Change = { from: string | null; to: string; at: string };
-type Deal = { id: string; status: string; amount: number; currency: string; createdAt: string; closedAt: string | null; lostReason: string | null; probability: number; stage: { id: string; name: string } };
+type Deal = {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  createdAt: string;
+  closedAt: string | null;
+  lostReason: string | null;
+  probability: number;
+  stage: { id: string; name: string };
+};
 
 const CONTACT = `query($id: ID!) { contact(id: $id) { lifecycleStage stageHistory { from to at }
   deals { id status amount currency createdAt closedAt lostReason probability stage { id name } }
@@ -37,36 +47,64 @@ const median = (xs: number[]) => {
 function funnelOf(histories: Change[][], from: string, to: string) {
   const inPeriod = (at: string) => at >= from && at < to;
   return ALL.map((stage, i) => {
-    const reachedBy = (h: Change[]) => h.some((c) => inPeriod(c.at) && (c.to === stage ||
-      (c.from !== null && FORWARD.indexOf(c.from) >= 0 && FORWARD.indexOf(c.from) < i && FORWARD.indexOf(c.to) > i && i < FORWARD.length)));
+    const reachedBy = (h: Change[]) =>
+      h.some(
+        (c) =>
+          inPeriod(c.at) &&
+          (c.to === stage ||
+            (c.from !== null &&
+              FORWARD.indexOf(c.from) >= 0 &&
+              FORWARD.indexOf(c.from) < i &&
+              FORWARD.indexOf(c.to) > i &&
+              i < FORWARD.length)),
+      );
     const reached = histories.filter(reachedBy).length;
     const next = i < FORWARD.length - 1 ? ALL[i + 1] : null;
-    const reachedNext = next ? histories.filter((h) => h.some((c) => inPeriod(c.at) && (c.to === next ||
-      (c.from !== null && FORWARD.indexOf(c.from) >= 0 && FORWARD.indexOf(c.from) < i + 1 && FORWARD.indexOf(c.to) > i + 1)))).length : null;
-    const stays = histories.flatMap((h) => h.slice(0, -1).map((c, j) => ({ stage: c.to, entered: c.at, left: h[j + 1].at })))
-      .filter((s) => s.stage === stage && inPeriod(s.left)).map((s) => days(s.entered, s.left));
+    const reachedNext = next
+      ? histories.filter((h) =>
+          h.some(
+            (c) =>
+              inPeriod(c.at) &&
+              (c.to === next ||
+                (c.from !== null && FORWARD.indexOf(c.from) >= 0 && FORWARD.indexOf(c.from) < i + 1 && FORWARD.indexOf(c.to) > i + 1)),
+          ),
+        ).length
+      : null;
+    const stays = histories
+      .flatMap((h) => h.slice(0, -1).map((c, j) => ({ stage: c.to, entered: c.at, left: h[j + 1].at })))
+      .filter((s) => s.stage === stage && inPeriod(s.left))
+      .map((s) => days(s.entered, s.left));
     return {
-      stage, reached, current: histories.filter((h) => h.at(-1)!.to === stage).length,
+      stage,
+      reached,
+      current: histories.filter((h) => h.at(-1)!.to === stage).length,
       conversionToNext: next === null || reached === 0 ? null : reachedNext! / reached,
-      avgDaysInStage: mean(stays), medianDaysInStage: median(stays),
+      avgDaysInStage: mean(stays),
+      medianDaysInStage: median(stays),
     };
   });
 }
 
 const near = (v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? expect.closeTo(v, 6) : v);
-const nearAll = (rows: Array<Record<string, unknown>>) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, near(v)])));
+const nearAll = (rows: Array<Record<string, unknown>>) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, near(v)])));
 
 test('a journey of captures, stage changes and deals gives reports equal to the hand count; a rebuild from Kafka gives them again', async () => {
   const tenant = `an-${randomUUID().slice(0, 8)}`;
   const q = stack.as(tenant, ['sales', 'analyst']);
   const period = { from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
   const capture = async (email: string) =>
-    (await q<{ captureLead: { id: string } }>(`mutation($e: String!) { captureLead(input: { email: $e, source: "web" }) { id } }`, { e: email })).data!.captureLead.id;
+    (
+      await q<{ captureLead: { id: string } }>(`mutation($e: String!) { captureLead(input: { email: $e, source: "web" }) { id } }`, {
+        e: email,
+      })
+    ).data!.captureLead.id;
   const contact = async (id: string) => (await q<{ contact: any }>(CONTACT, { id })).data!.contact;
-  const stageOf = async (id: string, stage: string) => eventually(async () => {
-    const c = await contact(id);
-    return c?.lifecycleStage === stage ? c : undefined;
-  }, 60_000);
+  const stageOf = async (id: string, stage: string) =>
+    eventually(async () => {
+      const c = await contact(id);
+      return c?.lifecycleStage === stage ? c : undefined;
+    }, 60_000);
   const ok = async (query: string, variables: Record<string, unknown>) => {
     const res = await q(query, variables);
     expect(res.errors).toBeUndefined();
@@ -81,7 +119,10 @@ test('a journey of captures, stage changes and deals gives reports equal to the 
   await ok('mutation($id: ID!) { updateDeal(input: { dealId: $id, amount: 50000 }) { id } }', { id: aDeal });
   await ok('mutation($id: ID!) { winDeal(input: { dealId: $id }) { id } }', { id: aDeal });
   await stageOf(a, 'CUSTOMER');
-  const upsell = await ok('mutation($id: ID!) { createDeal(input: { contactId: $id, title: "More seats", amount: 20000, kind: UPSELL }) { id } }', { id: a });
+  const upsell = await ok(
+    'mutation($id: ID!) { createDeal(input: { contactId: $id, title: "More seats", amount: 20000, kind: UPSELL }) { id } }',
+    { id: a },
+  );
   await ok('mutation($id: ID!) { winDeal(input: { dealId: $id }) { id } }', { id: upsell.createDeal.id });
   // b: straight to SQL (skipping MQL), its deal lost -> recycled to MQL.
   await ok('mutation($id: ID!) { changeLifecycleStage(input: { contactId: $id, stage: SQL }) { id } }', { id: b });
@@ -103,13 +144,29 @@ test('a journey of captures, stage changes and deals gives reports equal to the 
   const expected = {
     funnel: nearAll(funnelOf(histories, period.from, period.to)),
     pipeline: {
-      currency: 'USD', openValue: 10000, weightedValue: 1000, openDeals: 1, wonValue, wonCount: won.length, lostCount: lost.length,
-      winRate: near(won.length / (won.length + lost.length)), avgDealSize: wonValue / won.length,
+      currency: 'USD',
+      openValue: 10000,
+      weightedValue: 1000,
+      openDeals: 1,
+      wonValue,
+      wonCount: won.length,
+      lostCount: lost.length,
+      winRate: near(won.length / (won.length + lost.length)),
+      avgDealSize: wonValue / won.length,
       avgSalesCycleDays: near(mean(won.map((d) => days(d.createdAt, d.closedAt!)))),
       byStage: [{ stageId: open[0].stage.id, stageName: open[0].stage.name, deals: 1, value: 10000, weightedValue: 1000 }],
       lossReasons: [{ reason: 'No budget', count: 1 }],
     },
-    retention: { customersAtStart: 0, newCustomers: 1, churned: 0, reconquered: 0, customersAtEnd: 1, churnRate: null, repeatPurchaseRate: 1, avgLifetimeValue: 70000 },
+    retention: {
+      customersAtStart: 0,
+      newCustomers: 1,
+      churned: 0,
+      reconquered: 0,
+      customersAtEnd: 1,
+      churnRate: null,
+      repeatPurchaseRate: 1,
+      avgLifetimeValue: 70000,
+    },
   };
   expect([wonValue, won.length, lost.length, open.length]).toEqual([70000, 2, 1, 1]);
 

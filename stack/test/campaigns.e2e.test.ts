@@ -22,9 +22,13 @@ async function must<T = any>(q: Q, query: string, variables: Record<string, unkn
 const capture = (q: Q, input: Record<string, unknown>) =>
   must<{ id: string }>(q, 'mutation($input: CaptureLeadInput!) { captureLead(input: $input) { id } }', { input });
 const stage = (q: Q, contactId: string, to: string) =>
-  must(q, 'mutation($input: ChangeLifecycleStageInput!) { changeLifecycleStage(input: $input) { lifecycleStage } }', { input: { contactId, stage: to } });
+  must(q, 'mutation($input: ChangeLifecycleStageInput!) { changeLifecycleStage(input: $input) { lifecycleStage } }', {
+    input: { contactId, stage: to },
+  });
 const respond = (q: Q, campaignId: string, contactId: string, type: string) =>
-  must(q, 'mutation($input: RecordCampaignResponseInput!) { recordCampaignResponse(input: $input) { status } }', { input: { campaignId, contactId, type } });
+  must(q, 'mutation($input: RecordCampaignResponseInput!) { recordCampaignResponse(input: $input) { status } }', {
+    input: { campaignId, contactId, type },
+  });
 
 async function launched(q: Q, input: Record<string, unknown>): Promise<string> {
   const c = await must<{ id: string }>(q, 'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }', { input });
@@ -36,7 +40,8 @@ async function launched(q: Q, input: Record<string, unknown>): Promise<string> {
 async function addMembers(q: Q, campaignId: string, input: { contactIds?: string[]; segmentId?: string }, expected: number) {
   return eventually(async () => {
     const res = await q<{ addCampaignMembers: { stats: { members: number } } }>(
-      'mutation($input: AddCampaignMembersInput!) { addCampaignMembers(input: $input) { stats { members } } }', { input: { campaignId, ...input } },
+      'mutation($input: AddCampaignMembersInput!) { addCampaignMembers(input: $input) { stats { members } } }',
+      { input: { campaignId, ...input } },
     );
     return res.data?.addCampaignMembers.stats.members === expected ? res.data.addCampaignMembers : undefined;
   }, 60_000);
@@ -45,15 +50,24 @@ async function addMembers(q: Q, campaignId: string, input: { contactIds?: string
 test('a campaign response adds engagement that makes the lead an MQL', async () => {
   const q = stack.as('camp-mql', [...ROLES, 'admin']);
   const settings = await must<{ scoringRules: any }>(q, '{ leadSettings { scoringRules } }');
-  const scoringRules = { ...settings.scoringRules, mqlThreshold: 50, engagement: { ...settings.scoringRules.engagement, CAMPAIGN_RESPONSE: 60 } };
-  await must(q, 'mutation($input: UpdateLeadSettingsInput!) { updateLeadSettings(input: $input) { mqlThreshold } }', { input: { scoringRules } });
+  const scoringRules = {
+    ...settings.scoringRules,
+    mqlThreshold: 50,
+    engagement: { ...settings.scoringRules.engagement, CAMPAIGN_RESPONSE: 60 },
+  };
+  await must(q, 'mutation($input: UpdateLeadSettingsInput!) { updateLeadSettings(input: $input) { mqlThreshold } }', {
+    input: { scoringRules },
+  });
   const lead = await capture(q, { email: 'reader@camp.example' });
   const campaignId = await launched(q, { name: 'Nurture', kind: 'NURTURE', channel: 'EMAIL' });
   await addMembers(q, campaignId, { contactIds: [lead.id] }, 1);
   expect(await respond(q, campaignId, lead.id, 'RESPONDED')).toEqual({ status: 'RESPONDED' });
   const contact = await eventually(async () => {
-    const res = await q<{ contact: any }>(`query($id: ID!) { contact(id: $id) { lifecycleStage score
-      campaignMemberships { status campaign { id name } } } }`, { id: lead.id });
+    const res = await q<{ contact: any }>(
+      `query($id: ID!) { contact(id: $id) { lifecycleStage score
+      campaignMemberships { status campaign { id name } } } }`,
+      { id: lead.id },
+    );
     return res.data?.contact.lifecycleStage === 'MQL' ? res.data.contact : undefined;
   }, 60_000);
   expect(contact.score).toBeGreaterThanOrEqual(50);
@@ -69,10 +83,13 @@ test('a won deal is attributed to the two campaigns that touched the contact, un
   await addMembers(q, ads, { contactIds: [buyer.id] }, 1);
   await respond(q, webinar, buyer.id, 'CLICKED');
   await respond(q, ads, buyer.id, 'RESPONDED');
-  await must(q, 'mutation($input: RecordCampaignCostInput!) { recordCampaignCost(input: $input) { actualCost } }', { input: { campaignId: ads, amount: 2500 } });
+  await must(q, 'mutation($input: RecordCampaignCostInput!) { recordCampaignCost(input: $input) { actualCost } }', {
+    input: { campaignId: ads, amount: 2500 },
+  });
   const amount = 10_001;
-  const deal = await must<{ id: string }>(q, 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }',
-    { input: { contactId: buyer.id, title: 'First order', amount, currency: 'USD' } });
+  const deal = await must<{ id: string }>(q, 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', {
+    input: { contactId: buyer.id, title: 'First order', amount, currency: 'USD' },
+  });
   await must(q, 'mutation($input: WinDealInput!) { winDeal(input: $input) { status } }', { input: { dealId: deal.id } });
   const view = `query($id: ID!) { campaign(id: $id) { first: influencedRevenue(model: FIRST_TOUCH) last: influencedRevenue(model: LAST_TOUCH)
     linear: influencedRevenue(model: LINEAR) roi(model: LINEAR) stats { members converted } } }`;
@@ -91,11 +108,19 @@ test("a promoter's referral converting credits the promoter's REFERRAL membershi
   await stage(q, promoter.id, 'CUSTOMER');
   await stage(q, promoter.id, 'PROMOTER');
   const referral = await launched(q, { name: 'Refer a friend', kind: 'REFERRAL', channel: 'REFERRAL' });
-  const segment = await must<{ id: string }>(q, 'mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id } }',
-    { input: { name: 'Promoters', rules: { stages: ['PROMOTER'] } } });
-  await eventually(async () => (await q<{ segment: any }>('query($id: ID!) { segment(id: $id) { contactCount } }', { id: segment.id })).data?.segment.contactCount === 1, 60_000);
+  const segment = await must<{ id: string }>(q, 'mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id } }', {
+    input: { name: 'Promoters', rules: { stages: ['PROMOTER'] } },
+  });
+  await eventually(
+    async () =>
+      (await q<{ segment: any }>('query($id: ID!) { segment(id: $id) { contactCount } }', { id: segment.id })).data?.segment
+        .contactCount === 1,
+    60_000,
+  );
   // Segment.contacts are Contact references: leads resolves their fields through the gateway.
-  const members = await must(q, 'query($id: ID!) { segment(id: $id) { contacts { edges { node { email lifecycleStage } } } } }', { id: segment.id });
+  const members = await must(q, 'query($id: ID!) { segment(id: $id) { contacts { edges { node { email lifecycleStage } } } } }', {
+    id: segment.id,
+  });
   expect(members).toEqual({ contacts: { edges: [{ node: { email: 'fan@camp.example', lifecycleStage: 'PROMOTER' } }] } });
   await addMembers(q, referral, { segmentId: segment.id }, 1);
   const friend = await capture(q, { email: 'friend@camp.example', referrerId: promoter.id });
@@ -108,7 +133,10 @@ test("a promoter's referral converting credits the promoter's REFERRAL membershi
   }, 60_000);
   await stage(q, friend.id, 'CUSTOMER');
   const membership = await eventually(async () => {
-    const res = await q<{ contact: any }>('query($id: ID!) { contact(id: $id) { campaignMemberships { status convertedAt campaign { id stats { converted } } } } }', { id: promoter.id });
+    const res = await q<{ contact: any }>(
+      'query($id: ID!) { contact(id: $id) { campaignMemberships { status convertedAt campaign { id stats { converted } } } } }',
+      { id: promoter.id },
+    );
     const m = res.data?.contact.campaignMemberships?.[0];
     return m?.status === 'CONVERTED' ? m : undefined;
   }, 60_000);

@@ -15,7 +15,10 @@ const PAGE = '{ contacts(first: 10) { totalCount edges { node { email company { 
 /** GraphQL requests the leads subgraph has served (its /metrics request histogram). */
 async function leadsRequests(): Promise<number> {
   const text = await (await fetch(`${stack.services.leads.url.replace(/\/graphql$/, '')}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith('crm_http_request_duration_seconds_count')).reduce((s, l) => s + Number(l.split(' ').pop()), 0);
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('crm_http_request_duration_seconds_count'))
+    .reduce((s, l) => s + Number(l.split(' ').pop()), 0);
 }
 
 test('100 concurrent identical queries from each of two tenants: each gets only its own rows, identical calls go out once per tenant', async () => {
@@ -40,7 +43,9 @@ test('100 concurrent identical queries from each of two tenants: each gets only 
   const served = (await leadsRequests()) - before;
   for (const { tenant, res } of answers) {
     expect(res.errors).toBeUndefined();
-    const emails = (res.data!.contacts.edges as Array<{ node: { email: string; company: { domain: string } } }>).map((e) => e.node.email).sort();
+    const emails = (res.data!.contacts.edges as Array<{ node: { email: string; company: { domain: string } } }>)
+      .map((e) => e.node.email)
+      .sort();
     expect(emails).toEqual([...expected[tenant]].sort());
     expect(res.data!.contacts.totalCount).toBe(3);
   }

@@ -41,10 +41,12 @@ const APP_SERVICES = [...SERVICE_NAMES, 'gateway'];
 function toMap(value: Record<string, unknown> | string[] | undefined): Record<string, string> {
   if (!value) return {};
   if (Array.isArray(value)) {
-    return Object.fromEntries(value.map((entry) => {
-      const i = entry.indexOf('=');
-      return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
-    }));
+    return Object.fromEntries(
+      value.map((entry) => {
+        const i = entry.indexOf('=');
+        return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
+      }),
+    );
   }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v == null ? '' : String(v)]));
 }
@@ -192,7 +194,11 @@ describe('docker-compose.yml', () => {
     const kafka = compose.services.kafka;
     expect(kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
     const e = env('kafka');
-    expect(e.KAFKA_PROCESS_ROLES.split(',').map((r) => r.trim()).sort()).toEqual(['broker', 'controller']);
+    expect(
+      e.KAFKA_PROCESS_ROLES.split(',')
+        .map((r) => r.trim())
+        .sort(),
+    ).toEqual(['broker', 'controller']);
     expect(e.KAFKA_NODE_ID).toMatch(/^\d+$/);
     expect(e.KAFKA_CONTROLLER_QUORUM_VOTERS).toMatch(new RegExp(`^${e.KAFKA_NODE_ID}@[^:]+:\\d+$`));
     const controllerPort = e.KAFKA_CONTROLLER_QUORUM_VOTERS.split(':').pop();
@@ -212,23 +218,26 @@ describe('docker-compose.yml', () => {
     expect(kafka.ports).toBeUndefined();
   });
 
-  test.each(SUBGRAPHS.map((s) => [s.name, s.port, s.database] as const))('%s: port, own database, secret, Kafka, healthy dependencies', (name, port, database) => {
-    const e = env(name);
-    expect(e.PORT).toBe(String(port));
-    const db = new URL(e.DATABASE_URL);
-    expect(db.protocol).toBe('postgres:');
-    expect(db.hostname).toBe('postgres');
-    expect(db.pathname).toBe(`/${database}`);
-    // The services connect with the credentials the postgres container was initialised with.
-    const pg = env('postgres');
-    expect(decodeURIComponent(db.username)).toBe(pg.POSTGRES_USER);
-    expect(decodeURIComponent(db.password)).toBe(pg.POSTGRES_PASSWORD);
-    expect(rawEnv(name).SUBGRAPH_SECRET).toBe(rawEnv('gateway').SUBGRAPH_SECRET);
-    expect(e.KAFKA_BROKERS).toBe('kafka:9092');
-    expect(dependsOn(name)).toEqual({ postgres: 'service_healthy', kafka: 'service_healthy' });
-    // Only the gateway is public.
-    expect(compose.services[name].ports).toBeUndefined();
-  });
+  test.each(SUBGRAPHS.map((s) => [s.name, s.port, s.database] as const))(
+    '%s: port, own database, secret, Kafka, healthy dependencies',
+    (name, port, database) => {
+      const e = env(name);
+      expect(e.PORT).toBe(String(port));
+      const db = new URL(e.DATABASE_URL);
+      expect(db.protocol).toBe('postgres:');
+      expect(db.hostname).toBe('postgres');
+      expect(db.pathname).toBe(`/${database}`);
+      // The services connect with the credentials the postgres container was initialised with.
+      const pg = env('postgres');
+      expect(decodeURIComponent(db.username)).toBe(pg.POSTGRES_USER);
+      expect(decodeURIComponent(db.password)).toBe(pg.POSTGRES_PASSWORD);
+      expect(rawEnv(name).SUBGRAPH_SECRET).toBe(rawEnv('gateway').SUBGRAPH_SECRET);
+      expect(e.KAFKA_BROKERS).toBe('kafka:9092');
+      expect(dependsOn(name)).toEqual({ postgres: 'service_healthy', kafka: 'service_healthy' });
+      // Only the gateway is public.
+      expect(compose.services[name].ports).toBeUndefined();
+    },
+  );
 
   test('each service env is what service-kit reads: every required variable set, nothing unknown, and it parses', () => {
     const { all, required } = envSchemaKeys('packages/service-kit/src/config.ts', /export const serviceEnvSchema\b/);
@@ -239,8 +248,10 @@ describe('docker-compose.yml', () => {
     const known = [...all, 'HOST'];
     for (const name of SERVICE_NAMES) {
       const e = env(name);
-      for (const key of [...required, 'KAFKA_BROKERS']) expect({ service: name, key, set: !!e[key] }).toEqual({ service: name, key, set: true });
-      for (const key of Object.keys(e)) expect({ service: name, key, known: known.includes(key) }).toEqual({ service: name, key, known: true });
+      for (const key of [...required, 'KAFKA_BROKERS'])
+        expect({ service: name, key, set: !!e[key] }).toEqual({ service: name, key, set: true });
+      for (const key of Object.keys(e))
+        expect({ service: name, key, known: known.includes(key) }).toEqual({ service: name, key, known: true });
       // With the defaults alone, the real schema accepts the container's environment.
       const config = loadConfig(serviceEnvSchema, e);
       expect(config.KAFKA_BROKERS).toBe('kafka:9092');
@@ -267,7 +278,9 @@ describe('docker-compose.yml', () => {
     // No published example secret ships in the file, and production refuses them at start.
     for (const example of KNOWN_EXAMPLE_SECRETS) expect(composeText).not.toContain(example);
     expect(() => requireStrongSecrets({ ...e, NODE_ENV: 'production' }, ['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET'])).not.toThrow();
-    expect(() => requireStrongSecrets({ ...e, SUBGRAPH_SECRET: 'change-me-subgraph-secret' }, ['SUBGRAPH_SECRET'])).toThrow(/published example/);
+    expect(() => requireStrongSecrets({ ...e, SUBGRAPH_SECRET: 'change-me-subgraph-secret' }, ['SUBGRAPH_SECRET'])).toThrow(
+      /published example/,
+    );
 
     for (const name of SERVICE_NAMES) {
       const key = urlVariable(name);
@@ -290,7 +303,10 @@ describe('Dockerfile', () => {
   const build = stages.find((st) => /^FROM \S+ AS build$/m.test(st))!;
   const runtime = stages[stages.length - 1];
   const instructions = (stage: string, name: string) =>
-    stage.replace(/\\\n/g, ' ').split('\n').filter((l) => new RegExp(`^${name}\\s`, 'i').test(l.trim()));
+    stage
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .filter((l) => new RegExp(`^${name}\\s`, 'i').test(l.trim()));
 
   test('multi-stage on node:20-bookworm-slim', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -305,11 +321,9 @@ describe('Dockerfile', () => {
     expect(manifests).toMatch(/cp package\.json package-lock\.json \.npmrc subgraphs\.json \/manifests\//);
     const found = /find ([\w ]+?) -name package\.json/.exec(manifests!)?.[1].split(' ') ?? [];
     const rootPkg = JSON.parse(read('package.json')) as { workspaces: string[] };
-    const workspaces = rootPkg.workspaces.flatMap((w) =>
-      w.endsWith('/*')
-        ? readdirSync(path.join(root, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`)
-        : [w],
-    ).filter((w) => existsSync(path.join(root, w, 'package.json')));
+    const workspaces = rootPkg.workspaces
+      .flatMap((w) => (w.endsWith('/*') ? readdirSync(path.join(root, w.slice(0, -2))).map((d) => `${w.slice(0, -2)}/${d}`) : [w]))
+      .filter((w) => existsSync(path.join(root, w, 'package.json')));
     expect(workspaces.length).toBeGreaterThanOrEqual(10);
     for (const w of workspaces) {
       expect({ workspace: w, found: found.includes(w.split('/')[0]) }).toEqual({ workspace: w, found: true });
@@ -352,7 +366,10 @@ describe('Dockerfile', () => {
   });
 
   test('.dockerignore keeps host builds, installs and data out of the context at every depth', () => {
-    const patterns = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const patterns = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const p of ['**/node_modules', '**/dist', '**/*.tsbuildinfo', '**/coverage', '.crm-data', '.kafka', '.git']) {
       expect(patterns).toContain(p);
     }

@@ -22,8 +22,16 @@ describe('authentication at the gateway', () => {
   });
   test('malformed header, bad signature, expired: 401', async () => {
     const key = new TextEncoder().encode(TEST_JWT_SECRET);
-    const expired = await new SignJWT({ tid: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime(Math.floor(Date.now() / 1000) - 1).sign(key);
-    const forged = await new SignJWT({ tid: 'acme', roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode('wrong-secret-xxxxxxxx'));
+    const expired = await new SignJWT({ tid: 'acme', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 1)
+      .sign(key);
+    const forged = await new SignJWT({ tid: 'acme', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('wrong-secret-xxxxxxxx'));
     for (const authorization of ['Token abc', `Bearer ${forged}`, `Bearer ${expired}`]) {
       const res = await graphql(stack.gatewayUrl, query, {}, { authorization });
       expect(res.status).toBe(401);
@@ -41,15 +49,22 @@ describe('one graph over five subgraphs', () => {
     expect(created.errors).toBeUndefined();
     const id = created.data!.captureLead.id;
     expect(created.data!.captureLead).toMatchObject({
-      email: 'grace.hopper@navy.mil', firstName: 'Grace', lifecycleStage: 'LEAD',
+      email: 'grace.hopper@navy.mil',
+      firstName: 'Grace',
+      lifecycleStage: 'LEAD',
       company: { name: 'US Navy', domain: 'navy.mil' },
       stageHistory: [{ from: null, to: 'LEAD', source: 'API', actor: 'user-gw-demo' }],
     });
 
-    const again = await q<{ captureLead: { id: string; firstName: string } }>(captureLead, { input: { email: 'grace.hopper@navy.mil', firstName: '' } });
+    const again = await q<{ captureLead: { id: string; firstName: string } }>(captureLead, {
+      input: { email: 'grace.hopper@navy.mil', firstName: '' },
+    });
     expect(again.data!.captureLead).toMatchObject({ id, firstName: 'Grace' }); // same contact, blank never overwrites
 
-    const read = await q(`query($id: ID!) { contact(id: $id) { id email lifecycleStage } contacts(first: 10) { totalCount } pipelines { name isDefault } }`, { id });
+    const read = await q(
+      `query($id: ID!) { contact(id: $id) { id email lifecycleStage } contacts(first: 10) { totalCount } pipelines { name isDefault } }`,
+      { id },
+    );
     expect(read.data).toEqual({
       contact: { id, email: 'grace.hopper@navy.mil', lifecycleStage: 'LEAD' },
       contacts: { totalCount: 1 },
@@ -83,7 +98,9 @@ describe('one graph over five subgraphs', () => {
   });
 
   test('a literal 100-row page with nested lists is within the cost limit', async () => {
-    const res = await stack.as('gw-cost')('{ contacts(first: 100) { totalCount edges { node { id email company { name } deals { id title amount stage { name } } } } } }');
+    const res = await stack.as('gw-cost')(
+      '{ contacts(first: 100) { totalCount edges { node { id email company { name } deals { id title amount stage { name } } } } } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ contacts: { totalCount: 0, edges: [] } });
   });

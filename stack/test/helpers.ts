@@ -10,11 +10,16 @@ export interface TestStack extends RunningStack {
   /** Each subgraph's database (to restart a stopped service on its data). */
   databases: Record<SubgraphName, TestDatabase>;
   /** Query the gateway as a user of `tenant` with `roles`. */
-  as(tenant: string, roles?: Role[]): <D = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>>;
+  as(
+    tenant: string,
+    roles?: Role[],
+  ): <D = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>>;
 }
 
 /** The whole graph on fresh databases: Kafka (namespaced topics) when asked, else in-process. */
-export async function startTestStack(opts: { kafka?: boolean; kafkaBrokers?: string; rateLimits?: RateLimitOptions } = {}): Promise<TestStack> {
+export async function startTestStack(
+  opts: { kafka?: boolean; kafkaBrokers?: string; rateLimits?: RateLimitOptions } = {},
+): Promise<TestStack> {
   const dbs = Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, testDatabase(`stack_${name}`)])) as Record<SubgraphName, TestDatabase>;
   const brokers = opts.kafkaBrokers ?? (opts.kafka ? process.env.KAFKA_BROKERS : undefined);
   if (opts.kafka && !brokers) throw new Error('KAFKA_BROKERS is not set: the e2e tests need a real broker');

@@ -26,7 +26,12 @@ const capture = 'mutation($input: CaptureLeadInput!) { captureLead(input: $input
 const createActivity = 'mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }';
 
 describe('raw HTTP: no request ends a process', () => {
-  const targets = () => [['gateway', attacker.gatewayPort], ['leads', attacker.subgraphPort('leads')], ['pipeline', attacker.subgraphPort('pipeline')]] as const;
+  const targets = () =>
+    [
+      ['gateway', attacker.gatewayPort],
+      ['leads', attacker.subgraphPort('leads')],
+      ['pipeline', attacker.subgraphPort('pipeline')],
+    ] as const;
   const lines = [
     'GET http://x:99999/graphql HTTP/1.1\r\nhost: x\r\n\r\n',
     'GET http://x:99999 HTTP/1.1\r\nhost: x\r\n\r\n',
@@ -66,7 +71,9 @@ describe('raw HTTP: no request ends a process', () => {
     rawPost('{"query": "{ __typename }", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "00"}}}'),
     rawPost('[{"query": "{ __typename }"}, {"query": "{ __typename }"}]'),
     rawPost(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])),
-    rawPost(`{"query":"mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }","variables":{"r":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`),
+    rawPost(
+      `{"query":"mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }","variables":{"r":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+    ),
     rawPost(`{"query":"{ __typename }","variables":{"x":${'{"a":'.repeat(70)}1${'}'.repeat(70)}}}`),
     rawPost('{"query":"{ __typename }"}', { 'content-type': 'text/plain' }),
     rawPost('{"query":"{ __typename }"}', { 'content-type': 'application/x-www-form-urlencoded' }),
@@ -85,7 +92,12 @@ describe('raw HTTP: no request ends a process', () => {
     for (const [, target] of targets()) {
       const head = 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n';
       await attacker.raw('truncated body', target, [head, '{"query":"mutation { captureLead('], { halfClose: true });
-      await attacker.raw('truncated body', target, [`POST /graphql HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\ncontent-type: application/json\r\n\r\n10\r\n{"query":"{ __ty`], { halfClose: true });
+      await attacker.raw(
+        'truncated body',
+        target,
+        [`POST /graphql HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\ncontent-type: application/json\r\n\r\n10\r\n{"query":"{ __ty`],
+        { halfClose: true },
+      );
       await attacker.raw('truncated body', target, [head], { halfClose: true });
     }
   });
@@ -99,11 +111,21 @@ describe('raw HTTP: no request ends a process', () => {
       expect(JSON.parse(declared.body).errors[0].extensions.code).toBe('BAD_REQUEST');
 
       const chunk = 'a'.repeat(256 * 1024);
-      const chunks = Array.from({ length: 80 }, () => `${(chunk.length).toString(16)}\r\n${chunk}\r\n`);
-      const streamed = await attacker.raw('oversized body', target, ['POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n', ...chunks], { waitForClose: true });
+      const chunks = Array.from({ length: 80 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      const streamed = await attacker.raw(
+        'oversized body',
+        target,
+        ['POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n', ...chunks],
+        { waitForClose: true },
+      );
       expect(streamed).toMatchObject({ status: 413, closed: true });
 
-      const lying = await attacker.raw('oversized body', target, 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 99999999999\r\n\r\n{}', { waitForClose: true });
+      const lying = await attacker.raw(
+        'oversized body',
+        target,
+        'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 99999999999\r\n\r\n{}',
+        { waitForClose: true },
+      );
       expect(lying).toMatchObject({ status: 413, closed: true });
     }
   });
@@ -119,7 +141,9 @@ describe('raw HTTP: no request ends a process', () => {
     const ok = await importer(importQuery, { csv: `email,notes\nbig1@import.example,${notes}\nbig2@import.example,${notes}\n` });
     expect(ok.status).toBe(200);
     expect(ok.data).toEqual({ importContacts: { created: 2, failed: 0, ignoredColumns: ['notes'] } });
-    const rows = await importer(importQuery, { csv: `email\n${Array.from({ length: 100_001 }, (_, i) => `r${i}@rows.example`).join('\n')}` });
+    const rows = await importer(importQuery, {
+      csv: `email\n${Array.from({ length: 100_001 }, (_, i) => `r${i}@rows.example`).join('\n')}`,
+    });
     expect(rows.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'csv' });
     const huge = await importer(importQuery, { csv: `email,notes\n${`x@huge.example,${'h'.repeat(900 * 1024)}\n`.repeat(19)}` });
     expect(huge.status).toBe(413);
@@ -130,26 +154,49 @@ describe('straight to a subgraph, signed: the same classes', () => {
   test('leads and pipeline', async () => {
     const res1 = await attacker.direct('direct to subgraph', 'leads', capture, { input: { email: 'a@b.example', firstName: 'x\u0000' } });
     expect(res1.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'firstName' });
-    const res2 = await attacker.direct('direct to subgraph', 'pipeline', createActivity, { input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: 'never' } });
+    const res2 = await attacker.direct('direct to subgraph', 'pipeline', createActivity, {
+      input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: 'never' },
+    });
     expect(res2.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const res3 = await attacker.direct('direct to subgraph', 'pipeline', '{ deals(after: "Zm9v") { totalCount } }');
     expect(res3.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const res4 = await attacker.direct('direct to subgraph', 'leads', '{ __schema { types { name } } }');
     expect(res4.status).toBe(200); // introspection is on outside production, as at the gateway
-    const res5 = await attacker.direct('direct to subgraph', 'leads', `{ ${Array.from({ length: 25_000 }, () => '__typename').join(' ')} }`);
+    const res5 = await attacker.direct(
+      'direct to subgraph',
+      'leads',
+      `{ ${Array.from({ length: 25_000 }, () => '__typename').join(' ')} }`,
+    );
     expect(res5.status).toBe(400);
-    const res6 = await attacker.direct('direct to subgraph', 'pipeline', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }', { r: [{ __typename: 'Contact', id: 'x\u0000' }] });
+    const res6 = await attacker.direct(
+      'direct to subgraph',
+      'pipeline',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id } } }',
+      { r: [{ __typename: 'Contact', id: 'x\u0000' }] },
+    );
     expect(res6.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   test('captured signatures: replayed, with another body, against another subgraph: 401', async () => {
     const body = graphqlRequestBody('{ pipelines { id } }');
-    const headers = signIdentity({ tenantId: attacker.tenant, userId: 'u', roles: ['admin'] }, TEST_SUBGRAPH_SECRET, { method: 'POST', subgraph: 'pipeline', body });
+    const headers = signIdentity({ tenantId: attacker.tenant, userId: 'u', roles: ['admin'] }, TEST_SUBGRAPH_SECRET, {
+      method: 'POST',
+      subgraph: 'pipeline',
+      body,
+    });
     const url = stack.services.pipeline.url;
     attacker.count('captured signatures', 4);
     expect((await postGraphQL(url, body, headers)).status).toBe(200);
     expect((await postGraphQL(url, body, headers)).status).toBe(401);
-    expect((await postGraphQL(url, graphqlRequestBody('mutation { createDeal(input: { contactId: "x", title: "t", amount: 1 }) { id } }'), headers)).status).toBe(401);
+    expect(
+      (
+        await postGraphQL(
+          url,
+          graphqlRequestBody('mutation { createDeal(input: { contactId: "x", title: "t", amount: 1 }) { id } }'),
+          headers,
+        )
+      ).status,
+    ).toBe(401);
     expect((await postGraphQL(stack.services.leads.url, body, headers)).status).toBe(401);
   });
 });

@@ -36,7 +36,10 @@ describe('GraphQL documents: parse failures and limits are 400 with a code', () 
     ['too many tokens', `{ ${Array.from({ length: 1200 }, () => '__typename').join(' ')} }`],
     ['token flood that also fails to parse', `{ ${'a '.repeat(3000)}`],
     ['too many aliases', `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: contacts { totalCount }`).join(' ')} }`],
-    ['too deep', `{ contacts { edges { node { company { id } deals { contact { deals { contact { deals { contact { deals { contact { id } } } } } } } } } } } }`],
+    [
+      'too deep',
+      `{ contacts { edges { node { company { id } deals { contact { deals { contact { deals { contact { deals { contact { id } } } } } } } } } } } }`,
+    ],
     ['unknown field', '{ nope }'],
     ['two anonymous operations', '{ __typename } { __typename }'],
     ['directive flood', `{ __typename ${'@skip(if: false) '.repeat(200)} }`],
@@ -68,26 +71,58 @@ describe('control characters in any text input: BAD_USER_INPUT naming the field'
       }
     }
     // Inline literals too.
-    const literal = await attacker.gql('control characters', 'mutation { captureLead(input: { email: "x@y.example", lastName: "a\\u0000b" }) { id } }');
+    const literal = await attacker.gql(
+      'control characters',
+      'mutation { captureLead(input: { email: "x@y.example", lastName: "a\\u0000b" }) { id } }',
+    );
     expect(literal.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lastName' });
   });
 
   test('tab, newline and carriage return are text', async () => {
-    const res = await attacker.gql('control characters', createActivity, { input: { kind: 'NOTE', subject: 'line one\tcol', body: 'a\r\nb\nc', contactId: attacker.contactId } });
+    const res = await attacker.gql('control characters', createActivity, {
+      input: { kind: 'NOTE', subject: 'line one\tcol', body: 'a\r\nb\nc', contactId: attacker.contactId },
+    });
     expect(res.errors).toBeUndefined();
-    await stack.services.pipeline.db.query('DELETE FROM activities WHERE tenant_id = $1 AND id = $2', [attacker.tenant, (res.data as { createActivity: { id: string } }).createActivity.id]);
+    await stack.services.pipeline.db.query('DELETE FROM activities WHERE tenant_id = $1 AND id = $2', [
+      attacker.tenant,
+      (res.data as { createActivity: { id: string } }).createActivity.id,
+    ]);
   });
 });
 
 describe('custom scalars, at the gateway and relayed from a subgraph: BAD_USER_INPUT', () => {
   test.each([
-    ['DateTime in a variable (coerced by pipeline)', createActivity, () => ({ input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: 'tomorrow' } })],
-    ['DateTime out of range', createActivity, () => ({ input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: '2024-13-45T99:99:99Z' } })],
+    [
+      'DateTime in a variable (coerced by pipeline)',
+      createActivity,
+      () => ({ input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: 'tomorrow' } }),
+    ],
+    [
+      'DateTime out of range',
+      createActivity,
+      () => ({ input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: '2024-13-45T99:99:99Z' } }),
+    ],
     ['DateTime as a number', createActivity, () => ({ input: { kind: 'TASK', subject: 's', contactId: attacker.contactId, dueAt: 12 } })],
-    ['DateTime in a filter (coerced by leads)', 'query($f: ContactFilter) { contacts(filter: $f) { totalCount } }', () => ({ f: { createdAfter: '99999-99-99' } })],
-    ['DateTime in recordEngagement', 'mutation($i: RecordEngagementInput!) { recordEngagement(input: $i) { id } }', () => ({ i: { contactId: attacker.contactId, kind: 'PAGE_VIEW', at: 'yesterday' } })],
-    ['JSON rules that are not rules', 'mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }', () => ({ r: 'not rules' })],
-    ['JSON rules nested wrongly', 'mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }', () => ({ r: { fit: [{ nope: true }] } })],
+    [
+      'DateTime in a filter (coerced by leads)',
+      'query($f: ContactFilter) { contacts(filter: $f) { totalCount } }',
+      () => ({ f: { createdAfter: '99999-99-99' } }),
+    ],
+    [
+      'DateTime in recordEngagement',
+      'mutation($i: RecordEngagementInput!) { recordEngagement(input: $i) { id } }',
+      () => ({ i: { contactId: attacker.contactId, kind: 'PAGE_VIEW', at: 'yesterday' } }),
+    ],
+    [
+      'JSON rules that are not rules',
+      'mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }',
+      () => ({ r: 'not rules' }),
+    ],
+    [
+      'JSON rules nested wrongly',
+      'mutation($r: JSON) { updateLeadSettings(input: { scoringRules: $r }) { mqlThreshold } }',
+      () => ({ r: { fit: [{ nope: true }] } }),
+    ],
     ['Int over 2^31', capture, () => ({ input: { email: 'big@x.example', companySize: 2 ** 31 } })],
     ['Int as a float', createDeal, () => ({ input: { contactId: attacker.contactId, title: 't', amount: 1.5 } })],
     ['enum that does not exist', createActivity, () => ({ input: { kind: 'HACK', subject: 's', contactId: attacker.contactId } })],
@@ -97,7 +132,10 @@ describe('custom scalars, at the gateway and relayed from a subgraph: BAD_USER_I
   });
 
   test('inline DateTime literal', async () => {
-    const res = await attacker.gql('custom scalars', `mutation { createActivity(input: { kind: TASK, subject: "s", contactId: "${attacker.contactId}", dueAt: "nope" }) { id } }`);
+    const res = await attacker.gql(
+      'custom scalars',
+      `mutation { createActivity(input: { kind: TASK, subject: "s", contactId: "${attacker.contactId}", dueAt: "nope" }) { id } }`,
+    );
     expect(res.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
   });
 });
@@ -105,7 +143,14 @@ describe('custom scalars, at the gateway and relayed from a subgraph: BAD_USER_I
 describe('forged cursors: BAD_USER_INPUT on after', () => {
   const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
   const forged = [
-    'garbage', '', '====', b64('not json'), b64(null), b64(42), b64([]), b64({ at: 1 }),
+    'garbage',
+    '',
+    '====',
+    b64('not json'),
+    b64(null),
+    b64(42),
+    b64([]),
+    b64({ at: 1 }),
     b64(['2024-01-01T00:00:00.000Z', 'not-a-uuid']),
     b64(['2024-01-01T00:00:00.000Z', "'; DROP TABLE contacts; --"]),
     b64(['99999-01-01T00:00:00.000Z', randomUUID()]),
@@ -135,15 +180,45 @@ describe('sizes and numbers: refused at input', () => {
     ['a 10k-character name', capture, () => ({ input: { email: 'long@x.example', firstName: 'a'.repeat(10_000) } }), 'firstName'],
     ['an email that grows when lower-cased', capture, () => ({ input: { email: `${'İ'.repeat(200)}@x.example` } }), 'email'],
     ['a long domain', capture, () => ({ input: { email: 'd@x.example', companyDomain: `${'a'.repeat(300)}.example` } }), 'companyDomain'],
-    ['a domain that grows when lower-cased', capture, () => ({ input: { email: 'd@x.example', companyDomain: `${'İ'.repeat(250)}.com` } }), 'companyDomain'],
+    [
+      'a domain that grows when lower-cased',
+      capture,
+      () => ({ input: { email: 'd@x.example', companyDomain: `${'İ'.repeat(250)}.com` } }),
+      'companyDomain',
+    ],
     ['a negative company size', capture, () => ({ input: { email: 'n@x.example', companySize: -5 } }), 'companySize'],
     ['a negative budget', capture, () => ({ input: { email: 'n@x.example', budget: -1 } }), 'budget'],
-    ['a long search term', 'query($f: ContactFilter) { contacts(filter: $f) { totalCount } }', () => ({ f: { search: 'a'.repeat(5000) } }), 'filter.search'],
+    [
+      'a long search term',
+      'query($f: ContactFilter) { contacts(filter: $f) { totalCount } }',
+      () => ({ f: { search: 'a'.repeat(5000) } }),
+      'filter.search',
+    ],
     ['a negative amount', createDeal, () => ({ input: { contactId: attacker.contactId, title: 't', amount: -1 } }), 'amount'],
-    ['a probability over 100', createDeal, () => ({ input: { contactId: attacker.contactId, title: 't', amount: 1, probability: 101 } }), 'probability'],
-    ['a 10k-character deal title', createDeal, () => ({ input: { contactId: attacker.contactId, title: 'x'.repeat(10_000), amount: 1 } }), 'title'],
-    ['a 1 MB-ish activity body', createActivity, () => ({ input: { kind: 'NOTE', subject: 's', body: 'b'.repeat(200_000), contactId: attacker.contactId } }), 'body'],
-    ['a currency that is not ISO', createDeal, () => ({ input: { contactId: attacker.contactId, title: 't', amount: 1, currency: 'DOLLARS' } }), 'currency'],
+    [
+      'a probability over 100',
+      createDeal,
+      () => ({ input: { contactId: attacker.contactId, title: 't', amount: 1, probability: 101 } }),
+      'probability',
+    ],
+    [
+      'a 10k-character deal title',
+      createDeal,
+      () => ({ input: { contactId: attacker.contactId, title: 'x'.repeat(10_000), amount: 1 } }),
+      'title',
+    ],
+    [
+      'a 1 MB-ish activity body',
+      createActivity,
+      () => ({ input: { kind: 'NOTE', subject: 's', body: 'b'.repeat(200_000), contactId: attacker.contactId } }),
+      'body',
+    ],
+    [
+      'a currency that is not ISO',
+      createDeal,
+      () => ({ input: { contactId: attacker.contactId, title: 't', amount: 1, currency: 'DOLLARS' } }),
+      'currency',
+    ],
     ['a huge page', 'query($n: Int) { deals(first: $n) { totalCount } }', () => ({ n: 1_000_000 }), 'first'],
     ['a negative page', 'query { contacts(first: -1) { totalCount } }', () => ({}), 'first'],
   ])('%s', async (_label, query, variables, field) => {
@@ -159,7 +234,11 @@ describe('references to records that do not exist in the tenant: NOT_FOUND namin
       [createDeal, { input: { contactId: unknown, title: 't', amount: 1 } }, 'contactId'],
       [createActivity, { input: { kind: 'NOTE', subject: 's', contactId: unknown } }, 'contactId'],
       [createActivity, { input: { kind: 'NOTE', subject: 's', dealId: unknown } }, 'dealId'],
-      ['mutation($i: MergeContactsInput!) { mergeContacts(input: $i) { id } }', { i: { primaryId: attacker.contactId, duplicateId: unknown } }, 'duplicateId'],
+      [
+        'mutation($i: MergeContactsInput!) { mergeContacts(input: $i) { id } }',
+        { i: { primaryId: attacker.contactId, duplicateId: unknown } },
+        'duplicateId',
+      ],
     ];
     for (const [query, variables, field] of cases) {
       const res = await attacker.gql('dangling references', query, variables);

@@ -48,7 +48,11 @@ export class Attacker {
   async direct(kind: string, subgraph: string, query: string, variables: Record<string, unknown> = {}) {
     this.count(kind);
     const body = graphqlRequestBody(query, variables);
-    const headers = signIdentity({ tenantId: this.tenant, userId: 'attacker', roles: ['admin'] }, TEST_SUBGRAPH_SECRET, { method: 'POST', subgraph, body });
+    const headers = signIdentity({ tenantId: this.tenant, userId: 'attacker', roles: ['admin'] }, TEST_SUBGRAPH_SECRET, {
+      method: 'POST',
+      subgraph,
+      body,
+    });
     const res = await postGraphQL(this.stack().services[subgraph].url, body, headers);
     this.statuses.push(res.status);
     expectCoded(res.status, res.errors);
@@ -56,7 +60,12 @@ export class Attacker {
   }
 
   /** Raw bytes on a fresh connection; afterwards a new connection must still be served. */
-  async raw(kind: string, target: number, bytes: Parameters<typeof rawRequest>[1], opts?: Parameters<typeof rawRequest>[2]): Promise<RawResponse> {
+  async raw(
+    kind: string,
+    target: number,
+    bytes: Parameters<typeof rawRequest>[1],
+    opts?: Parameters<typeof rawRequest>[2],
+  ): Promise<RawResponse> {
     this.count(kind);
     const res = await rawRequest(target, bytes, opts);
     if (res.status) this.statuses.push(res.status);
@@ -69,7 +78,8 @@ export class Attacker {
   /** The tenant's rows in leads and pipeline. */
   async rows() {
     const one = async (service: string, table: string) =>
-      (await this.stack().services[service].db.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [this.tenant]))[0].n as number;
+      (await this.stack().services[service].db.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [this.tenant]))[0]
+        .n as number;
     return {
       contacts: await one('leads', 'contacts'),
       companies: await one('leads', 'companies'),
@@ -81,11 +91,16 @@ export class Attacker {
   /** A contact with a deal: something for the hostile requests to aim at. */
   async seed() {
     const q = this.stack().as(this.tenant);
-    const c = await q<{ captureLead: { id: string } }>('mutation { captureLead(input: { email: "seed@hostile.example", companyDomain: "hostile.example" }) { id } }');
+    const c = await q<{ captureLead: { id: string } }>(
+      'mutation { captureLead(input: { email: "seed@hostile.example", companyDomain: "hostile.example" }) { id } }',
+    );
     this.contactId = c.data!.captureLead.id;
     // Pipeline knows the contact once leads' contact.created has reached it.
     this.dealId = await eventually(async () => {
-      const d = await q<{ createDeal: { id: string } }>('mutation($c: ID!) { createDeal(input: { contactId: $c, title: "Seed", amount: 100 }) { id } }', { c: this.contactId });
+      const d = await q<{ createDeal: { id: string } }>(
+        'mutation($c: ID!) { createDeal(input: { contactId: $c, title: "Seed", amount: 100 }) { id } }',
+        { c: this.contactId },
+      );
       return d.data?.createDeal.id;
     });
   }
@@ -93,12 +108,16 @@ export class Attacker {
   /** Every process still serves /health. */
   async expectAllServing() {
     for (const target of [this.gatewayPort, ...Object.keys(this.stack().services).map((s) => this.subgraphPort(s))]) {
-      expect((await rawRequest(target, 'GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n', { waitForClose: true })).status).toBe(200);
+      expect(
+        (await rawRequest(target, 'GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n', { waitForClose: true })).status,
+      ).toBe(200);
     }
   }
 
   report(suite: string) {
     const total = Object.values(this.sent).reduce((a, b) => a + b, 0);
-    process.stdout.write(`${suite}: ${total} requests, ${this.statuses.filter((s) => s >= 500).length} with status >= 500\n${JSON.stringify(this.sent)}\n`);
+    process.stdout.write(
+      `${suite}: ${total} requests, ${this.statuses.filter((s) => s >= 500).length} with status >= 500\n${JSON.stringify(this.sent)}\n`,
+    );
   }
 }

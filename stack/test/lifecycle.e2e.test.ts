@@ -21,7 +21,9 @@ const contactView = `query($id: ID!) {
 
 test('SQL -> automatic deal -> OPPORTUNITY -> won -> CUSTOMER, one graph', async () => {
   const q = stack.as('journey', ['sales', 'analyst']);
-  const created = await q<{ captureLead: { id: string } }>(`mutation { captureLead(input: { email: "buyer@journey.example", firstName: "Bo" }) { id } }`);
+  const created = await q<{ captureLead: { id: string } }>(
+    `mutation { captureLead(input: { email: "buyer@journey.example", firstName: "Bo" }) { id } }`,
+  );
   const id = created.data!.captureLead.id;
   const sql = await q(`mutation($id: ID!) { changeLifecycleStage(input: { contactId: $id, stage: SQL }) { lifecycleStage } }`, { id });
   expect(sql.errors).toBeUndefined();
@@ -33,10 +35,16 @@ test('SQL -> automatic deal -> OPPORTUNITY -> won -> CUSTOMER, one graph', async
     return c?.lifecycleStage === 'OPPORTUNITY' && c.deals.length === 1 ? c : undefined;
   }, 60_000);
   expect(opportunity.deals[0]).toMatchObject({ status: 'OPEN', stage: { name: 'Prospecting', probability: 10 } });
-  expect(opportunity.stageHistory.map((h: { to: string; source: string }) => `${h.to}:${h.source}`)).toEqual(['LEAD:API', 'SQL:API', 'OPPORTUNITY:EVENT']);
+  expect(opportunity.stageHistory.map((h: { to: string; source: string }) => `${h.to}:${h.source}`)).toEqual([
+    'LEAD:API',
+    'SQL:API',
+    'OPPORTUNITY:EVENT',
+  ]);
 
   const dealId = opportunity.deals[0].id;
-  const priced = await q(`mutation($id: ID!) { updateDeal(input: { dealId: $id, amount: 120000, currency: "EUR" }) { amount currency } }`, { id: dealId });
+  const priced = await q(`mutation($id: ID!) { updateDeal(input: { dealId: $id, amount: 120000, currency: "EUR" }) { amount currency } }`, {
+    id: dealId,
+  });
   expect(priced.errors).toBeUndefined();
   const won = await q(`mutation($id: ID!) { winDeal(input: { dealId: $id }) { status closedAt } }`, { id: dealId });
   expect(won.errors).toBeUndefined();
@@ -58,10 +66,13 @@ test('SQL -> automatic deal -> OPPORTUNITY -> won -> CUSTOMER, one graph', async
 
 test('a lost last deal recycles the contact to MQL', async () => {
   const q = stack.as('journey-lost', ['sales']);
-  const id = (await q<{ captureLead: { id: string } }>(`mutation { captureLead(input: { email: "maybe@journey.example" }) { id } }`)).data!.captureLead.id;
+  const id = (await q<{ captureLead: { id: string } }>(`mutation { captureLead(input: { email: "maybe@journey.example" }) { id } }`)).data!
+    .captureLead.id;
   await q(`mutation($id: ID!) { changeLifecycleStage(input: { contactId: $id, stage: SQL }) { lifecycleStage } }`, { id });
   const deal = await eventually(async () => (await q<{ contact: any }>(contactView, { id })).data?.contact.deals[0], 60_000);
-  const lost = await q(`mutation($id: ID!) { loseDeal(input: { dealId: $id, reason: "No budget this year" }) { status lostReason } }`, { id: deal.id });
+  const lost = await q(`mutation($id: ID!) { loseDeal(input: { dealId: $id, reason: "No budget this year" }) { status lostReason } }`, {
+    id: deal.id,
+  });
   expect(lost.data).toEqual({ loseDeal: { status: 'LOST', lostReason: 'No budget this year' } });
   const recycled = await eventually(async () => {
     const c = (await q<{ contact: any }>(contactView, { id })).data?.contact;

@@ -36,7 +36,9 @@ test('requests per operation and outcome, latency, and subgraph fetch latency at
   expect(sample(gateway, 'crm_graphql_requests_total', { service: 'gateway', operation: 'CaptureForMetrics', outcome: 'success' })).toBe(1);
   expect(sample(gateway, 'crm_graphql_requests_total', { service: 'gateway', operation: 'ContactForMetrics', outcome: 'error' })).toBe(1);
   expect(sample(gateway, 'crm_graphql_request_duration_seconds_count', { service: 'gateway', operation: 'CaptureForMetrics' })).toBe(1);
-  expect(sample(gateway, 'crm_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'leads', outcome: '2xx' })).toBeGreaterThanOrEqual(2);
+  expect(
+    sample(gateway, 'crm_gateway_subgraph_fetch_duration_seconds_count', { subgraph: 'leads', outcome: '2xx' }),
+  ).toBeGreaterThanOrEqual(2);
 
   const leads = await scrape(stack.services.leads.url);
   // The gateway names its subgraph fetches after the client's operation.
@@ -70,7 +72,9 @@ test('outbox backlog and age, dead letters, pool and consumer lag per partition'
 
   const pipeline = stack.services.pipeline;
   expect(sample(await scrape(pipeline.url), 'crm_dead_letters_total', { service: 'pipeline' })).toBe(0);
-  await pipeline.consumer.consumeBatch([{ topic: 'crm.leads.v1', key: 'x', value: 'not json', headers: { 'event-type': 'contact.created' } }]);
+  await pipeline.consumer.consumeBatch([
+    { topic: 'crm.leads.v1', key: 'x', value: 'not json', headers: { 'event-type': 'contact.created' } },
+  ]);
   expect(sample(await scrape(pipeline.url), 'crm_dead_letters_total', { service: 'pipeline' })).toBe(1);
 
   // Every partition of every topic analytics reads has a lag sample; all drain to 0.

@@ -39,7 +39,9 @@ async function captureContacts(stack: TestStack, tenant: string): Promise<string
 
 async function expectExactReadModel(stack: TestStack, tenant: string) {
   const counts = await eventually(async () => {
-    const res = await stack.as(tenant, ['analyst'])<{ contactsByStage: Array<{ stage: string; contacts: number }> }>('{ contactsByStage { stage contacts } }');
+    const res = await stack.as(tenant, ['analyst'])<{ contactsByStage: Array<{ stage: string; contacts: number }> }>(
+      '{ contactsByStage { stage contacts } }',
+    );
     const byStage = Object.fromEntries(res.data!.contactsByStage.map((s) => [s.stage, s.contacts]));
     return byStage.PROMOTER === CONTACTS ? byStage : undefined;
   }, 90_000);
@@ -57,7 +59,8 @@ async function expectExactReadModel(stack: TestStack, tenant: string) {
     return n;
   };
   const applied = async () =>
-    (await stack.services.analytics.db.query(`SELECT count(*)::int AS n FROM crm_processed_events WHERE consumer = 'analytics'`))[0].n as number;
+    (await stack.services.analytics.db.query(`SELECT count(*)::int AS n FROM crm_processed_events WHERE consumer = 'analytics'`))[0]
+      .n as number;
   let last = { applied: -1, produced: -2, deadLettered: 0 };
   try {
     await eventually(async () => {

@@ -39,7 +39,11 @@ export function rawRequest(
       chunks.push(d);
       if (opts.waitForClose) return;
       const r = parse(Buffer.concat(chunks).toString('latin1'));
-      if (r.status && r.headers['content-length'] !== undefined && Buffer.byteLength(r.body, 'latin1') >= Number(r.headers['content-length'])) {
+      if (
+        r.status &&
+        r.headers['content-length'] !== undefined &&
+        Buffer.byteLength(r.body, 'latin1') >= Number(r.headers['content-length'])
+      ) {
         // Give the server a moment to close after a response that says Connection: close.
         if (r.headers.connection === 'close') return;
         finish(false);
@@ -67,6 +71,8 @@ function parse(text: string): Omit<RawResponse, 'closed'> {
 /** A JSON POST to /graphql as raw bytes. */
 export function rawPost(body: string | Buffer, headers: Record<string, string> = {}, path = '/graphql'): string {
   const length = Buffer.byteLength(body);
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   return `POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n${extra}\r\n${body}`;
 }

@@ -73,7 +73,11 @@ describe('planSeed', () => {
     for (const c of plan.contacts) {
       let last = c.capturedAt.getTime();
       for (const step of stagePath(c)) {
-        expect({ contact: c.index, ...step, verdict: checkTransition(step.from, step.to, step.reason).ok }).toEqual({ contact: c.index, ...step, verdict: true });
+        expect({ contact: c.index, ...step, verdict: checkTransition(step.from, step.to, step.reason).ok }).toEqual({
+          contact: c.index,
+          ...step,
+          verdict: true,
+        });
         expect(step.at.getTime()).toBeGreaterThanOrEqual(last);
         last = step.at.getTime();
         changes++;
@@ -92,7 +96,9 @@ describe('planSeed', () => {
     expect(deals.filter((d) => d.kind === 'UPSELL').length).toBeGreaterThan(5);
     const tickets = plan.contacts.flatMap((c) => c.tickets);
     expect(tickets.filter((t) => t.resolvedAt).length).toBeGreaterThan(10);
-    expect(tickets.filter((t) => t.firstResponseAt && t.firstResponseAt.getTime() - t.openedAt.getTime() > 20 * 3600_000).length).toBeGreaterThan(0);
+    expect(
+      tickets.filter((t) => t.firstResponseAt && t.firstResponseAt.getTime() - t.openedAt.getTime() > 20 * 3600_000).length,
+    ).toBeGreaterThan(0);
     expect(tickets.filter((t) => t.csat).length).toBeGreaterThan(0);
     expect(plan.contacts.filter((c) => c.nps && c.nps.score <= 6).length).toBeGreaterThan(0);
     expect(plan.contacts.filter((c) => c.winBack).length).toBeGreaterThan(0);

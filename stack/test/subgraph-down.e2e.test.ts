@@ -20,7 +20,9 @@ test('pipeline stopped: the contacts survive with deals null and SUBGRAPH_UNAVAI
   const q = stack.as(TENANT);
   const ids: string[] = [];
   for (const email of ['ada@down.example', 'bob@down.example']) {
-    const res = await q<{ captureLead: { id: string } }>('mutation($e: String!) { captureLead(input: { email: $e }) { id } }', { e: email });
+    const res = await q<{ captureLead: { id: string } }>('mutation($e: String!) { captureLead(input: { email: $e }) { id } }', {
+      e: email,
+    });
     ids.push(res.data!.captureLead.id);
   }
   await eventually(async () => {

@@ -33,15 +33,24 @@ test('a stage change traced from the gateway through leads and its SQL to the an
     graphql(stack.gatewayUrl, query, variables, { authorization: `Bearer ${token}`, 'x-request-id': requestId });
   const created = await call('trace-capture', `mutation { captureLead(input: { email: "traced@traces.example" }) { id } }`);
   const id = (created.data as { captureLead: { id: string } }).captureLead.id;
-  const changed = await call('trace-stage', `mutation Qualify($id: ID!) { changeLifecycleStage(input: { contactId: $id, stage: MQL }) { lifecycleStage } }`, { id });
+  const changed = await call(
+    'trace-stage',
+    `mutation Qualify($id: ID!) { changeLifecycleStage(input: { contactId: $id, stage: MQL }) { lifecycleStage } }`,
+    { id },
+  );
   expect(changed.data).toEqual({ changeLifecycleStage: { lifecycleStage: 'MQL' } });
 
-  const gatewaySpan = await eventually(async () =>
-    exporter.getFinishedSpans().find((s) => attr(s, 'crm.service') === 'gateway' && attr(s, 'crm.request_id') === 'trace-stage'), 10_000);
+  const gatewaySpan = await eventually(
+    async () =>
+      exporter.getFinishedSpans().find((s) => attr(s, 'crm.service') === 'gateway' && attr(s, 'crm.request_id') === 'trace-stage'),
+    10_000,
+  );
   const traceId = gatewaySpan.spanContext().traceId;
   const linksTrace = (s: ReadableSpan) => s.spanContext().traceId === traceId || s.links.some((l) => l.context.traceId === traceId);
-  const consumed = await eventually(async () =>
-    exporter.getFinishedSpans().find((s) => attr(s, 'messaging.consumer.group.name') === 'analytics' && linksTrace(s)), 60_000);
+  const consumed = await eventually(
+    async () => exporter.getFinishedSpans().find((s) => attr(s, 'messaging.consumer.group.name') === 'analytics' && linksTrace(s)),
+    60_000,
+  );
 
   const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
   const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
@@ -63,7 +72,8 @@ test('a stage change traced from the gateway through leads and its SQL to the an
   expect(published!.kind).toBe(3); // PRODUCER
   // The consumer continues from the publish: as its child, or (a batch) by a link to it.
   const fromPublish =
-    parentOf(consumed) === published!.spanContext().spanId || consumed.links.some((l) => l.context.spanId === published!.spanContext().spanId);
+    parentOf(consumed) === published!.spanContext().spanId ||
+    consumed.links.some((l) => l.context.spanId === published!.spanContext().spanId);
   expect(fromPublish).toBe(true);
   expect(consumed.kind).toBe(4); // CONSUMER
 }, 120_000);

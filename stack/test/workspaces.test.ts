@@ -8,7 +8,14 @@ import { subgraphManifest } from '@crm/service-kit';
 
 const root = path.resolve(__dirname, '../..');
 const SERVICES = subgraphManifest().map((s) => s.name);
-const WORKSPACES = ['packages/events', 'packages/service-kit', 'packages/testing', ...SERVICES.map((s) => `services/${s}`), 'gateway', 'stack'];
+const WORKSPACES = [
+  'packages/events',
+  'packages/service-kit',
+  'packages/testing',
+  ...SERVICES.map((s) => `services/${s}`),
+  'gateway',
+  'stack',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -32,8 +39,12 @@ describe('workspaces', () => {
     const declared = new Set(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }));
     for (const file of sourceFiles(path.join(root, ws, 'src'))) {
       const rel = path.relative(root, file);
-      for (const name of runtimeImports(file)) expect({ file: rel, imports: name, declared: declared.has(name) }).toEqual({ file: rel, imports: name, declared: true });
-      expect({ file: rel, distImport: /from '[^'.][^']*\/dist\//.test(readFileSync(file, 'utf8')) }).toEqual({ file: rel, distImport: false });
+      for (const name of runtimeImports(file))
+        expect({ file: rel, imports: name, declared: declared.has(name) }).toEqual({ file: rel, imports: name, declared: true });
+      expect({ file: rel, distImport: /from '[^'.][^']*\/dist\//.test(readFileSync(file, 'utf8')) }).toEqual({
+        file: rel,
+        distImport: false,
+      });
     }
   });
 
@@ -50,7 +61,21 @@ describe('workspaces', () => {
 
   test.each(SERVICES)('services/%s has the service shape', (name) => {
     const dir = path.join(root, 'services', name);
-    for (const part of ['src/schema.graphql', 'src/context.ts', 'src/graph', 'src/use-cases', 'src/domain', 'src/entities', 'src/migrations', 'src/events.ts', 'src/loaders.ts', 'src/service.ts', 'src/main.ts', 'test/domain', 'test/integration']) {
+    for (const part of [
+      'src/schema.graphql',
+      'src/context.ts',
+      'src/graph',
+      'src/use-cases',
+      'src/domain',
+      'src/entities',
+      'src/migrations',
+      'src/events.ts',
+      'src/loaders.ts',
+      'src/service.ts',
+      'src/main.ts',
+      'test/domain',
+      'test/integration',
+    ]) {
       expect({ service: name, part, exists: existsSync(path.join(dir, part)) }).toEqual({ service: name, part, exists: true });
     }
   });

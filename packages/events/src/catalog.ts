@@ -9,7 +9,15 @@ export type EventSource = (typeof SOURCES)[number];
 
 /** The lifecycle stages (the README's lifecycle rules), in forward order then the side stages: every service reads them from here. */
 export const LIFECYCLE_STAGES = [
-  'VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER', 'CHURNED', 'DISQUALIFIED',
+  'VISITOR',
+  'LEAD',
+  'MQL',
+  'SQL',
+  'OPPORTUNITY',
+  'CUSTOMER',
+  'PROMOTER',
+  'CHURNED',
+  'DISQUALIFIED',
 ] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export const LifecycleStageSchema = z.enum(LIFECYCLE_STAGES);
@@ -101,7 +109,14 @@ export const EVENT_DATA = {
     ...money,
   }),
   'deal.won': z.object({ contactId: id, closedAt: when, createdAt: when.optional(), ...dealFacts, kind: z.string(), ...money }),
-  'deal.lost': z.object({ contactId: id, reason: z.string().min(1), closedAt: when.optional(), createdAt: when.optional(), ...dealFacts, ...money }),
+  'deal.lost': z.object({
+    contactId: id,
+    reason: z.string().min(1),
+    closedAt: when.optional(),
+    createdAt: when.optional(),
+    ...dealFacts,
+    ...money,
+  }),
   'deal.reopened': z.object({
     contactId: id,
     stageId: id,
@@ -182,9 +197,7 @@ export const EVENT_DATA = {
     closedAt: when,
     ...money,
     /** One entry per campaign touched before the win; each model's amounts sum to `amount`. */
-    touches: z.array(
-      z.object({ campaignId: id, firstTouch: minor, lastTouch: minor, linear: minor }),
-    ),
+    touches: z.array(z.object({ campaignId: id, firstTouch: minor, lastTouch: minor, linear: minor })),
   }),
   /** One mutation, as it ended. Every subgraph writes it (service-kit audit.ts) into its own outbox, in the mutation's transaction or after a rollback; all go to the access topic, where access stores them. */
   'audit.recorded': z.object({

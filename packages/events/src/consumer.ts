@@ -114,7 +114,10 @@ export class EventConsumer {
 
   private async applyRun(events: AnyEvent[]): Promise<void> {
     const applied = await this.opts.dataSource.transaction(async (manager) => {
-      await this.runBefore(events.map((e) => this.batchHandlers.get(e.type)!), manager);
+      await this.runBefore(
+        events.map((e) => this.batchHandlers.get(e.type)!),
+        manager,
+      );
       const rows: Array<{ event_id: string }> = await manager.query(
         `INSERT INTO crm_processed_events (consumer, event_id) SELECT $1, e FROM unnest($2::uuid[]) AS e
          ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -190,14 +193,27 @@ export class EventConsumer {
     await this.opts.dataSource.query(
       `INSERT INTO crm_dead_letters (consumer, topic, event_id, event_type, error, attempts, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [this.opts.name, message.topic, message.headers['event-id'] ?? null, message.headers['event-type'] ?? null, reason, attempts, message.value],
+      [
+        this.opts.name,
+        message.topic,
+        message.headers['event-id'] ?? null,
+        message.headers['event-type'] ?? null,
+        reason,
+        attempts,
+        message.value,
+      ],
     );
     await this.opts.transport.publish([
       {
         topic: dlqTopicOf(message.topic),
         key: message.key,
         value: message.value,
-        headers: { ...message.headers, 'dlq-consumer': this.opts.name, 'dlq-error': reason.slice(0, 1000), 'dlq-attempts': String(attempts) },
+        headers: {
+          ...message.headers,
+          'dlq-consumer': this.opts.name,
+          'dlq-error': reason.slice(0, 1000),
+          'dlq-attempts': String(attempts),
+        },
       },
     ]);
   }

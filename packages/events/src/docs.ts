@@ -34,8 +34,16 @@ export function jsonSchemaOf(type: EventType): Record<string, unknown> {
 
 // Example values by property name, where the schema alone cannot give a meaningful one.
 const EXAMPLE_BY_NAME: Record<string, unknown> = {
-  currency: 'EUR', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', subject: 'Cannot log in',
-  name: 'Spring webinar', reason: 'Budget cut', source: 'webinar', industry: 'software', note: 'Venue deposit',
+  currency: 'EUR',
+  email: 'ada@example.com',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  subject: 'Cannot log in',
+  name: 'Spring webinar',
+  reason: 'Budget cut',
+  source: 'webinar',
+  industry: 'software',
+  note: 'Venue deposit',
 };
 const EXAMPLE_UUID = '6f1c2b9e-3d4a-4f6b-9c8d-1a2b3c4d5e6f';
 const EXAMPLE_TIME = '2026-03-14T09:30:00.000Z';
@@ -75,7 +83,9 @@ function fieldRows(schema: JsonSchema): string[] {
     const alternatives = v.anyOf ?? [v];
     const nullable = alternatives.some((a) => a.type === 'null');
     const main = alternatives.find((a) => a.type !== 'null') ?? v;
-    const kind = main.enum ? main.enum.join(' \\| ') : main.format ?? (main.type === 'array' ? `array of ${main.items?.type ?? 'object'}` : String(main.type ?? 'any'));
+    const kind = main.enum
+      ? main.enum.join(' \\| ')
+      : (main.format ?? (main.type === 'array' ? `array of ${main.items?.type ?? 'object'}` : String(main.type ?? 'any')));
     return `| \`${k}\` | ${kind}${nullable ? ', nullable' : ''} | ${required.has(k) ? 'yes' : 'no'} |`;
   });
 }
@@ -93,7 +103,10 @@ export function eventCatalogMarkdown(consumersOf: (type: EventType) => string[])
     '',
     '| event | topic | key | producer | consumers |',
     '|---|---|---|---|---|',
-    ...EVENT_TYPES.map((t) => `| [\`${t}\`](#${t.replace(/\./g, '')}) | \`${topicOf(sourceOf(t))}\` | ${keyOf(t)} | ${sourceOf(t)} | ${consumersOf(t).join(', ') || '—'} |`),
+    ...EVENT_TYPES.map(
+      (t) =>
+        `| [\`${t}\`](#${t.replace(/\./g, '')}) | \`${topicOf(sourceOf(t))}\` | ${keyOf(t)} | ${sourceOf(t)} | ${consumersOf(t).join(', ') || '—'} |`,
+    ),
     '',
   ];
   for (const type of EVENT_TYPES) {

@@ -31,7 +31,11 @@ const EnvelopeSchema = z.object({
 });
 
 export class InvalidEventError extends Error {
-  constructor(readonly eventType: string, readonly field: string, reason: string) {
+  constructor(
+    readonly eventType: string,
+    readonly field: string,
+    reason: string,
+  ) {
     super(`Invalid event ${eventType}: ${field}: ${reason}`);
     this.name = 'InvalidEventError';
   }

@@ -18,13 +18,15 @@ export interface EventHistory {
   open(topics: string[], handler: BatchHandler): Promise<HistoryReader>;
 }
 
-
 /**
  * The embedded mode's history: the producers' own outboxes, each read in `seq` order (sent rows
  * are kept for the relay's retention period, so that period bounds what a rebuild can see).
  */
 export class OutboxHistory implements EventHistory {
-  constructor(private readonly databaseUrls: string[], private readonly pageSize = 5000) {}
+  constructor(
+    private readonly databaseUrls: string[],
+    private readonly pageSize = 5000,
+  ) {}
 
   async open(topics: string[], handler: BatchHandler): Promise<HistoryReader> {
     const clients = await Promise.all(
@@ -42,14 +44,18 @@ export class OutboxHistory implements EventHistory {
           // A writer's seq is drawn before it commits: rows committed late under a seq already
           // passed are found again by rewinding over the last minute (the consumer skips repeats).
           if (source.startedAt) {
-            const { rows: [{ back }] } = await source.client.query<{ back: string | null }>(
+            const {
+              rows: [{ back }],
+            } = await source.client.query<{ back: string | null }>(
               `SELECT (min(seq) - 1)::text AS back FROM crm_outbox WHERE created_at >= $1::timestamptz - interval '1 minute'`,
               [source.startedAt],
             );
             if (back && BigInt(back) < BigInt(source.after)) source.after = back;
           }
           source.startedAt = new Date();
-          const { rows: [{ last }] } = await source.client.query<{ last: string | null }>('SELECT max(seq)::text AS last FROM crm_outbox');
+          const {
+            rows: [{ last }],
+          } = await source.client.query<{ last: string | null }>('SELECT max(seq)::text AS last FROM crm_outbox');
           while (last && BigInt(source.after) < BigInt(last)) {
             const { rows } = await source.client.query<OutboxRow>(
               `SELECT ${OUTBOX_ROW_COLUMNS} FROM crm_outbox
@@ -66,7 +72,8 @@ export class OutboxHistory implements EventHistory {
       },
       async size() {
         let n = 0;
-        for (const { client } of clients) n += Number((await client.query('SELECT count(*) AS n FROM crm_outbox WHERE topic = ANY($1)', [topics])).rows[0].n);
+        for (const { client } of clients)
+          n += Number((await client.query('SELECT count(*) AS n FROM crm_outbox WHERE topic = ANY($1)', [topics])).rows[0].n);
         return n;
       },
       async close() {
@@ -75,4 +82,3 @@ export class OutboxHistory implements EventHistory {
     };
   }
 }
-

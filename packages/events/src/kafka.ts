@@ -39,12 +39,13 @@ export function toTransportMessage(topic: string, message: KafkaMessage): Transp
 export const ALL_TOPICS = SOURCES.filter((s) => s !== 'analytics').flatMap((s) => [topicOf(s), dlqTopicOf(topicOf(s))]);
 
 function pinoLogCreator(logger: Logger) {
-  return () => ({ level, log }: LogEntry) => {
-    const { message, ...extra } = log;
-    if (level === logLevel.ERROR) logger.warn(extra, `kafka: ${message}`);
-    else if (level === logLevel.WARN) logger.info(extra, `kafka: ${message}`);
-    else logger.debug(extra, `kafka: ${message}`);
-  };
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      if (level === logLevel.ERROR) logger.warn(extra, `kafka: ${message}`);
+      else if (level === logLevel.WARN) logger.info(extra, `kafka: ${message}`);
+      else logger.debug(extra, `kafka: ${message}`);
+    };
 }
 
 export class KafkaTransport implements EventTransport {
@@ -195,8 +196,11 @@ export class KafkaTransport implements EventTransport {
     return {
       async readToEnd() {
         const before = delivered;
-        const ends = (await Promise.all(names.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, ...p }))))).flat();
-        const reached = () => ends.every((p) => BigInt(p.high) <= BigInt(p.low) || (next.get(`${p.topic}:${p.partition}`) ?? 0n) >= BigInt(p.high));
+        const ends = (
+          await Promise.all(names.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, ...p }))))
+        ).flat();
+        const reached = () =>
+          ends.every((p) => BigInt(p.high) <= BigInt(p.low) || (next.get(`${p.topic}:${p.partition}`) ?? 0n) >= BigInt(p.high));
         while (!reached()) {
           if (failure) throw failure;
           await new Promise((r) => setTimeout(r, 50));

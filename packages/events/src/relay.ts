@@ -19,7 +19,6 @@ export interface RelayOptions {
   maxBackoffMs?: number;
 }
 
-
 /**
  * Publishes committed outbox rows in `seq` order and marks them sent. Only one relay per
  * database publishes at a time (a session advisory lock), so order holds with several replicas.

@@ -37,7 +37,15 @@ export async function publishTraced(messages: TransportMessage[], publish: () =>
     if (!parent) continue;
     const span = tracer().startSpan(
       `publish ${m.topic}`,
-      { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': m.topic, 'messaging.message.id': m.headers['event-id'], 'crm.event_type': m.headers['event-type'] } },
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': m.topic,
+          'messaging.message.id': m.headers['event-id'],
+          'crm.event_type': m.headers['event-type'],
+        },
+      },
       parent,
     );
     propagation.inject(trace.setSpan(parent, span), m.headers);
@@ -60,7 +68,15 @@ export function consumeTraced<R>(consumer: string, message: TransportMessage, fn
   if (!parent) return fn();
   const span = tracer().startSpan(
     `process ${message.headers['event-type'] ?? message.topic}`,
-    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.consumer.group.name': consumer, 'messaging.source.name': message.topic, 'messaging.message.id': message.headers['event-id'] } },
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.consumer.group.name': consumer,
+        'messaging.source.name': message.topic,
+        'messaging.message.id': message.headers['event-id'],
+      },
+    },
     parent,
   );
   return inSpan(span, fn);
@@ -75,10 +91,18 @@ export function consumeRunTraced<R>(consumer: string, messages: TransportMessage
     if (spanContext) links.push({ context: spanContext, attributes: { 'crm.event_type': m.headers['event-type'] } });
   }
   if (!links.length) return fn();
-  const span = tracer().startSpan(`process batch`, {
-    kind: SpanKind.CONSUMER,
-    links,
-    attributes: { 'messaging.system': 'kafka', 'messaging.consumer.group.name': consumer, 'messaging.batch.message_count': messages.length },
-  }, ROOT_CONTEXT);
+  const span = tracer().startSpan(
+    `process batch`,
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.consumer.group.name': consumer,
+        'messaging.batch.message_count': messages.length,
+      },
+    },
+    ROOT_CONTEXT,
+  );
   return inSpan(span, fn);
 }

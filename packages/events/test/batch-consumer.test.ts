@@ -18,8 +18,15 @@ afterAll(async () => {
 });
 
 const stage = (contact: string) =>
-  eventMessage('contact.lifecycle_stage_changed', 'batch', contact, { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() });
-const score = (contact: string) => eventMessage('contact.score_changed', 'batch', contact, { previous: 0, score: 5, fit: 1, engagement: 1 });
+  eventMessage('contact.lifecycle_stage_changed', 'batch', contact, {
+    from: null,
+    to: 'LEAD',
+    reason: null,
+    source: 'API',
+    at: new Date().toISOString(),
+  });
+const score = (contact: string) =>
+  eventMessage('contact.score_changed', 'batch', contact, { previous: 0, score: 5, fit: 1, engagement: 1 });
 
 function consumer(poison = new Set<string>()) {
   const batches: AnyEvent[][] = [];

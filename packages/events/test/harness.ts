@@ -3,7 +3,14 @@ import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createLogger, openDatabase } from '@crm/service-kit';
 import { testDatabase, TestDatabase } from '@crm/testing';
 import {
-  emit, EventConsumer, EventsMigration1700000000001, EventTransport, InProcessTransport, KafkaTransport, OutboxRelay, TransportMessage,
+  emit,
+  EventConsumer,
+  EventsMigration1700000000001,
+  EventTransport,
+  InProcessTransport,
+  KafkaTransport,
+  OutboxRelay,
+  TransportMessage,
 } from '../src';
 
 export type TransportKind = 'in-process' | 'kafka';
@@ -12,7 +19,9 @@ export type TransportKind = 'in-process' | 'kafka';
 class SeenTable1700000009000 implements MigrationInterface {
   name = 'SeenTable1700000009000';
   async up(q: QueryRunner) {
-    await q.query(`CREATE TABLE seen (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, contact_id text NOT NULL, to_stage text NOT NULL)`);
+    await q.query(
+      `CREATE TABLE seen (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, contact_id text NOT NULL, to_stage text NOT NULL)`,
+    );
   }
   async down(q: QueryRunner) {
     await q.query('DROP TABLE seen');
@@ -28,7 +37,13 @@ export function makeTransport(kind: TransportKind, namespace: string, brokers = 
     return bus;
   }
   if (!brokers) throw new Error('KAFKA_BROKERS is not set: Kafka tests need a real broker');
-  return new KafkaTransport({ clientId: `events-test-${namespace}`, brokers: brokers.split(','), logger, namespace, publishTimeoutMs: 3000 });
+  return new KafkaTransport({
+    clientId: `events-test-${namespace}`,
+    brokers: brokers.split(','),
+    logger,
+    namespace,
+    publishTimeoutMs: 3000,
+  });
 }
 
 export interface Harness {
@@ -54,7 +69,14 @@ export async function startHarness(kind: TransportKind, opts: { transport?: Even
   const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001, SeenTable1700000009000] });
   const transport = opts.transport ?? makeTransport(kind, namespace);
   const poisoned = new Set<string>();
-  const consumer = new EventConsumer({ name: 'test-consumer', dataSource: db, transport, logger, maxAttempts: opts.maxAttempts ?? 3, baseBackoffMs: 5 });
+  const consumer = new EventConsumer({
+    name: 'test-consumer',
+    dataSource: db,
+    transport,
+    logger,
+    maxAttempts: opts.maxAttempts ?? 3,
+    baseBackoffMs: 5,
+  });
   consumer.handle('contact.lifecycle_stage_changed', async (event, m) => {
     if (poisoned.has(event.aggregateId)) throw new Error(`refusing ${event.aggregateId}`);
     await m.query('INSERT INTO seen (event_id, contact_id, to_stage) VALUES ($1, $2, $3)', [event.id, event.aggregateId, event.data.to]);
@@ -63,11 +85,18 @@ export async function startHarness(kind: TransportKind, opts: { transport?: Even
   const relay = new OutboxRelay({ databaseUrl: database.url, transport, logger, pollMs: 300, maxBackoffMs: 500 });
   await relay.start();
   return {
-    db, database, transport, relay, consumer, poisoned,
+    db,
+    database,
+    transport,
+    relay,
+    consumer,
+    poisoned,
     stageChange: (contactId, to) =>
       db.transaction(async (m) => {
         await emit(m, {
-          type: 'contact.lifecycle_stage_changed', tenantId: 'events-test', aggregateId: contactId,
+          type: 'contact.lifecycle_stage_changed',
+          tenantId: 'events-test',
+          aggregateId: contactId,
           data: { from: null, to: to as 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
         });
       }),

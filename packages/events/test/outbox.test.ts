@@ -17,7 +17,12 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
     const committed = randomUUID();
     await expect(
       h.db.transaction(async (m) => {
-        await emit(m, { type: 'contact.lifecycle_stage_changed', tenantId: 't', aggregateId: rolledBack, data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() } });
+        await emit(m, {
+          type: 'contact.lifecycle_stage_changed',
+          tenantId: 't',
+          aggregateId: rolledBack,
+          data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
+        });
         throw new Error('business rule failed after the emit');
       }),
     ).rejects.toThrow('business rule failed');
@@ -44,8 +49,15 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
     const contact = randomUUID();
     await h.stageChange(contact, 'MQL');
     await eventually(async () => (await h.seen()).some((s) => s.contact_id === contact));
-    const [row] = await h.db.query('SELECT topic, message_key, event_id, event_type, payload FROM crm_outbox WHERE message_key = $1', [contact]);
-    const redelivery = { topic: row.topic, key: row.message_key, value: JSON.stringify(row.payload), headers: { 'event-id': row.event_id, 'event-type': row.event_type } };
+    const [row] = await h.db.query('SELECT topic, message_key, event_id, event_type, payload FROM crm_outbox WHERE message_key = $1', [
+      contact,
+    ]);
+    const redelivery = {
+      topic: row.topic,
+      key: row.message_key,
+      value: JSON.stringify(row.payload),
+      headers: { 'event-id': row.event_id, 'event-type': row.event_type },
+    };
     const duplicatesBefore = h.consumer.duplicates;
     await h.transport.publish([redelivery, redelivery]);
     await eventually(async () => h.consumer.duplicates >= duplicatesBefore + 2);
@@ -61,10 +73,15 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
     await h.stageChange(good, 'SQL');
     await eventually(async () => (await h.seen()).some((s) => s.contact_id === good));
     const dead = await eventually(async () => {
-      const rows = await h.db.query('SELECT event_type, error, attempts, consumer FROM crm_dead_letters WHERE payload::jsonb ->> $1 = $2', ['aggregateId', bad]);
+      const rows = await h.db.query('SELECT event_type, error, attempts, consumer FROM crm_dead_letters WHERE payload::jsonb ->> $1 = $2', [
+        'aggregateId',
+        bad,
+      ]);
       return rows.length ? rows : undefined;
     });
-    expect(dead).toEqual([{ event_type: 'contact.lifecycle_stage_changed', error: `refusing ${bad}`, attempts: 3, consumer: 'test-consumer' }]);
+    expect(dead).toEqual([
+      { event_type: 'contact.lifecycle_stage_changed', error: `refusing ${bad}`, attempts: 3, consumer: 'test-consumer' },
+    ]);
     const onTopic = await eventually(async () => dlq.find((m) => m.key === bad));
     expect(onTopic.headers['dlq-error']).toBe(`refusing ${bad}`);
     expect(onTopic.headers['dlq-attempts']).toBe('3');
@@ -74,7 +91,14 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
 
   test('an invalid message goes straight to the DLQ without retries', async () => {
     const key = randomUUID();
-    await h.transport.publish([{ topic: 'crm.leads.v1', key, value: JSON.stringify({ type: 'contact.lifecycle_stage_changed', id: 'nope' }), headers: { 'event-type': 'contact.lifecycle_stage_changed' } }]);
+    await h.transport.publish([
+      {
+        topic: 'crm.leads.v1',
+        key,
+        value: JSON.stringify({ type: 'contact.lifecycle_stage_changed', id: 'nope' }),
+        headers: { 'event-type': 'contact.lifecycle_stage_changed' },
+      },
+    ]);
     const [row] = await eventually(async () => {
       const rows = await h.db.query(`SELECT error, attempts FROM crm_dead_letters WHERE payload LIKE '%"nope"%'`);
       return rows.length ? rows : undefined;
@@ -85,8 +109,14 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
 
 describe('event validation', () => {
   const valid = {
-    id: randomUUID(), type: 'contact.lifecycle_stage_changed', version: 1, source: 'leads', tenantId: 'acme', aggregateId: randomUUID(),
-    occurredAt: new Date().toISOString(), data: { from: 'LEAD', to: 'MQL', reason: null, source: 'RULE', at: new Date().toISOString() },
+    id: randomUUID(),
+    type: 'contact.lifecycle_stage_changed',
+    version: 1,
+    source: 'leads',
+    tenantId: 'acme',
+    aggregateId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    data: { from: 'LEAD', to: 'MQL', reason: null, source: 'RULE', at: new Date().toISOString() },
   };
   test('a valid envelope passes', () => {
     expect(validateEvent(valid).type).toBe('contact.lifecycle_stage_changed');
@@ -96,7 +126,16 @@ describe('event validation', () => {
     [{ ...valid, data: { ...valid.data, to: 'KING' } }, 'contact.lifecycle_stage_changed', 'data.to'],
     [{ ...valid, tenantId: 'bad tenant' }, 'contact.lifecycle_stage_changed', 'tenantId'],
     [{ ...valid, source: 'pipeline' }, 'contact.lifecycle_stage_changed', 'source'],
-    [{ ...valid, type: 'deal.won', data: { contactId: randomUUID(), kind: 'NEW_BUSINESS', closedAt: new Date().toISOString(), amount: -1, currency: 'EUR' }, source: 'pipeline' }, 'deal.won', 'data.amount'],
+    [
+      {
+        ...valid,
+        type: 'deal.won',
+        data: { contactId: randomUUID(), kind: 'NEW_BUSINESS', closedAt: new Date().toISOString(), amount: -1, currency: 'EUR' },
+        source: 'pipeline',
+      },
+      'deal.won',
+      'data.amount',
+    ],
   ])('rejects %#: names the type and the field', (raw, type, field) => {
     let err: unknown;
     try {

@@ -11,10 +11,24 @@ test('sent rows are pruned after the retention period; unsent rows never are', a
   await bus.subscribe('probe', ['crm.leads.v1'], async (batch) => {
     delivered.push(...batch);
   });
-  const relay = new OutboxRelay({ databaseUrl: database.url, transport: bus, logger: createLogger('prune', 'silent'), pollMs: 50, retentionMs: 300, pruneEveryMs: 50 });
+  const relay = new OutboxRelay({
+    databaseUrl: database.url,
+    transport: bus,
+    logger: createLogger('prune', 'silent'),
+    pollMs: 50,
+    retentionMs: 300,
+    pruneEveryMs: 50,
+  });
   try {
     const stageChange = (id: string) =>
-      db.transaction((m) => emit(m, { type: 'contact.lifecycle_stage_changed', tenantId: 't', aggregateId: id, data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() } }));
+      db.transaction((m) =>
+        emit(m, {
+          type: 'contact.lifecycle_stage_changed',
+          tenantId: 't',
+          aggregateId: id,
+          data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
+        }),
+      );
     const sent = randomUUID();
     await stageChange(sent);
     await relay.start(); // the bus is not open yet: nothing can be delivered, so nothing is sent
@@ -46,12 +60,26 @@ test('with retention null sent rows are kept: the outbox is a replayable history
   await bus.subscribe('probe', ['crm.leads.v1'], async (batch) => {
     delivered.push(...batch);
   });
-  const relay = new OutboxRelay({ databaseUrl: database.url, transport: bus, logger: createLogger('keep', 'silent'), pollMs: 50, retentionMs: null, pruneEveryMs: 10 });
+  const relay = new OutboxRelay({
+    databaseUrl: database.url,
+    transport: bus,
+    logger: createLogger('keep', 'silent'),
+    pollMs: 50,
+    retentionMs: null,
+    pruneEveryMs: 10,
+  });
   await relay.start();
   try {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     for (const id of ids) {
-      await db.transaction((m) => emit(m, { type: 'contact.lifecycle_stage_changed', tenantId: 't', aggregateId: id, data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() } }));
+      await db.transaction((m) =>
+        emit(m, {
+          type: 'contact.lifecycle_stage_changed',
+          tenantId: 't',
+          aggregateId: id,
+          data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
+        }),
+      );
     }
     await eventually(async () => delivered.length === 3);
     await new Promise((r) => setTimeout(r, 200));

@@ -1,6 +1,13 @@
 import {
-  DocumentNode, GraphQLSchema, GraphQLResolveInfo, Kind, ObjectTypeDefinitionNode, ObjectTypeExtensionNode,
-  StringValueNode, defaultFieldResolver, isObjectType,
+  DocumentNode,
+  GraphQLSchema,
+  GraphQLResolveInfo,
+  Kind,
+  ObjectTypeDefinitionNode,
+  ObjectTypeExtensionNode,
+  StringValueNode,
+  defaultFieldResolver,
+  isObjectType,
 } from 'graphql';
 import { forbidden } from './errors';
 import type { Identity, Role } from './identity';
@@ -59,9 +66,13 @@ export function checkAccess(identity: Identity, scope: AccessScope, operation: s
 }
 
 type TypeNode = ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
-const isObjectNode = (d: { kind: string }): d is TypeNode => d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION;
+const isObjectNode = (d: { kind: string }): d is TypeNode =>
+  d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION;
 
-function scopeOf(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: unknown }[] }[] }, where: string): AccessScope | undefined {
+function scopeOf(
+  node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: unknown }[] }[] },
+  where: string,
+): AccessScope | undefined {
   const directive = node.directives?.find((d) => d.name.value === ACCESS_DIRECTIVE);
   if (!directive) return undefined;
   const value = (directive.arguments?.find((a) => a.name.value === 'scope')?.value as StringValueNode | undefined)?.value;
@@ -136,7 +147,10 @@ export function enforceAccess(schema: GraphQLSchema, decl: AccessDeclarations): 
           return Promise.reject(err);
         }
       };
-      type.extensions = { ...extensions, apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: resolve } } };
+      type.extensions = {
+        ...extensions,
+        apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: resolve } },
+      };
     }
   }
   return schema;

@@ -28,7 +28,7 @@ export function targetIdsOf(args: unknown, result?: unknown): string[] {
     else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k, depth + 1);
   };
   walk(args, '', 0);
-  const resultId = (result as { id?: unknown; apiKey?: { id?: unknown } } | null | undefined);
+  const resultId = result as { id?: unknown; apiKey?: { id?: unknown } } | null | undefined;
   const id = typeof resultId?.id === 'string' ? resultId.id : resultId?.apiKey?.id;
   if (typeof id === 'string' && ids.size < MAX_TARGETS) ids.add(id);
   return [...ids];
@@ -78,7 +78,9 @@ export function auditMutations(schema: GraphQLSchema, logger: Logger): GraphQLSc
       const scope: AuditScope = { operation: field.name, identity: context.identity, args, recorded: false };
       const db = context.db;
       const record = (outcome: 'SUCCEEDED' | 'FAILED', result?: unknown, code?: string) =>
-        db.transaction((m) => emit(m, auditEvent(scope, outcome, result, code))).catch((err) => logger.error({ err, operation: field.name }, 'audit entry lost'));
+        db
+          .transaction((m) => emit(m, auditEvent(scope, outcome, result, code)))
+          .catch((err) => logger.error({ err, operation: field.name }, 'audit entry lost'));
       let result: unknown;
       try {
         result = await current.run(scope, () => resolve(source, args, context, info));

@@ -2,16 +2,17 @@ import { z } from 'zod';
 
 /** A bad or missing environment variable: main.ts prints `message` alone and exits 1. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`Invalid configuration: ${variable} ${reason}`);
     this.name = 'ConfigError';
   }
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// URL');
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// URL');
 const secret = z.string().min(16, 'must be at least 16 characters');
 const brokers = z
   .string()

@@ -40,7 +40,12 @@ export async function ensureDatabase(url: string): Promise<void> {
  * SQL statements sent, by database: every server's /metrics exposes it (the gateway bench reads
  * statements per request from it). Registered in no registry here; http-server adds it to its own.
  */
-export const sqlStatements = new Counter({ name: 'crm_sql_statements_total', help: 'SQL statements sent to PostgreSQL', labelNames: ['database'], registers: [] });
+export const sqlStatements = new Counter({
+  name: 'crm_sql_statements_total',
+  help: 'SQL statements sent to PostgreSQL',
+  labelNames: ['database'],
+  registers: [],
+});
 
 /** The service's data source: its own database, migrations applied on start, never `synchronize`. */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {

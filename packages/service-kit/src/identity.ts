@@ -39,7 +39,15 @@ export interface SignedRequest {
 const digest = (body: string | Buffer) => createHash('sha256').update(body).digest('base64url');
 
 function mac(secret: string, parts: { timestamp: string; nonce: string; identity: string } & SignedRequest): Buffer {
-  const text = ['crm-v2', parts.method.toUpperCase(), parts.subgraph, parts.timestamp, parts.nonce, digest(parts.body), parts.identity].join('\n');
+  const text = [
+    'crm-v2',
+    parts.method.toUpperCase(),
+    parts.subgraph,
+    parts.timestamp,
+    parts.nonce,
+    digest(parts.body),
+    parts.identity,
+  ].join('\n');
   return createHmac('sha256', secret).update(text).digest();
 }
 

@@ -27,7 +27,14 @@ export function decodeCursor(cursor: string): CursorKey {
     const [at, id] = Array.isArray(key) && key.length === 2 ? key : [];
     // Exactly what encodeCursor writes: a millisecond UTC time that round-trips and a uuid, so a
     // forged cursor never reaches SQL as an out-of-range date or a non-uuid id.
-    if (typeof at === 'string' && typeof id === 'string' && ISO_MS.test(at) && isUuid(id) && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at) {
+    if (
+      typeof at === 'string' &&
+      typeof id === 'string' &&
+      ISO_MS.test(at) &&
+      isUuid(id) &&
+      !Number.isNaN(Date.parse(at)) &&
+      new Date(at).toISOString() === at
+    ) {
       return { at, id: id.toLowerCase() };
     }
   } catch {
@@ -61,7 +68,11 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     const k = decodeCursor(args.after);
     qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:__at, :__id)`, { __at: k.at, __id: k.id });
   }
-  const rows = await qb.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').take(size + 1).getMany();
+  const rows = await qb
+    .orderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .take(size + 1)
+    .getMany();
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ node, cursor: encodeCursor({ at: node.createdAt.toISOString(), id: node.id }) }));
   return {

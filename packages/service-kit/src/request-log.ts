@@ -24,7 +24,14 @@ export interface RequestScoped {
  * every line a resolver or use case logs through `context.logger` says which request it is.
  * The operation is re-bound once Apollo resolves it (metrics plugin).
  */
-export function withRequestLogger<C>(context: C, service: string, base: Logger, req: IncomingMessage, res: ServerResponse, body: unknown): C {
+export function withRequestLogger<C>(
+  context: C,
+  service: string,
+  base: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+): C {
   const sent = req.headers[REQUEST_ID_HEADER];
   const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
   res.setHeader(REQUEST_ID_HEADER, requestId);

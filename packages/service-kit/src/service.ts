@@ -84,7 +84,13 @@ export interface RunningService {
 
 export async function startService<C extends RequestContext>(def: ServiceDefinition<C>, config: ServiceConfig): Promise<RunningService> {
   const logger = config.logger ?? createLogger(def.name);
-  const db = await openDatabase({ url: config.databaseUrl, entities: def.entities, migrations: def.migrations, logger, poolSize: config.poolSize });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    entities: def.entities,
+    migrations: def.migrations,
+    logger,
+    poolSize: config.poolSize,
+  });
   const ensureTenant = tenantProvisioning(db, def.provisionTenant ?? (async () => undefined));
   const consumer = new EventConsumer({
     name: def.name,
@@ -96,7 +102,11 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
   });
   def.handlers?.(consumer, db);
   const relay = new OutboxRelay({
-    databaseUrl: config.databaseUrl, transport: config.transport, logger, pollMs: config.relayPollMs, maxBackoffMs: config.relayMaxBackoffMs,
+    databaseUrl: config.databaseUrl,
+    transport: config.transport,
+    logger,
+    pollMs: config.relayPollMs,
+    maxBackoffMs: config.relayMaxBackoffMs,
     retentionMs: config.outboxRetentionMs,
   });
   const timers: NodeJS.Timeout[] = [];
@@ -166,10 +176,7 @@ export function createTransport(clientId: string, brokers: string | undefined, l
 }
 
 /** The whole of a service's main.ts: read env, start, stop cleanly on a signal. */
-export async function runServiceMain(
-  name: EventSource,
-  create: (config: ServiceConfig) => Promise<RunningService>,
-): Promise<void> {
+export async function runServiceMain(name: EventSource, create: (config: ServiceConfig) => Promise<RunningService>): Promise<void> {
   const telemetry = startTelemetry(name); // before the database driver loads: its statements are traced
   let env;
   try {

@@ -24,9 +24,19 @@ export function loadSchema(file: string) {
 }
 
 const PUBLIC_CODES = new Set([
-  'BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'RATE_LIMITED', 'SUBGRAPH_UNAVAILABLE',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'SUBGRAPH_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /**
@@ -82,7 +92,10 @@ export interface SubgraphOptions<C extends BaseContext> {
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningHttpServer> {
   const typeDefs = loadSchema(opts.schemaFile);
   // The role matrix from the SDL's @access declarations, checked before input validation.
-  const built = enforceAccess(guardTextInputs(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })), readAccessDeclarations(typeDefs));
+  const built = enforceAccess(
+    guardTextInputs(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })),
+    readAccessDeclarations(typeDefs),
+  );
   const schema = auditMutations(built, opts.logger); // outermost: refusals are audited too
   const apollo = new ApolloServer<C>({
     schema,

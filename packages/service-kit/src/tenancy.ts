@@ -15,8 +15,7 @@ export function tenantRepository<T extends TenantOwned>(manager: EntityManager, 
     tenantId,
     manager,
     findOne: (where: FindOptionsWhere<T>) => repo.findOne({ where: scoped(where) }),
-    findOneForUpdate: (where: FindOptionsWhere<T>) =>
-      repo.findOne({ where: scoped(where), lock: { mode: 'pessimistic_write' } }),
+    findOneForUpdate: (where: FindOptionsWhere<T>) => repo.findOne({ where: scoped(where), lock: { mode: 'pessimistic_write' } }),
     find: (options: Omit<FindManyOptions<T>, 'where'> & { where?: FindOptionsWhere<T> } = {}) =>
       repo.find({ ...options, where: scoped(options.where) }),
     count: (where: FindOptionsWhere<T> = {}) => repo.count({ where: scoped(where) }),

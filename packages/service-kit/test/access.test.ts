@@ -1,7 +1,14 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse } from 'graphql';
 import {
-  ACCESS_MATRIX, API_KEY_SCOPES, checkAccess, GATEWAY_IDENTITY, enforceAccess, keyHolds, readAccessDeclarations, rolesFor,
+  ACCESS_MATRIX,
+  API_KEY_SCOPES,
+  checkAccess,
+  GATEWAY_IDENTITY,
+  enforceAccess,
+  keyHolds,
+  readAccessDeclarations,
+  rolesFor,
 } from '../src/access';
 import { DomainError } from '../src/errors';
 import type { Identity, Role } from '../src/identity';
@@ -18,9 +25,17 @@ const denial = (fn: () => void) => {
 };
 
 describe('the role matrix (docs/security.md)', () => {
-  const allowed = (role: Role) => Object.keys(ACCESS_MATRIX).filter((s) => rolesFor(s as never).includes(role)).sort();
+  const allowed = (role: Role) =>
+    Object.keys(ACCESS_MATRIX)
+      .filter((s) => rolesFor(s as never).includes(role))
+      .sort();
   test.each<[Role, string[]]>([
-    ['admin', Object.keys(ACCESS_MATRIX).filter((s) => s !== 'internal').sort()],
+    [
+      'admin',
+      Object.keys(ACCESS_MATRIX)
+        .filter((s) => s !== 'internal')
+        .sort(),
+    ],
     ['sales', ['analytics:read', 'campaigns:read', 'contacts:read', 'contacts:write', 'deals:read', 'deals:write', 'tickets:read']],
     ['marketing', ['analytics:read', 'campaigns:read', 'campaigns:write', 'contacts:read', 'contacts:write', 'deals:read']],
     ['support', ['analytics:read', 'contacts:read', 'deals:read', 'tickets:read', 'tickets:write']],
@@ -40,10 +55,15 @@ describe('the role matrix (docs/security.md)', () => {
 
   test('FORBIDDEN names the operation and the missing role or scope', () => {
     expect(denial(() => checkAccess(user('marketing'), 'tickets:read', 'tickets'))).toEqual({
-      code: 'FORBIDDEN', operation: 'tickets', requiredRoles: ['admin', 'sales', 'support', 'analyst'], requiredScope: 'tickets:read',
+      code: 'FORBIDDEN',
+      operation: 'tickets',
+      requiredRoles: ['admin', 'sales', 'support', 'analyst'],
+      requiredScope: 'tickets:read',
     });
     expect(denial(() => checkAccess(key('tickets:read'), 'tickets:write', 'openTicket'))).toEqual({
-      code: 'FORBIDDEN', operation: 'openTicket', requiredScope: 'tickets:write',
+      code: 'FORBIDDEN',
+      operation: 'openTicket',
+      requiredScope: 'tickets:write',
     });
     expect(denial(() => checkAccess(key(...API_KEY_SCOPES), 'admin', 'updateSlaPolicy'))).toMatchObject({ requiredScope: 'admin' });
     expect(denial(() => checkAccess(user('admin'), 'admin', 'updateSlaPolicy'))).toBeUndefined();
@@ -68,7 +88,10 @@ describe('enforcing @access on a subgraph schema', () => {
   const typeDefs = parse(SDL);
   const thing = { id: '1', name: 'one' };
   const schema = enforceAccess(
-    buildSubgraphSchema({ typeDefs, resolvers: { Query: { things: () => [thing], settings: () => 's' }, Mutation: { makeThing: () => thing } } as never }),
+    buildSubgraphSchema({
+      typeDefs,
+      resolvers: { Query: { things: () => [thing], settings: () => 's' }, Mutation: { makeThing: () => thing } } as never,
+    }),
     readAccessDeclarations(typeDefs),
   );
   const run = async (query: string, identity: Identity | undefined, variableValues?: Record<string, unknown>) =>
@@ -76,7 +99,9 @@ describe('enforcing @access on a subgraph schema', () => {
 
   test('root fields follow their declaration', async () => {
     expect((await run('{ things { name } }', user('support'))).data).toEqual({ things: [{ name: 'one' }] });
-    expect((await run('mutation { makeThing { id } }', user('support'))).errors[0].message).toBe('makeThing requires one of the roles: admin, sales');
+    expect((await run('mutation { makeThing { id } }', user('support'))).errors[0].message).toBe(
+      'makeThing requires one of the roles: admin, sales',
+    );
     expect((await run('{ settings }', user('sales'))).errors[0].message).toMatch(/^settings requires/);
     expect((await run('{ settings }', user('admin'))).data).toEqual({ settings: 's' });
     expect((await run('{ things { id } }', undefined)).errors[0].message).toBe('things requires an identity');
@@ -92,7 +117,9 @@ describe('enforcing @access on a subgraph schema', () => {
   });
 
   test('a root field or entity without a declaration keeps the subgraph from starting', () => {
-    const bare = parse(SDL.replace(' @access(scope: "admin")', '').replace('@key(fields: "id") @access(scope: "deals:read")', '@key(fields: "id")'));
+    const bare = parse(
+      SDL.replace(' @access(scope: "admin")', '').replace('@key(fields: "id") @access(scope: "deals:read")', '@key(fields: "id")'),
+    );
     expect(readAccessDeclarations(bare).missing).toEqual(['Query.settings', 'Thing']);
     expect(() => enforceAccess(buildSubgraphSchema({ typeDefs: bare }), readAccessDeclarations(bare))).toThrow('Query.settings, Thing');
     expect(() => readAccessDeclarations(parse(SDL.replace('"admin"', '"settings:write"')))).toThrow('unknown scope "settings:write"');

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { ConfigError, env, estimateSecretBits, exitOnConfigError, loadConfig, requireStrongSecrets, serviceEnvSchema, weakSecretReason } from '../src/config';
+import {
+  ConfigError,
+  env,
+  estimateSecretBits,
+  exitOnConfigError,
+  loadConfig,
+  requireStrongSecrets,
+  serviceEnvSchema,
+  weakSecretReason,
+} from '../src/config';
 
 const good = { PORT: '4001', DATABASE_URL: 'postgres://u@h:5432/crm_leads', SUBGRAPH_SECRET: 'a-long-enough-secret' };
 
@@ -43,7 +52,9 @@ describe('loadConfig', () => {
 
 describe('exitOnConfigError', () => {
   test('prints one line and exits 1 for a config error', () => {
-    const exit = jest.spyOn(process, 'exit').mockImplementation((() => { throw new Error('exit'); }) as never);
+    const exit = jest.spyOn(process, 'exit').mockImplementation((() => {
+      throw new Error('exit');
+    }) as never);
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(() => exitOnConfigError(new ConfigError('PORT', 'is required'))).toThrow('exit');
     expect(write).toHaveBeenCalledWith('Invalid configuration: PORT is required\n');
@@ -79,9 +90,13 @@ describe('production secrets', () => {
   });
 
   test('random secrets pass (openssl rand -hex 32 / -base64 32), and nothing is checked outside production', () => {
-    expect(() => requireStrongSecrets(prod('3f9a1c7e5b2d8046a1e9c3b7d5f20864c1a9e7b3d5f2086413579bdf2468ace0'), ['SUBGRAPH_SECRET'])).not.toThrow();
+    expect(() =>
+      requireStrongSecrets(prod('3f9a1c7e5b2d8046a1e9c3b7d5f20864c1a9e7b3d5f2086413579bdf2468ace0'), ['SUBGRAPH_SECRET']),
+    ).not.toThrow();
     expect(() => requireStrongSecrets(prod('q2Vx9L+7kPz0Jr4mWc1Ns8Tb5Hd3Ye6Gf0Ua2Ko9Ri8='), ['SUBGRAPH_SECRET'])).not.toThrow();
-    expect(() => requireStrongSecrets({ NODE_ENV: 'development', SUBGRAPH_SECRET: 'change-me-subgraph-secret' }, ['SUBGRAPH_SECRET'])).not.toThrow();
+    expect(() =>
+      requireStrongSecrets({ NODE_ENV: 'development', SUBGRAPH_SECRET: 'change-me-subgraph-secret' }, ['SUBGRAPH_SECRET']),
+    ).not.toThrow();
     expect(weakSecretReason('3f9a1c7e5b2d8046a1e9c3b7d5f20864')).toBeUndefined(); // 128 bits of hex
     expect(estimateSecretBits('0123456789abcdef0123456789abcdef')).toBeGreaterThan(128);
   });

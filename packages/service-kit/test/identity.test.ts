@@ -1,6 +1,14 @@
 import {
-  IDENTITY_HEADER, MAX_SIGNATURE_AGE_SECONDS, NONCE_HEADER, NonceCache, SIGNATURE_HEADER, signIdentity, SignatureError, SignedRequest,
-  TIMESTAMP_HEADER, verifyIdentity,
+  IDENTITY_HEADER,
+  MAX_SIGNATURE_AGE_SECONDS,
+  NONCE_HEADER,
+  NonceCache,
+  SIGNATURE_HEADER,
+  signIdentity,
+  SignatureError,
+  SignedRequest,
+  TIMESTAMP_HEADER,
+  verifyIdentity,
 } from '../src/identity';
 
 const secret = 'subgraph-secret-for-tests';
@@ -36,7 +44,9 @@ describe('gateway identity signature', () => {
 
   test('replayed with another body, another method or against another subgraph: refused', () => {
     const headers = signIdentity(identity, secret, request);
-    expect(() => verifyIdentity(headers, secret, { ...request, body: '{"query":"mutation { mergeContacts }"}' })).toThrow('invalid gateway signature');
+    expect(() => verifyIdentity(headers, secret, { ...request, body: '{"query":"mutation { mergeContacts }"}' })).toThrow(
+      'invalid gateway signature',
+    );
     expect(() => verifyIdentity(headers, secret, { ...request, body: `${request.body} ` })).toThrow('invalid gateway signature');
     expect(() => verifyIdentity(headers, secret, { ...request, subgraph: 'pipeline' })).toThrow('invalid gateway signature');
     expect(() => verifyIdentity(headers, secret, { ...request, method: 'GET' })).toThrow('invalid gateway signature');
@@ -46,9 +56,15 @@ describe('gateway identity signature', () => {
   test(`an old signature has expired; a fresh one within ${MAX_SIGNATURE_AGE_SECONDS} s has not, in either direction`, () => {
     const now = Date.now();
     const window = MAX_SIGNATURE_AGE_SECONDS * 1000;
-    expect(() => verifyIdentity(signIdentity(identity, secret, request, now - window - 1000), secret, request, { nowMs: now })).toThrow('expired gateway signature');
-    expect(() => verifyIdentity(signIdentity(identity, secret, request, now + window + 1000), secret, request, { nowMs: now })).toThrow('expired gateway signature');
-    expect(verifyIdentity(signIdentity(identity, secret, request, now - window + 2000), secret, request, { nowMs: now }).tenantId).toBe('acme');
+    expect(() => verifyIdentity(signIdentity(identity, secret, request, now - window - 1000), secret, request, { nowMs: now })).toThrow(
+      'expired gateway signature',
+    );
+    expect(() => verifyIdentity(signIdentity(identity, secret, request, now + window + 1000), secret, request, { nowMs: now })).toThrow(
+      'expired gateway signature',
+    );
+    expect(verifyIdentity(signIdentity(identity, secret, request, now - window + 2000), secret, request, { nowMs: now }).tenantId).toBe(
+      'acme',
+    );
   });
 
   test('a nonce is good once within the window', () => {
@@ -78,11 +94,17 @@ describe('gateway identity signature', () => {
   });
 
   test('a garbage signature of the wrong length, or a malformed nonce, is refused without throwing anything else', () => {
-    expect(() => verifyIdentity({ ...signIdentity(identity, secret, request), [SIGNATURE_HEADER]: 'abc' }, secret, request)).toThrow(SignatureError);
-    expect(() => verifyIdentity({ ...signIdentity(identity, secret, request), [NONCE_HEADER]: 'x y' }, secret, request)).toThrow('malformed signature nonce');
+    expect(() => verifyIdentity({ ...signIdentity(identity, secret, request), [SIGNATURE_HEADER]: 'abc' }, secret, request)).toThrow(
+      SignatureError,
+    );
+    expect(() => verifyIdentity({ ...signIdentity(identity, secret, request), [NONCE_HEADER]: 'x y' }, secret, request)).toThrow(
+      'malformed signature nonce',
+    );
   });
 
   test('an identity without a valid tenant is refused even when signed', () => {
-    expect(() => verifyIdentity(signIdentity({ ...identity, tenantId: 'bad tenant!' }, secret, request), secret, request)).toThrow('no valid tenant');
+    expect(() => verifyIdentity(signIdentity({ ...identity, tenantId: 'bad tenant!' }, secret, request), secret, request)).toThrow(
+      'no valid tenant',
+    );
   });
 });

@@ -8,7 +8,12 @@ test('a request-scoped child logger with request id, tenant and operation; the i
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
-      lines.push(...String(chunk).trim().split('\n').map((l) => JSON.parse(l)));
+      lines.push(
+        ...String(chunk)
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      );
       done();
     },
   });
@@ -19,12 +24,20 @@ test('a request-scoped child logger with request id, tenant and operation; the i
     resolvers: { Query: { hello: (_p: unknown, _a: unknown, ctx: Ctx) => (ctx.logger!.info('said hello'), 'hi') } },
   });
   const server = await startGraphQLHttpServer<Ctx>({
-    name: 'demo', apollo, port: 0, logger, ready: async () => true,
+    name: 'demo',
+    apollo,
+    port: 0,
+    logger,
+    ready: async () => true,
     authenticate: async () => ({ identity: { tenantId: 'tenant-log' } }),
   });
   try {
     const post = (headers: Record<string, string>) =>
-      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: 'query Greet { hello }' }) });
+      fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: 'query Greet { hello }' }),
+      });
     const given = await post({ 'x-request-id': 'req-42' });
     expect(await given.json()).toEqual({ data: { hello: 'hi' } });
     expect(given.headers.get('x-request-id')).toBe('req-42');

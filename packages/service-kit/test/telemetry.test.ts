@@ -27,5 +27,10 @@ test('without OTEL_EXPORTER_OTLP_ENDPOINT no SDK is loaded and nothing is patche
 });
 
 test('with an endpoint the SDK starts and http and pg are instrumented', () => {
-  expect(run({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toEqual({ enabled: true, sdkLoaded: true, httpPatched: true, pgPatched: true });
+  expect(run({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toEqual({
+    enabled: true,
+    sdkLoaded: true,
+    httpPatched: true,
+    pgPatched: true,
+  });
 });

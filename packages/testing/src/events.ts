@@ -9,5 +9,10 @@ export function eventMessage<T extends EventType>(
   extra: { actor?: string; occurredAt?: Date } = {},
 ): TransportMessage {
   const event = buildEvent({ type, tenantId, aggregateId, data, actor: extra.actor, occurredAt: extra.occurredAt });
-  return { topic: topicOf(event.source), key: aggregateId, value: JSON.stringify(event), headers: { 'event-id': event.id, 'event-type': type } };
+  return {
+    topic: topicOf(event.source),
+    key: aggregateId,
+    value: JSON.stringify(event),
+    headers: { 'event-id': event.id, 'event-type': type },
+  };
 }

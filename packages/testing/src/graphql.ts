@@ -18,7 +18,11 @@ export async function graphql<D = Record<string, any>>(
 }
 
 /** POST a prepared JSON body; a non-JSON answer comes back as one error carrying the text. */
-export async function postGraphQL<D = Record<string, any>>(url: string, body: string, headers: Record<string, string> = {}): Promise<GraphQLResponse<D>> {
+export async function postGraphQL<D = Record<string, any>>(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<D>> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
   try {

@@ -13,9 +13,17 @@ export interface TestService {
   database: TestDatabase;
   transport: InProcessTransport;
   /** Call the subgraph as the gateway would, signed for `identity`. */
-  call<D = Record<string, any>>(query: string, variables?: Record<string, unknown>, identity?: Partial<Identity>): Promise<GraphQLResponse<D>>;
+  call<D = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    identity?: Partial<Identity>,
+  ): Promise<GraphQLResponse<D>>;
   /** The gateway's headers for POSTing `body` to this subgraph as `identity` (for tests that send their own bytes). */
-  sign(body: string, identity?: Partial<Identity>, opts?: { secret?: string; nowMs?: number; subgraph?: string; method?: string }): Record<string, string>;
+  sign(
+    body: string,
+    identity?: Partial<Identity>,
+    opts?: { secret?: string; nowMs?: number; subgraph?: string; method?: string },
+  ): Record<string, string>;
   stop(): Promise<void>;
 }
 

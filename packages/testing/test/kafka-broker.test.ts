@@ -9,14 +9,19 @@ import { canRunKafka, startKafkaBroker, type KafkaBroker } from '../src/kafka-br
 const PORT = 19192;
 const TIMEOUT = 180_000;
 
-
 /** Resolves true if something accepts a TCP connection on 127.0.0.1:port. */
 function portAccepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.setTimeout(2000);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -68,39 +73,47 @@ describe('startKafkaBroker (real Kafka 3.9.1)', () => {
     rmSync(dir, { recursive: true, force: true });
   }, TIMEOUT);
 
-  it('produces and consumes with a consumer group', async () => {
-    expect(broker?.brokers).toBe(`127.0.0.1:${PORT}`);
-    const admin = kafka.admin();
-    await admin.connect();
-    // One partition, so the three messages have one order to assert.
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    await admin.disconnect();
-
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    for (const value of sent) await producer.send({ topic, messages: [{ key: 'k', value }] });
-    await producer.disconnect();
-
-    expect(await consume(kafka, topic, 'group-before-restart', sent.length)).toEqual(sent);
-  }, TIMEOUT);
-
-  it('keeps messages and committed offsets across stop and start', async () => {
-    if (!broker) throw new Error('broker did not start');
-    await broker.stop();
-    expect(await portAccepts(PORT)).toBe(false);
-
-    await broker.start();
-    expect(await portAccepts(PORT)).toBe(true);
-
-    expect(await consume(kafka, topic, 'group-after-restart', sent.length)).toEqual(sent);
-
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const [committed] = await admin.fetchOffsets({ groupId: 'group-before-restart', topics: [topic] });
-      expect(committed.partitions).toEqual([expect.objectContaining({ partition: 0, offset: String(sent.length) })]);
-    } finally {
+  it(
+    'produces and consumes with a consumer group',
+    async () => {
+      expect(broker?.brokers).toBe(`127.0.0.1:${PORT}`);
+      const admin = kafka.admin();
+      await admin.connect();
+      // One partition, so the three messages have one order to assert.
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
       await admin.disconnect();
-    }
-  }, TIMEOUT);
+
+      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      for (const value of sent) await producer.send({ topic, messages: [{ key: 'k', value }] });
+      await producer.disconnect();
+
+      expect(await consume(kafka, topic, 'group-before-restart', sent.length)).toEqual(sent);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps messages and committed offsets across stop and start',
+    async () => {
+      if (!broker) throw new Error('broker did not start');
+      await broker.stop();
+      expect(await portAccepts(PORT)).toBe(false);
+
+      await broker.start();
+      expect(await portAccepts(PORT)).toBe(true);
+
+      expect(await consume(kafka, topic, 'group-after-restart', sent.length)).toEqual(sent);
+
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [committed] = await admin.fetchOffsets({ groupId: 'group-before-restart', topics: [topic] });
+        expect(committed.partitions).toEqual([expect.objectContaining({ partition: 0, offset: String(sent.length) })]);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    TIMEOUT,
+  );
 });

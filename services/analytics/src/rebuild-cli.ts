@@ -22,11 +22,13 @@ const schema = z.object({
 });
 
 function producerDatabases(analyticsUrl: string): string[] {
-  return subgraphManifest().filter((s) => s.name !== 'analytics').map((s) => {
-    const u = new URL(analyticsUrl);
-    u.pathname = `/${s.database}`;
-    return u.toString();
-  });
+  return subgraphManifest()
+    .filter((s) => s.name !== 'analytics')
+    .map((s) => {
+      const u = new URL(analyticsUrl);
+      u.pathname = `/${s.database}`;
+      return u.toString();
+    });
 }
 
 async function run(): Promise<void> {
@@ -37,7 +39,9 @@ async function run(): Promise<void> {
     exitOnConfigError(err);
   }
   const logger = createLogger('analytics-rebuild', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const transport = config.KAFKA_BROKERS ? createTransport('crm-analytics-rebuild', config.KAFKA_BROKERS, logger) : new InProcessTransport();
+  const transport = config.KAFKA_BROKERS
+    ? createTransport('crm-analytics-rebuild', config.KAFKA_BROKERS, logger)
+    : new InProcessTransport();
   if (transport instanceof InProcessTransport) transport.open();
   const replayDatabaseUrls = config.REPLAY_DATABASE_URLS?.split(',').map((u) => u.trim()) ?? producerDatabases(config.DATABASE_URL);
   const history = eventHistoryFor({ transport, replayDatabaseUrls } as Parameters<typeof eventHistoryFor>[0])!;
@@ -46,7 +50,10 @@ async function run(): Promise<void> {
   bar.start(1, 0);
   try {
     const result = await rebuildReadModels({
-      db, history, transport, logger,
+      db,
+      history,
+      transport,
+      logger,
       onProgress: (done, total) => {
         bar.setTotal(total);
         bar.update(done);
@@ -54,7 +61,9 @@ async function run(): Promise<void> {
     });
     bar.stop();
     const seconds = (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000;
-    process.stdout.write(`rebuilt from ${config.KAFKA_BROKERS ? 'the Kafka topics' : 'the producers\' outboxes'}: ${result.events} events in ${seconds.toFixed(1)} s\n`);
+    process.stdout.write(
+      `rebuilt from ${config.KAFKA_BROKERS ? 'the Kafka topics' : "the producers' outboxes"}: ${result.events} events in ${seconds.toFixed(1)} s\n`,
+    );
   } finally {
     bar.stop();
     await db.destroy();

@@ -3,8 +3,19 @@ import type { EntityManager } from 'typeorm';
 import { distinctUuids as valid, rowsById as byId, rowsGroupedBy as groupBy, tenantRepository } from '@crm/service-kit';
 import { Campaign, CampaignMember } from './entities';
 
-export interface CampaignStats { members: number; sent: number; opened: number; clicked: number; responded: number; converted: number }
-export interface Revenue { FIRST_TOUCH: number; LAST_TOUCH: number; LINEAR: number }
+export interface CampaignStats {
+  members: number;
+  sent: number;
+  opened: number;
+  clicked: number;
+  responded: number;
+  converted: number;
+}
+export interface Revenue {
+  FIRST_TOUCH: number;
+  LAST_TOUCH: number;
+  LINEAR: number;
+}
 
 /**
  * Per-request batch loaders, all tenant-scoped: a list of campaigns (or contacts through
@@ -13,22 +24,36 @@ export interface Revenue { FIRST_TOUCH: number; LAST_TOUCH: number; LINEAR: numb
 export function createLoaders(m: EntityManager, tenantId: string) {
   return {
     campaign: new DataLoader<string, Campaign | null>(async (ids) =>
-      byId(ids, await tenantRepository(m, Campaign, tenantId).query('c').andWhere('c.id = ANY(:ids)', { ids: valid(ids) }).getMany()),
+      byId(
+        ids,
+        await tenantRepository(m, Campaign, tenantId)
+          .query('c')
+          .andWhere('c.id = ANY(:ids)', { ids: valid(ids) })
+          .getMany(),
+      ),
     ),
     membershipsOfContact: new DataLoader<string, CampaignMember[]>(async (ids) => {
       const rows = await tenantRepository(m, CampaignMember, tenantId)
-        .query('cm').andWhere('cm.contact_id = ANY(:ids)', { ids: valid(ids) }).orderBy('cm.added_at', 'ASC').addOrderBy('cm.id', 'ASC').getMany();
+        .query('cm')
+        .andWhere('cm.contact_id = ANY(:ids)', { ids: valid(ids) })
+        .orderBy('cm.added_at', 'ASC')
+        .addOrderBy('cm.id', 'ASC')
+        .getMany();
       return groupBy(ids, rows, (r) => r.contactId);
     }),
     stats: new DataLoader<string, CampaignStats>(async (ids) => {
       const rows: Array<CampaignStats & { id: string }> = await tenantRepository(m, CampaignMember, tenantId)
-        .query('cm').select('cm.campaign_id', 'id').addSelect('count(*)::int', 'members')
+        .query('cm')
+        .select('cm.campaign_id', 'id')
+        .addSelect('count(*)::int', 'members')
         .addSelect(`(count(*) FILTER (WHERE cm.status = 'SENT'))::int`, 'sent')
         .addSelect(`(count(*) FILTER (WHERE cm.status = 'OPENED'))::int`, 'opened')
         .addSelect(`(count(*) FILTER (WHERE cm.status = 'CLICKED'))::int`, 'clicked')
         .addSelect(`(count(*) FILTER (WHERE cm.status = 'RESPONDED'))::int`, 'responded')
         .addSelect(`(count(*) FILTER (WHERE cm.status = 'CONVERTED'))::int`, 'converted')
-        .andWhere('cm.campaign_id = ANY(:ids)', { ids: valid(ids) }).groupBy('cm.campaign_id').getRawMany();
+        .andWhere('cm.campaign_id = ANY(:ids)', { ids: valid(ids) })
+        .groupBy('cm.campaign_id')
+        .getRawMany();
       const empty = { members: 0, sent: 0, opened: 0, clicked: 0, responded: 0, converted: 0 };
       return byId(ids, rows).map((r) => (r ? { ...empty, ...r } : empty));
     }),

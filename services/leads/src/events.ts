@@ -1,6 +1,11 @@
 import type { EventConsumer } from '@crm/events';
 import {
-  reactToActivityCompleted, reactToCampaignResponse, reactToDealCreated, reactToDealLost, reactToDealWon, reactToSurveyResponse,
+  reactToActivityCompleted,
+  reactToCampaignResponse,
+  reactToDealCreated,
+  reactToDealLost,
+  reactToDealWon,
+  reactToSurveyResponse,
 } from './use-cases/event-reactions';
 
 /** What leads consumes (the README's lifecycle rules); each handler is one call into a use case. */

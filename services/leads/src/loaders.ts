@@ -16,25 +16,46 @@ export const MAX_HISTORY = 100;
 export function createLoaders(m: EntityManager, tenantId: string) {
   return {
     company: new DataLoader<string, Company | null>(async (ids) =>
-      rowsById(ids, await tenantRepository(m, Company, tenantId).query('c').andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) }).getMany()),
+      rowsById(
+        ids,
+        await tenantRepository(m, Company, tenantId)
+          .query('c')
+          .andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) })
+          .getMany(),
+      ),
     ),
     contact: new DataLoader<string, Contact | null>(async (ids) =>
-      rowsById(ids, await tenantRepository(m, Contact, tenantId).query('c').andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) }).getMany()),
+      rowsById(
+        ids,
+        await tenantRepository(m, Contact, tenantId)
+          .query('c')
+          .andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) })
+          .getMany(),
+      ),
     ),
     /** How many contacts each contact referred. */
     referralCount: new DataLoader<string, number>(async (ids) => {
       const rows: Array<{ id: string; n: number }> = await tenantRepository(m, Contact, tenantId)
-        .query('c').select('c.referrer_id', 'id').addSelect('count(*)::int', 'n')
-        .andWhere('c.referrer_id = ANY(:ids)', { ids: distinctUuids(ids) }).groupBy('c.referrer_id').getRawMany();
+        .query('c')
+        .select('c.referrer_id', 'id')
+        .addSelect('count(*)::int', 'n')
+        .andWhere('c.referrer_id = ANY(:ids)', { ids: distinctUuids(ids) })
+        .groupBy('c.referrer_id')
+        .getRawMany();
       return rowsById(ids, rows).map((r) => r?.n ?? 0);
     }),
     stageHistory: new DataLoader<string, StageChange[]>(async (contactIds) => {
       // Bounded per contact in SQL: the latest MAX_HISTORY moves, returned oldest first.
       const rows = await tenantRepository(m, StageChange, tenantId)
-        .query('h').andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) })
-        .andWhere(`h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY contact_id ORDER BY seq DESC) AS rn
-          FROM stage_changes WHERE tenant_id = :__tenant AND contact_id = ANY(:ids)) latest WHERE rn <= :max)`, { max: MAX_HISTORY })
-        .orderBy('h.seq', 'ASC').getMany();
+        .query('h')
+        .andWhere('h.contact_id = ANY(:ids)', { ids: distinctUuids(contactIds) })
+        .andWhere(
+          `h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY contact_id ORDER BY seq DESC) AS rn
+          FROM stage_changes WHERE tenant_id = :__tenant AND contact_id = ANY(:ids)) latest WHERE rn <= :max)`,
+          { max: MAX_HISTORY },
+        )
+        .orderBy('h.seq', 'ASC')
+        .getMany();
       return rowsGroupedBy(contactIds, rows, (r) => r.contactId);
     }),
     /** The tenant's settings, read once per request however many contacts are scored. */

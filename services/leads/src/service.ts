@@ -22,7 +22,9 @@ export const leadsService: ServiceDefinition<LeadsContext> = {
   handlers: registerHandlers,
   // The CSV travels in the request: up to 16 MB (the row cap is the import's own).
   largeBodyFields: ['importContacts'],
-  jobs: [{ name: 'churn-check', everyMs: 60 * 60 * 1000, run: (db, logger) => runChurnCheck(db, new Date(), logger).then(() => undefined) }],
+  jobs: [
+    { name: 'churn-check', everyMs: 60 * 60 * 1000, run: (db, logger) => runChurnCheck(db, new Date(), logger).then(() => undefined) },
+  ],
 };
 
 /** The wired leads subgraph: database, outbox relay, event handlers, scheduled rules, HTTP. */

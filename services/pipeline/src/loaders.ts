@@ -50,7 +50,9 @@ export function createLoaders(m: EntityManager, tenantId: string) {
                 FROM deals WHERE tenant_id = :__tenant AND ${column} = ANY(:ids) ${statusFilter}) ranked WHERE rn <= :first)`,
               { status, first },
             )
-            .orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').getMany();
+            .orderBy('d.created_at', 'DESC')
+            .addOrderBy('d.id', 'DESC')
+            .getMany();
           const lists = groupBy(ids, rows, (d) => (column === 'contact_id' ? d.contactId : d.companyId));
           group.forEach((k, i) => results.set(k, lists[i]));
         }
@@ -76,27 +78,54 @@ export function createLoaders(m: EntityManager, tenantId: string) {
       { cacheKeyFn: (k) => `${k.id}|${k.status}|${k.first}` },
     );
   return {
-    deal: new DataLoader<string, Deal | null>(async (ids) => byId(ids, await deals().andWhere('d.id = ANY(:ids)', { ids: valid(ids) }).getMany())),
+    deal: new DataLoader<string, Deal | null>(async (ids) =>
+      byId(
+        ids,
+        await deals()
+          .andWhere('d.id = ANY(:ids)', { ids: valid(ids) })
+          .getMany(),
+      ),
+    ),
     stage: new DataLoader<string, PipelineStage | null>(async (ids) =>
-      byId(ids, await tenantRepository(m, PipelineStage, tenantId).query('s').andWhere('s.id = ANY(:ids)', { ids: valid(ids) }).getMany()),
+      byId(
+        ids,
+        await tenantRepository(m, PipelineStage, tenantId)
+          .query('s')
+          .andWhere('s.id = ANY(:ids)', { ids: valid(ids) })
+          .getMany(),
+      ),
     ),
     pipeline: new DataLoader<string, Pipeline | null>(async (ids) =>
-      byId(ids, await tenantRepository(m, Pipeline, tenantId).query('p').andWhere('p.id = ANY(:ids)', { ids: valid(ids) }).getMany()),
+      byId(
+        ids,
+        await tenantRepository(m, Pipeline, tenantId)
+          .query('p')
+          .andWhere('p.id = ANY(:ids)', { ids: valid(ids) })
+          .getMany(),
+      ),
     ),
     /** Active stages of each pipeline, in board order. */
     stagesOfPipeline: new DataLoader<string, PipelineStage[]>(async (ids) => {
       const rows = await tenantRepository(m, PipelineStage, tenantId)
-        .query('s').andWhere('s.pipeline_id = ANY(:ids)', { ids: valid(ids) }).andWhere('s.archived_at IS NULL')
-        .orderBy('s.position', 'ASC').getMany();
+        .query('s')
+        .andWhere('s.pipeline_id = ANY(:ids)', { ids: valid(ids) })
+        .andWhere('s.archived_at IS NULL')
+        .orderBy('s.position', 'ASC')
+        .getMany();
       return groupBy(ids, rows, (s) => s.pipelineId);
     }),
     history: new DataLoader<string, DealStageChange[]>(async (ids) => {
       // Bounded per deal in SQL: the latest MAX_HISTORY changes, returned oldest first.
       const rows = await tenantRepository(m, DealStageChange, tenantId)
-        .query('h').andWhere('h.deal_id = ANY(:ids)', { ids: valid(ids) })
-        .andWhere(`h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY deal_id ORDER BY seq DESC) AS rn
-          FROM deal_stage_changes WHERE tenant_id = :__tenant AND deal_id = ANY(:ids)) latest WHERE rn <= :max)`, { max: MAX_HISTORY })
-        .orderBy('h.seq', 'ASC').getMany();
+        .query('h')
+        .andWhere('h.deal_id = ANY(:ids)', { ids: valid(ids) })
+        .andWhere(
+          `h.seq IN (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY deal_id ORDER BY seq DESC) AS rn
+          FROM deal_stage_changes WHERE tenant_id = :__tenant AND deal_id = ANY(:ids)) latest WHERE rn <= :max)`,
+          { max: MAX_HISTORY },
+        )
+        .orderBy('h.seq', 'ASC')
+        .getMany();
       return groupBy(ids, rows, (h) => h.dealId);
     }),
     dealsOfContact: dealsOf('contact_id'),

@@ -1,7 +1,14 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from 'typeorm';
 import {
-  Connection, decodeCursor, distinctUuids as valid, encodeCursor, pageSize, rowsById as byId, rowsGroupedBy as groupBy, tenantRepository,
+  Connection,
+  decodeCursor,
+  distinctUuids as valid,
+  encodeCursor,
+  pageSize,
+  rowsById as byId,
+  rowsGroupedBy as groupBy,
+  tenantRepository,
 } from '@crm/service-kit';
 import { SurveyResponse, Ticket, TicketComment } from './entities';
 import { BusinessCalendar, OPEN_STATUSES, TicketStatus } from './domain';
@@ -31,18 +38,24 @@ export function createLoaders(m: EntityManager, tenantId: string) {
     const { status, first, after } = keys[0];
     const ids = valid(keys.map((k) => k.contactId));
     const cursor = after ? decodeCursor(after) : null;
-    const qb = tickets().andWhere('t.contact_id = ANY(:ids)', { ids }).andWhere(
-      `t.id IN (SELECT r.id FROM (
+    const qb = tickets()
+      .andWhere('t.contact_id = ANY(:ids)', { ids })
+      .andWhere(
+        `t.id IN (SELECT r.id FROM (
          SELECT x.id, row_number() OVER (PARTITION BY x.contact_id ORDER BY x.created_at DESC, x.id DESC) AS rn
            FROM tickets x
           WHERE x.tenant_id = :__tenant AND x.contact_id = ANY(:ids)
             ${status ? 'AND x.status = :status' : ''}
             ${cursor ? 'AND (x.created_at, x.id) < (:cursorAt, :cursorId)' : ''}) r
         WHERE r.rn <= :limit)`,
-      { status, cursorAt: cursor?.at, cursorId: cursor?.id, limit: first + 1 },
-    );
+        { status, cursorAt: cursor?.at, cursorId: cursor?.id, limit: first + 1 },
+      );
     const rows = await qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').getMany();
-    return groupBy(keys.map((k) => k.contactId), rows, (t) => t.contactId).map((list, i) => {
+    return groupBy(
+      keys.map((k) => k.contactId),
+      rows,
+      (t) => t.contactId,
+    ).map((list, i) => {
       const page = list.slice(0, first);
       const edges = page.map((node) => ({ node, cursor: encodeCursor({ at: node.createdAt.toISOString(), id: node.id }) }));
       const key = keys[i];
@@ -61,8 +74,11 @@ export function createLoaders(m: EntityManager, tenantId: string) {
       for (const k of keys) sets.set(String(k.status), [...(sets.get(String(k.status)) ?? []), k]);
       for (const group of sets.values()) {
         const status = group[0].status;
-        const qb = tickets().select('t.contact_id', 'contactId').addSelect('count(*)::int', 'n')
-          .andWhere('t.contact_id = ANY(:ids)', { ids: valid(group.map((k) => k.contactId)) }).groupBy('t.contact_id');
+        const qb = tickets()
+          .select('t.contact_id', 'contactId')
+          .addSelect('count(*)::int', 'n')
+          .andWhere('t.contact_id = ANY(:ids)', { ids: valid(group.map((k) => k.contactId)) })
+          .groupBy('t.contact_id');
         if (status === 'OPEN_SET') qb.andWhere('t.status IN (:...open)', { open: OPEN_STATUSES });
         else if (status) qb.andWhere('t.status = :status', { status });
         const rows: Array<{ contactId: string; n: number }> = await qb.getRawMany();
@@ -75,10 +91,21 @@ export function createLoaders(m: EntityManager, tenantId: string) {
   );
 
   return {
-    ticket: new DataLoader<string, Ticket | null>(async (ids) => byId(ids, await tickets().andWhere('t.id = ANY(:ids)', { ids: valid(ids) }).getMany())),
+    ticket: new DataLoader<string, Ticket | null>(async (ids) =>
+      byId(
+        ids,
+        await tickets()
+          .andWhere('t.id = ANY(:ids)', { ids: valid(ids) })
+          .getMany(),
+      ),
+    ),
     commentsOfTicket: new DataLoader<string, TicketComment[]>(async (ids) => {
-      const rows = await tenantRepository(m, TicketComment, tenantId).query('c').andWhere('c.ticket_id = ANY(:ids)', { ids: valid(ids) })
-        .orderBy('c.created_at', 'ASC').addOrderBy('c.id', 'ASC').getMany();
+      const rows = await tenantRepository(m, TicketComment, tenantId)
+        .query('c')
+        .andWhere('c.ticket_id = ANY(:ids)', { ids: valid(ids) })
+        .orderBy('c.created_at', 'ASC')
+        .addOrderBy('c.id', 'ASC')
+        .getMany();
       return groupBy(ids, rows, (c) => c.ticketId);
     }),
     ticketsOfContact: new DataLoader<ContactTicketsKey, Connection<Ticket>, string>(
@@ -97,9 +124,15 @@ export function createLoaders(m: EntityManager, tenantId: string) {
     ),
     ticketCount: counts,
     latestNps: new DataLoader<string, SurveyResponse | null>(async (ids) => {
-      const rows = await tenantRepository(m, SurveyResponse, tenantId).query('s')
-        .andWhere('s.contact_id = ANY(:ids)', { ids: valid(ids) }).andWhere(`s.kind = 'NPS'`)
-        .distinctOn(['s.contact_id']).orderBy('s.contact_id').addOrderBy('s.responded_at', 'DESC').addOrderBy('s.id', 'DESC').getMany();
+      const rows = await tenantRepository(m, SurveyResponse, tenantId)
+        .query('s')
+        .andWhere('s.contact_id = ANY(:ids)', { ids: valid(ids) })
+        .andWhere(`s.kind = 'NPS'`)
+        .distinctOn(['s.contact_id'])
+        .orderBy('s.contact_id')
+        .addOrderBy('s.responded_at', 'DESC')
+        .addOrderBy('s.id', 'DESC')
+        .getMany();
       return groupBy(ids, rows, (s) => s.contactId).map((list) => list[0] ?? null);
     }),
     /** The tenant's business hours, read once per request and only when a figure needs them. */

@@ -40,13 +40,21 @@ export interface SeedRequest {
 /** Plans and plays the demo story for one tenant. */
 export function seedTenant(stack: RunningStack, req: SeedRequest, progress?: SeedProgress): Promise<SeedSummary> {
   const end = req.end ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-  const plan = planSeed({ contacts: req.contacts ?? DEFAULT_CONTACTS, months: req.months ?? DEFAULT_MONTHS, seed: req.seed ?? DEFAULT_SEED, end });
+  const plan = planSeed({
+    contacts: req.contacts ?? DEFAULT_CONTACTS,
+    months: req.months ?? DEFAULT_MONTHS,
+    seed: req.seed ?? DEFAULT_SEED,
+    end,
+  });
   return runSeed(stack, req.tenantId, plan, progress);
 }
 
 /** `npm start -- --demo`: seeds `tenantId` unless it already has contacts. */
 export async function seedDemoIfEmpty(
-  stack: RunningStack, tenantId: string, say: (m: string) => void, contacts = DEFAULT_CONTACTS,
+  stack: RunningStack,
+  tenantId: string,
+  say: (m: string) => void,
+  contacts = DEFAULT_CONTACTS,
 ): Promise<SeedSummary | null> {
   const [{ n }] = await stack.services.leads.db.query('SELECT count(*)::int AS n FROM contacts WHERE tenant_id = $1', [tenantId]);
   if (n > 0) {
@@ -66,8 +74,11 @@ export async function seedDemoIfEmpty(
 export async function withSeedStack<T>(serverUrl: string, logger: Logger, work: (stack: RunningStack) => Promise<T>): Promise<T> {
   const stack = await startStack({
     databaseUrlFor: (name) => databaseUrlOn(serverUrl, name, { asyncCommit: true }),
-    jwtSecret: randomBytes(32).toString('hex'), subgraphSecret: randomBytes(32).toString('hex'),
-    gatewayPort: 0, host: '127.0.0.1', logger,
+    jwtSecret: randomBytes(32).toString('hex'),
+    subgraphSecret: randomBytes(32).toString('hex'),
+    gatewayPort: 0,
+    host: '127.0.0.1',
+    logger,
     outboxRetentionMs: null, // as npm start without Kafka: the outboxes are the event history
   });
   try {

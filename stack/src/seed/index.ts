@@ -62,6 +62,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`seed failed: ${err instanceof EmbeddedPostgresUnavailable ? err.message : (err as Error)?.stack ?? err}\n`);
+  process.stderr.write(`seed failed: ${err instanceof EmbeddedPostgresUnavailable ? err.message : ((err as Error)?.stack ?? err)}\n`);
   process.exit(1);
 });

@@ -108,7 +108,16 @@ function planCampaigns(start: number, span: number, end: number): CampaignPlan[]
     for (let t = launchedAt + 14 * DAY, n = 1; t < last; t += 30 * DAY, n++) {
       costs.push({ at: new Date(t), amount: Math.round(budget / 8 / 100) * 100 + i * 100, note: `Invoice ${n}` });
     }
-    return { name, kind, channel, budget, createdAt: new Date(launchedAt - 3 * DAY), launchedAt: new Date(launchedAt), endsAt: endsAt === null ? null : new Date(endsAt), costs };
+    return {
+      name,
+      kind,
+      channel,
+      budget,
+      createdAt: new Date(launchedAt - 3 * DAY),
+      launchedAt: new Date(launchedAt),
+      endsAt: endsAt === null ? null : new Date(endsAt),
+      costs,
+    };
   });
 }
 
@@ -135,9 +144,15 @@ function planTicket(rng: Rng, openedAt: number, end: number): TicketPlan {
   const resolved = (resumed ?? firstResponse) + delayDays(rng, 2, 0.1) * DAY;
   const closed = chance(rng, 0.6) ? resolved + 3 * DAY : null;
   const t: TicketPlan = {
-    openedAt: new Date(openedAt), priority: pick(rng, ['LOW', 'NORMAL', 'NORMAL', 'NORMAL', 'HIGH', 'URGENT'] as const),
+    openedAt: new Date(openedAt),
+    priority: pick(rng, ['LOW', 'NORMAL', 'NORMAL', 'NORMAL', 'HIGH', 'URGENT'] as const),
     channel: pick(rng, ['EMAIL', 'CHAT', 'PHONE', 'WEB'] as const),
-    firstResponseAt: at(firstResponse), pendingAt: null, resumedAt: null, resolvedAt: null, closedAt: null, csat: null,
+    firstResponseAt: at(firstResponse),
+    pendingAt: null,
+    resumedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    csat: null,
   };
   if (!t.firstResponseAt) return t;
   t.pendingAt = at(pending);
@@ -165,7 +180,7 @@ function planCustomer(rng: Rng, c: ContactPlan, wonAt: number, end: number, amou
   const activeUntil = c.churnAt?.getTime() ?? end;
   const upsellAt = wonAt + between(rng, 40, 240) * DAY;
   if (upsellAt < activeUntil - 3 * DAY && chance(rng, 0.3)) {
-    const upsell = closeOf(rng, upsellAt, activeUntil, 0.65, 0.3, Math.round(amount * between(rng, 0.2, 0.5) / 100) * 100, 'UPSELL');
+    const upsell = closeOf(rng, upsellAt, activeUntil, 0.65, 0.3, Math.round((amount * between(rng, 0.2, 0.5)) / 100) * 100, 'UPSELL');
     c.upsell = upsell;
   }
   const tickets = pick(rng, [0, 0, 1, 1, 1, 2, 2, 3]);
@@ -176,7 +191,7 @@ function planCustomer(rng: Rng, c: ContactPlan, wonAt: number, end: number, amou
   c.tickets.sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
   const winBackAt = activeUntil + between(rng, 30, 120) * DAY;
   if (c.churnAt && winBackAt < end - 3 * DAY && chance(rng, 0.35)) {
-    c.winBack = closeOf(rng, winBackAt, end, 0.6, 0.35, Math.round(amount * 0.8 / 100) * 100, 'NEW_BUSINESS');
+    c.winBack = closeOf(rng, winBackAt, end, 0.6, 0.35, Math.round((amount * 0.8) / 100) * 100, 'NEW_BUSINESS');
   }
 }
 
@@ -185,12 +200,20 @@ function planFunnel(rng: Rng, c: ContactPlan, campaigns: CampaignPlan[], end: nu
   const captured = c.capturedAt.getTime();
   const open = campaigns
     .map((k, index) => ({ k, index }))
-    .filter(({ k }) => ['ACQUISITION', 'NURTURE', 'REFERRAL'].includes(k.kind) && k.launchedAt.getTime() <= captured && (k.endsAt?.getTime() ?? end) > captured);
+    .filter(
+      ({ k }) =>
+        ['ACQUISITION', 'NURTURE', 'REFERRAL'].includes(k.kind) &&
+        k.launchedAt.getTime() <= captured &&
+        (k.endsAt?.getTime() ?? end) > captured,
+    );
   if (open.length && chance(rng, 0.5)) {
     const { index } = pick(rng, open);
     const addedAt = captured + HOUR;
     const respondedAt = addedAt + delayDays(rng, 4, 0.1) * DAY;
-    const response = chance(rng, 0.55) && respondedAt < end ? { kind: pick(rng, ['OPENED', 'OPENED', 'CLICKED', 'RESPONDED'] as const), at: new Date(respondedAt) } : null;
+    const response =
+      chance(rng, 0.55) && respondedAt < end
+        ? { kind: pick(rng, ['OPENED', 'OPENED', 'CLICKED', 'RESPONDED'] as const), at: new Date(respondedAt) }
+        : null;
     c.campaign = { index, addedAt: new Date(addedAt), response };
   }
   if (c.source === 'visit') return; // anonymous visitors stay visitors (or become leads by responding)
@@ -200,7 +223,8 @@ function planFunnel(rng: Rng, c: ContactPlan, campaigns: CampaignPlan[], end: nu
   const sqlAt = mqlAt + delayDays(rng, 14, 0.5) * DAY;
   if (sqlAt >= end || !chance(rng, 0.5)) {
     const dqAt = mqlAt + delayDays(rng, 20, 1) * DAY;
-    if (dqAt < end && chance(rng, 0.2)) c.moves.push({ to: 'DISQUALIFIED', at: new Date(dqAt), reason: pick(rng, ['No budget', 'Not a fit', 'Student'] as const) });
+    if (dqAt < end && chance(rng, 0.2))
+      c.moves.push({ to: 'DISQUALIFIED', at: new Date(dqAt), reason: pick(rng, ['No budget', 'Not a fit', 'Student'] as const) });
     return;
   }
   c.moves.push({ to: 'SQL', at: new Date(sqlAt), reason: null });
@@ -217,13 +241,30 @@ function planContact(seed: number, index: number, start: number, span: number, e
   const firstName = pick(rng, FIRST_NAMES);
   const lastName = pick(rng, LAST_NAMES);
   const c: ContactPlan = {
-    index, firstName, lastName, email: `${firstName}.${lastName}.${index}@${company.domain}`.toLowerCase(),
-    jobTitle: pick(rng, JOB_TITLES), companyName: company.name, companyDomain: company.domain, industry: company.industry,
-    companySize: company.size, country: pick(rng, COUNTRIES), source: pick(rng, SOURCES), capturedAt: new Date(captureTime(rng, start, span)),
-    moves: [], campaign: null, deal: null, upsell: null, tickets: [], nps: null, churnAt: null, winBack: null,
+    index,
+    firstName,
+    lastName,
+    email: `${firstName}.${lastName}.${index}@${company.domain}`.toLowerCase(),
+    jobTitle: pick(rng, JOB_TITLES),
+    companyName: company.name,
+    companyDomain: company.domain,
+    industry: company.industry,
+    companySize: company.size,
+    country: pick(rng, COUNTRIES),
+    source: pick(rng, SOURCES),
+    capturedAt: new Date(captureTime(rng, start, span)),
+    moves: [],
+    campaign: null,
+    deal: null,
+    upsell: null,
+    tickets: [],
+    nps: null,
+    churnAt: null,
+    winBack: null,
   };
   planFunnel(rng, c, campaigns, end);
-  if (c.churnAt) c.moves.push({ to: 'CHURNED', at: c.churnAt, reason: pick(rng, ['Did not renew', 'Moved to a competitor', 'Budget cut'] as const) });
+  if (c.churnAt)
+    c.moves.push({ to: 'CHURNED', at: c.churnAt, reason: pick(rng, ['Did not renew', 'Moved to a competitor', 'Budget cut'] as const) });
   return c;
 }
 

@@ -6,7 +6,14 @@ import { loadPipelineSettings, updatePipelineSettings } from '@crm/pipeline';
 import type { RunningStack } from '../stack';
 import type { SeedPlan } from './plan';
 import {
-  captureContacts, churnAndWinBack, completeCampaigns, enrolAndRespond, launchCampaigns, playFirstDeals, qualifyContacts, serveCustomers,
+  captureContacts,
+  churnAndWinBack,
+  completeCampaigns,
+  enrolAndRespond,
+  launchCampaigns,
+  playFirstDeals,
+  qualifyContacts,
+  serveCustomers,
   type SeedScope,
 } from './steps';
 
@@ -61,17 +68,40 @@ async function countBy(svc: RunningService, sql: string, tenantId: string): Prom
 async function summarise(stack: RunningStack, tenantId: string, started: number, phases: SeedSummary['phases']): Promise<SeedSummary> {
   const s = stack.services;
   const one = async (svc: RunningService, sql: string, params: unknown[] = [tenantId]) => Number((await svc.db.query(sql, params))[0].n);
-  const stages = await countBy(s.leads, 'SELECT lifecycle_stage AS k, count(*)::int AS n FROM contacts WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1', tenantId);
-  const totals = await Promise.all(SERVICES.map((n) => one(s[n], "SELECT count(*)::int AS n FROM crm_outbox WHERE payload->>'tenantId' = $1")));
-  const dead = await Promise.all(SERVICES.map((n) => one(s[n], 'SELECT count(*)::int AS n FROM crm_dead_letters WHERE failed_at >= $1', [new Date(started)])));
+  const stages = await countBy(
+    s.leads,
+    'SELECT lifecycle_stage AS k, count(*)::int AS n FROM contacts WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1',
+    tenantId,
+  );
+  const totals = await Promise.all(
+    SERVICES.map((n) => one(s[n], "SELECT count(*)::int AS n FROM crm_outbox WHERE payload->>'tenantId' = $1")),
+  );
+  const dead = await Promise.all(
+    SERVICES.map((n) => one(s[n], 'SELECT count(*)::int AS n FROM crm_dead_letters WHERE failed_at >= $1', [new Date(started)])),
+  );
   return {
     tenantId,
     contacts: Object.values(stages).reduce((a, b) => a + b, 0),
     stages,
-    deals: await countBy(s.pipeline, "SELECT status || CASE WHEN kind = 'NEW_BUSINESS' THEN '' ELSE ' ' || kind END AS k, count(*)::int AS n FROM deals WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1", tenantId),
-    tickets: await countBy(s.tickets, 'SELECT status AS k, count(*)::int AS n FROM tickets WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1', tenantId),
-    slaBreaches: await one(s.tickets, 'SELECT count(*)::int AS n FROM tickets WHERE tenant_id = $1 AND (first_response_breached_at IS NOT NULL OR resolution_breached_at IS NOT NULL)'),
-    surveys: await countBy(s.tickets, 'SELECT kind AS k, count(*)::int AS n FROM survey_responses WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1', tenantId),
+    deals: await countBy(
+      s.pipeline,
+      "SELECT status || CASE WHEN kind = 'NEW_BUSINESS' THEN '' ELSE ' ' || kind END AS k, count(*)::int AS n FROM deals WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1",
+      tenantId,
+    ),
+    tickets: await countBy(
+      s.tickets,
+      'SELECT status AS k, count(*)::int AS n FROM tickets WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1',
+      tenantId,
+    ),
+    slaBreaches: await one(
+      s.tickets,
+      'SELECT count(*)::int AS n FROM tickets WHERE tenant_id = $1 AND (first_response_breached_at IS NOT NULL OR resolution_breached_at IS NOT NULL)',
+    ),
+    surveys: await countBy(
+      s.tickets,
+      'SELECT kind AS k, count(*)::int AS n FROM survey_responses WHERE tenant_id = $1 GROUP BY 1 ORDER BY 1',
+      tenantId,
+    ),
     campaigns: await one(s.campaigns, 'SELECT count(*)::int AS n FROM campaigns WHERE tenant_id = $1'),
     campaignMembers: await one(s.campaigns, 'SELECT count(*)::int AS n FROM campaign_members WHERE tenant_id = $1'),
     events: totals.reduce((a, b) => a + b, 0),
@@ -97,8 +127,13 @@ export async function runSeed(stack: RunningStack, tenantId: string, plan: SeedP
   await services.pipeline.db.transaction((m) => updatePipelineSettings(m, actor, { autoCreateDealOnSql: false }));
   try {
     const phases: Array<[string, (s: SeedScope, p: SeedPlan) => Promise<void>]> = [
-      ['campaigns', launchCampaigns], ['captures', captureContacts], ['qualification', qualifyContacts],
-      ['campaign members', enrolAndRespond], ['deals', playFirstDeals], ['customers', serveCustomers], ['churn and win-back', churnAndWinBack],
+      ['campaigns', launchCampaigns],
+      ['captures', captureContacts],
+      ['qualification', qualifyContacts],
+      ['campaign members', enrolAndRespond],
+      ['deals', playFirstDeals],
+      ['customers', serveCustomers],
+      ['churn and win-back', churnAndWinBack],
       ['campaigns completed', completeCampaigns],
     ];
     for (const [name, step] of phases) {
@@ -120,7 +155,10 @@ export async function runSeed(stack: RunningStack, tenantId: string, plan: SeedP
 
 /** The summary as the CLI prints it. */
 export function formatSummary(s: SeedSummary): string {
-  const list = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const list = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   return [
     `Seeded tenant "${s.tenantId}" in ${s.seconds.toFixed(1)} s`,
     `  contacts   ${s.contacts}: ${list(s.stages)}`,

@@ -3,7 +3,14 @@ import { DomainError, type Actor, type RunningService } from '@crm/service-kit';
 import { changeLifecycleStage, importContacts } from '@crm/leads';
 import { createDeal, loseDeal, winDeal } from '@crm/pipeline';
 import { addTicketComment, changeTicketStatus, openTicket, recordSurveyResponse } from '@crm/tickets';
-import { addCampaignMembers, changeCampaignStatus, createCampaign, MAX_CONTACT_IDS, recordCampaignCost, recordCampaignResponse } from '@crm/campaigns';
+import {
+  addCampaignMembers,
+  changeCampaignStatus,
+  createCampaign,
+  MAX_CONTACT_IDS,
+  recordCampaignCost,
+  recordCampaignResponse,
+} from '@crm/campaigns';
 import type { ContactPlan, DealPlan, SeedPlan, TicketPlan } from './plan';
 
 export interface SeedScope {
@@ -39,12 +46,21 @@ export async function captureContacts(s: SeedScope, plan: SeedPlan): Promise<voi
   for (const c of plan.contacts) byTime.set(c.capturedAt.getTime(), [...(byTime.get(c.capturedAt.getTime()) ?? []), c]);
   await inParallel([...byTime.entries()], 3, async ([time, contacts]) => {
     const rows = contacts.map((c) =>
-      [c.email, c.firstName, c.lastName, c.jobTitle, c.companyName, c.companyDomain, c.industry, c.companySize, c.country, c.source].map(csvCell).join(','));
-    const result = await importContacts(s.services.leads.db, seeder(s), [CSV_HEADER, ...rows].join('\n'), { now: new Date(time), chunkSize: 2_000 });
+      [c.email, c.firstName, c.lastName, c.jobTitle, c.companyName, c.companyDomain, c.industry, c.companySize, c.country, c.source]
+        .map(csvCell)
+        .join(','),
+    );
+    const result = await importContacts(s.services.leads.db, seeder(s), [CSV_HEADER, ...rows].join('\n'), {
+      now: new Date(time),
+      chunkSize: 2_000,
+    });
     if (result.failed) throw new Error(`seed: ${result.failed} captures failed: ${result.errors[0]?.message}`);
     s.tick(contacts.length);
   });
-  const found: Array<{ id: string; email: string }> = await s.services.leads.db.query('SELECT id, email FROM contacts WHERE tenant_id = $1', [s.tenantId]);
+  const found: Array<{ id: string; email: string }> = await s.services.leads.db.query(
+    'SELECT id, email FROM contacts WHERE tenant_id = $1',
+    [s.tenantId],
+  );
   const idOf = new Map(found.map((r) => [r.email, r.id]));
   s.contactIds = plan.contacts.map((c) => idOf.get(c.email)!);
 }
@@ -52,7 +68,9 @@ export async function captureContacts(s: SeedScope, plan: SeedPlan): Promise<voi
 /** A planned move, unless the contact is already past it (a scoring rule or a reaction moved it): CONFLICT is skipped. */
 async function moveStage(s: SeedScope, c: ContactPlan, to: string, at: Date, reason: string | null): Promise<void> {
   try {
-    await s.services.leads.db.transaction((m) => changeLifecycleStage(m, who(s, SALES, c.index), { contactId: s.contactIds[c.index], stage: to, reason }, 'API', at));
+    await s.services.leads.db.transaction((m) =>
+      changeLifecycleStage(m, who(s, SALES, c.index), { contactId: s.contactIds[c.index], stage: to, reason }, 'API', at),
+    );
   } catch (err) {
     if (!(err instanceof DomainError && err.code === 'CONFLICT')) throw err;
   }
@@ -70,11 +88,27 @@ export async function qualifyContacts(s: SeedScope, plan: SeedPlan): Promise<voi
 export async function launchCampaigns(s: SeedScope, plan: SeedPlan): Promise<void> {
   const db = s.services.campaigns.db;
   for (const k of plan.campaigns) {
-    const created = await db.transaction((m) => createCampaign(m, seeder(s), {
-      name: k.name, kind: k.kind, channel: k.channel, budget: k.budget, currency: 'USD', startsAt: k.launchedAt, endsAt: k.endsAt,
-    }, k.createdAt));
+    const created = await db.transaction((m) =>
+      createCampaign(
+        m,
+        seeder(s),
+        {
+          name: k.name,
+          kind: k.kind,
+          channel: k.channel,
+          budget: k.budget,
+          currency: 'USD',
+          startsAt: k.launchedAt,
+          endsAt: k.endsAt,
+        },
+        k.createdAt,
+      ),
+    );
     await db.transaction((m) => changeCampaignStatus(m, seeder(s), created.id, 'ACTIVE', k.launchedAt));
-    for (const cost of k.costs) await db.transaction((m) => recordCampaignCost(m, seeder(s), { campaignId: created.id, amount: cost.amount, note: cost.note }, cost.at));
+    for (const cost of k.costs)
+      await db.transaction((m) =>
+        recordCampaignCost(m, seeder(s), { campaignId: created.id, amount: cost.amount, note: cost.note }, cost.at),
+      );
     s.campaignIds.push(created.id);
   }
 }
@@ -93,7 +127,14 @@ export async function enrolAndRespond(s: SeedScope, plan: SeedPlan): Promise<voi
     for (let i = 0; i < members.length; i += MAX_CONTACT_IDS) {
       const slice = members.slice(i, i + MAX_CONTACT_IDS);
       const at = new Date(Math.max(...slice.map((c) => c.campaign!.addedAt.getTime())));
-      await db.transaction((m) => addCampaignMembers(m, seeder(s), { campaignId: s.campaignIds[slice[0].campaign!.index], contactIds: slice.map((c) => s.contactIds[c.index]) }, at));
+      await db.transaction((m) =>
+        addCampaignMembers(
+          m,
+          seeder(s),
+          { campaignId: s.campaignIds[slice[0].campaign!.index], contactIds: slice.map((c) => s.contactIds[c.index]) },
+          at,
+        ),
+      );
     }
   });
   const responders = plan.contacts.filter((c) => c.campaign?.response);
@@ -102,7 +143,14 @@ export async function enrolAndRespond(s: SeedScope, plan: SeedPlan): Promise<voi
     // A response comes after the weekly batch that added the contact.
     const at = new Date(Math.max(response!.at.getTime(), addedAt.getTime() + WEEK));
     if (at.getTime() >= plan.end.getTime()) return;
-    await db.transaction((m) => recordCampaignResponse(m, seeder(s), { campaignId: s.campaignIds[index], contactId: s.contactIds[c.index], type: response!.kind }, at));
+    await db.transaction((m) =>
+      recordCampaignResponse(
+        m,
+        seeder(s),
+        { campaignId: s.campaignIds[index], contactId: s.contactIds[c.index], type: response!.kind },
+        at,
+      ),
+    );
   });
   s.tick(plan.contacts.length);
 }
@@ -110,7 +158,9 @@ export async function enrolAndRespond(s: SeedScope, plan: SeedPlan): Promise<voi
 async function playDeal(s: SeedScope, c: ContactPlan, d: DealPlan, title: string): Promise<void> {
   const db = s.services.pipeline.db;
   const actor = who(s, SALES, c.index);
-  const deal = await db.transaction((m) => createDeal(m, actor, { contactId: s.contactIds[c.index], title, amount: d.amount, kind: d.kind }, d.createdAt));
+  const deal = await db.transaction((m) =>
+    createDeal(m, actor, { contactId: s.contactIds[c.index], title, amount: d.amount, kind: d.kind }, d.createdAt),
+  );
   if (d.outcome === 'WON') await db.transaction((m) => winDeal(m, actor, { dealId: deal.id }, d.closedAt!));
   if (d.outcome === 'LOST') await db.transaction((m) => loseDeal(m, actor, { dealId: deal.id, reason: d.lostReason! }, d.closedAt!));
 }
@@ -127,18 +177,24 @@ async function playTicket(s: SeedScope, c: ContactPlan, t: TicketPlan, n: number
   const db = s.services.tickets.db;
   const agent = who(s, AGENTS, c.index + n);
   const subject = ['Cannot log in', 'Invoice question', 'Export is slow', 'How do I add a user?', 'Integration error'][(c.index + n) % 5];
-  const ticket = await db.transaction((m) => openTicket(m, seeder(s), { contactId: s.contactIds[c.index], subject, priority: t.priority, channel: t.channel }, t.openedAt));
+  const ticket = await db.transaction((m) =>
+    openTicket(m, seeder(s), { contactId: s.contactIds[c.index], subject, priority: t.priority, channel: t.channel }, t.openedAt),
+  );
   const status = (status: 'OPEN' | 'PENDING' | 'RESOLVED' | 'CLOSED', at: Date) =>
     db.transaction((m) => changeTicketStatus(m, agent, { ticketId: ticket.id, status }, at));
   if (!t.firstResponseAt) return;
-  await db.transaction((m) => addTicketComment(m, agent, { ticketId: ticket.id, body: 'Thanks for reaching out, we are on it.' }, t.firstResponseAt!));
+  await db.transaction((m) =>
+    addTicketComment(m, agent, { ticketId: ticket.id, body: 'Thanks for reaching out, we are on it.' }, t.firstResponseAt!),
+  );
   if (t.pendingAt) await status('PENDING', t.pendingAt);
   if (t.resumedAt) await status('OPEN', t.resumedAt);
   if (t.resolvedAt) await status('RESOLVED', t.resolvedAt);
   if (t.closedAt) await status('CLOSED', t.closedAt);
   if (t.csat) {
     const { at, score } = t.csat;
-    await db.transaction((m) => recordSurveyResponse(m, seeder(s), { contactId: s.contactIds[c.index], ticketId: ticket.id, kind: 'CSAT', score }, at));
+    await db.transaction((m) =>
+      recordSurveyResponse(m, seeder(s), { contactId: s.contactIds[c.index], ticketId: ticket.id, kind: 'CSAT', score }, at),
+    );
   }
 }
 
@@ -149,7 +205,9 @@ export async function serveCustomers(s: SeedScope, plan: SeedPlan): Promise<void
     for (const [n, t] of c.tickets.entries()) await playTicket(s, c, t, n);
     if (c.nps) {
       const { at, score } = c.nps;
-      await s.services.tickets.db.transaction((m) => recordSurveyResponse(m, seeder(s), { contactId: s.contactIds[c.index], kind: 'NPS', score }, at));
+      await s.services.tickets.db.transaction((m) =>
+        recordSurveyResponse(m, seeder(s), { contactId: s.contactIds[c.index], kind: 'NPS', score }, at),
+      );
     }
     s.tick();
   });

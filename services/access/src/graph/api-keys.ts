@@ -9,11 +9,13 @@ type Input<T> = { input: T };
 /** A write in ONE transaction (the role matrix was checked from the SDL's @access before). */
 function write<T>(ctx: AccessContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  return retryOnDeadlock(() => ctx.db.transaction(async (m) => {
-    const result = await work(m, actor);
-    await recordAudit(m, result); // the audit entry commits with the change
-    return result;
-  }));
+  return retryOnDeadlock(() =>
+    ctx.db.transaction(async (m) => {
+      const result = await work(m, actor);
+      await recordAudit(m, result); // the audit entry commits with the change
+      return result;
+    }),
+  );
 }
 
 export const apiKeyQueries = {
@@ -27,7 +29,8 @@ export const apiKeyQueries = {
 
 export const apiKeyMutations = {
   createApiKey: (_: unknown, { input }: Input<KeyRequest>, ctx: AccessContext) => write(ctx, (m, actor) => createApiKey(m, actor, input)),
-  rotateApiKey: (_: unknown, { input }: Input<{ id: string }>, ctx: AccessContext) => write(ctx, (m, actor) => rotateApiKey(m, actor, input.id)),
+  rotateApiKey: (_: unknown, { input }: Input<{ id: string }>, ctx: AccessContext) =>
+    write(ctx, (m, actor) => rotateApiKey(m, actor, input.id)),
   revokeApiKey: (_: unknown, { input }: Input<{ id: string }>, ctx: AccessContext) =>
     write(ctx, (m, actor) => revokeApiKey(m, actor, input.id, new Date())),
 };

@@ -19,7 +19,9 @@ export async function createApiKey(m: EntityManager, actor: Actor, input: KeyReq
   const valid = validateKeyRequest(input);
   const { prefix, secret } = drawKey();
   const keys = tenantRepository(m, ApiKey, actor.tenantId);
-  const apiKey = await keys.save(keys.create({ ...valid, prefix, secretHash: hashKey(secret), createdBy: actor.userId ?? 'system', lastUsedAt: null, revokedAt: null }));
+  const apiKey = await keys.save(
+    keys.create({ ...valid, prefix, secretHash: hashKey(secret), createdBy: actor.userId ?? 'system', lastUsedAt: null, revokedAt: null }),
+  );
   return { secret, apiKey };
 }
 

@@ -25,7 +25,8 @@ export interface AuditFilter {
 export function listAuditEntries(m: EntityManager, tenantId: string, filter: AuditFilter, page: PageArgs): Promise<Connection<AuditEntry>> {
   for (const field of ['actor', 'operation', 'targetId'] as const) {
     const value = filter[field];
-    if (value !== null && value !== undefined && characterLength(value) > MAX_USER_ID_LENGTH + 36) throw badInput(field, `${field} is too long`);
+    if (value !== null && value !== undefined && characterLength(value) > MAX_USER_ID_LENGTH + 36)
+      throw badInput(field, `${field} is too long`);
   }
   if (filter.from && filter.to && filter.from >= filter.to) throw badInput('to', 'to must be after from');
   const qb = tenantRepository(m, AuditEntry, tenantId).query('a');

@@ -28,8 +28,11 @@ describe('API key format', () => {
 
 describe('validateKeyRequest', () => {
   test('trims the name, de-duplicates and sorts scopes, defaults the rate', () => {
-    expect(validateKeyRequest({ name: ' Zapier ', scopes: ['deals:read', 'contacts:read', 'deals:read'] }))
-      .toEqual({ name: 'Zapier', scopes: ['contacts:read', 'deals:read'], rateLimitPerMinute: 600 });
+    expect(validateKeyRequest({ name: ' Zapier ', scopes: ['deals:read', 'contacts:read', 'deals:read'] })).toEqual({
+      name: 'Zapier',
+      scopes: ['contacts:read', 'deals:read'],
+      rateLimitPerMinute: 600,
+    });
   });
   test.each([
     [{ name: ' ', scopes: ['deals:read'] }, 'name'],

@@ -26,11 +26,22 @@ describe('API keys', () => {
   test('created once with a 256-bit secret and a visible prefix; stored only as a hash', async () => {
     const { secret, apiKey } = await create('keys-a', { rateLimitPerMinute: 60 });
     expect(secret).toMatch(new RegExp(`^crm_${apiKey.prefix}_[A-Za-z0-9_-]{43}$`));
-    expect(apiKey).toMatchObject({ name: 'Zapier', scopes: ['contacts:read', 'deals:write'], rateLimitPerMinute: 60, lastUsedAt: null, revokedAt: null });
+    expect(apiKey).toMatchObject({
+      name: 'Zapier',
+      scopes: ['contacts:read', 'deals:write'],
+      rateLimitPerMinute: 60,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const [row] = await svc.service.db.query('SELECT * FROM api_keys WHERE id = $1', [apiKey.id]);
     expect(JSON.stringify(row)).not.toContain(secret.slice(`crm_${apiKey.prefix}_`.length));
     expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(await grant(secret)).toEqual({ keyId: apiKey.id, tenantId: 'keys-a', scopes: ['contacts:read', 'deals:write'], rateLimitPerMinute: 60 });
+    expect(await grant(secret)).toEqual({
+      keyId: apiKey.id,
+      tenantId: 'keys-a',
+      scopes: ['contacts:read', 'deals:write'],
+      rateLimitPerMinute: 60,
+    });
     const listed = await svc.call(`{ apiKeys { ${FIELDS} } }`, {}, admin('keys-a'));
     expect(listed.data!.apiKeys).toEqual([apiKey]);
     expect(JSON.stringify(listed)).not.toContain(secret);
@@ -77,7 +88,11 @@ describe('API keys', () => {
     const { secret, apiKey } = await create('keys-e');
     const before = Date.now();
     await Promise.all(Array.from({ length: 5 }, () => grant(secret)));
-    const used = await eventually(async () => (await svc.call('{ apiKeys { id lastUsedAt } }', {}, admin('keys-e'))).data!.apiKeys[0].lastUsedAt as string | null || undefined, USAGE_FLUSH_MS * 5);
+    const used = await eventually(
+      async () =>
+        ((await svc.call('{ apiKeys { id lastUsedAt } }', {}, admin('keys-e'))).data!.apiKeys[0].lastUsedAt as string | null) || undefined,
+      USAGE_FLUSH_MS * 5,
+    );
     expect(new Date(used!).getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(apiKey.lastUsedAt).toBeNull();
   });

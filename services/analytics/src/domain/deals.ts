@@ -38,33 +38,75 @@ function withFacts(fact: DealFact, data: Facts): DealFact {
 function blank(dealId: string, event: DealEvent): DealFact {
   const d = event.data as { contactId: string; amount: number; currency: string; createdAt?: string };
   return {
-    dealId, contactId: d.contactId, pipelineId: null, ownerId: null, kind: null, stageId: null, stageName: null,
-    probability: 0, amount: d.amount, currency: d.currency, status: 'OPEN',
-    createdAt: d.createdAt ?? event.occurredAt, closedAt: null, lostReason: null,
+    dealId,
+    contactId: d.contactId,
+    pipelineId: null,
+    ownerId: null,
+    kind: null,
+    stageId: null,
+    stageName: null,
+    probability: 0,
+    amount: d.amount,
+    currency: d.currency,
+    status: 'OPEN',
+    createdAt: d.createdAt ?? event.occurredAt,
+    closedAt: null,
+    lostReason: null,
   };
 }
 
 /** The deal after `event` (a pure fold: the same events in the same order give the same fact). */
 export function applyDealEvent(prev: DealFact | null, event: DealEvent): DealFact {
-  const base = withFacts({ ...(prev ?? blank(event.aggregateId, event)), contactId: event.data.contactId, amount: event.data.amount, currency: event.data.currency }, event.data);
+  const base = withFacts(
+    {
+      ...(prev ?? blank(event.aggregateId, event)),
+      contactId: event.data.contactId,
+      amount: event.data.amount,
+      currency: event.data.currency,
+    },
+    event.data,
+  );
   switch (event.type) {
     case 'deal.created':
       return {
-        ...base, stageId: event.data.stageId, probability: event.data.probability ?? base.probability,
-        status: 'OPEN', createdAt: event.occurredAt, closedAt: null, lostReason: null,
+        ...base,
+        stageId: event.data.stageId,
+        probability: event.data.probability ?? base.probability,
+        status: 'OPEN',
+        createdAt: event.occurredAt,
+        closedAt: null,
+        lostReason: null,
       };
     case 'deal.updated':
       return { ...base, probability: event.data.probability ?? base.probability };
     case 'deal.stage_changed':
       return { ...base, stageId: event.data.toStageId, probability: event.data.probability };
     case 'deal.won':
-      return { ...base, status: 'WON', probability: 100, closedAt: event.data.closedAt, createdAt: event.data.createdAt ?? base.createdAt, lostReason: null };
+      return {
+        ...base,
+        status: 'WON',
+        probability: 100,
+        closedAt: event.data.closedAt,
+        createdAt: event.data.createdAt ?? base.createdAt,
+        lostReason: null,
+      };
     case 'deal.lost':
       return {
-        ...base, status: 'LOST', probability: 0, closedAt: event.data.closedAt ?? event.occurredAt,
-        createdAt: event.data.createdAt ?? base.createdAt, lostReason: event.data.reason,
+        ...base,
+        status: 'LOST',
+        probability: 0,
+        closedAt: event.data.closedAt ?? event.occurredAt,
+        createdAt: event.data.createdAt ?? base.createdAt,
+        lostReason: event.data.reason,
       };
     case 'deal.reopened':
-      return { ...base, status: 'OPEN', stageId: event.data.stageId, probability: event.data.probability, closedAt: null, lostReason: null };
+      return {
+        ...base,
+        status: 'OPEN',
+        stageId: event.data.stageId,
+        probability: event.data.probability,
+        closedAt: null,
+        lostReason: null,
+      };
   }
 }

@@ -34,11 +34,19 @@ export interface AttributedInCurrency extends AttributedTouch {
  * currency (else the currency most of its attributed revenue is in).
  */
 export function campaignPerformance(
-  counts: MemberCounts, touches: readonly AttributedInCurrency[], cost: { currency: string | null; actualCost: number }, model: AttributionModel,
+  counts: MemberCounts,
+  touches: readonly AttributedInCurrency[],
+  cost: { currency: string | null; actualCost: number },
+  model: AttributionModel,
 ) {
   const byCurrency = new Map<string, AttributedInCurrency[]>();
   for (const t of touches) byCurrency.set(t.currency, [...(byCurrency.get(t.currency) ?? []), t]);
-  const currency = cost.currency ?? [...byCurrency.entries()].sort((a, b) => influencedRevenue(b[1], 'LINEAR') - influencedRevenue(a[1], 'LINEAR') || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+  const currency =
+    cost.currency ??
+    [...byCurrency.entries()].sort(
+      (a, b) => influencedRevenue(b[1], 'LINEAR') - influencedRevenue(a[1], 'LINEAR') || a[0].localeCompare(b[0]),
+    )[0]?.[0] ??
+    null;
   const revenue = currency ? influencedRevenue(byCurrency.get(currency) ?? [], model) : 0;
   return {
     members: counts.members,

@@ -19,7 +19,12 @@ export const entityTypes = {
     performance: async (ref: Ref, { model }: { model: AttributionModel }, ctx: AnalyticsContext) => {
       if (!isUuid(ref.id)) return null;
       const data = await ctx.loaders.campaign.load(ref.id);
-      return campaignPerformance(data.counts, data.attributions, { currency: data.fact?.currency ?? null, actualCost: data.fact?.actualCost ?? 0 }, model);
+      return campaignPerformance(
+        data.counts,
+        data.attributions,
+        { currency: data.fact?.currency ?? null, actualCost: data.fact?.actualCost ?? 0 },
+        model,
+      );
     },
   },
 };

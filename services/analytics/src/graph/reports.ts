@@ -25,20 +25,36 @@ function optionalText(value: string | null | undefined, field: string, max: numb
 
 export const reportQueries = {
   contactsByStage: async (_: unknown, __: unknown, ctx: AnalyticsContext) => {
-    const rows = await ctx.db.query('SELECT stage, count(*)::int AS contacts FROM contact_stages WHERE tenant_id = $1 GROUP BY stage', [ctx.tenantId]);
+    const rows = await ctx.db.query('SELECT stage, count(*)::int AS contacts FROM contact_stages WHERE tenant_id = $1 GROUP BY stage', [
+      ctx.tenantId,
+    ]);
     return countsForEveryStage(rows);
   },
-  lifecycleFunnel: async (_: unknown, { input }: Input<Period & { source?: string; capturedFrom?: Date; capturedTo?: Date }>, ctx: AnalyticsContext) => {
-    if (input.capturedFrom && input.capturedTo && input.capturedTo <= input.capturedFrom) throw badInput('capturedTo', 'capturedTo must be after capturedFrom');
+  lifecycleFunnel: async (
+    _: unknown,
+    { input }: Input<Period & { source?: string; capturedFrom?: Date; capturedTo?: Date }>,
+    ctx: AnalyticsContext,
+  ) => {
+    if (input.capturedFrom && input.capturedTo && input.capturedTo <= input.capturedFrom)
+      throw badInput('capturedTo', 'capturedTo must be after capturedFrom');
     const stages = await lifecycleFunnel(ctx.db.manager, {
-      tenantId: ctx.tenantId, ...period(input), source: optionalText(input.source, 'source', 100),
-      capturedFrom: input.capturedFrom, capturedTo: input.capturedTo,
+      tenantId: ctx.tenantId,
+      ...period(input),
+      source: optionalText(input.source, 'source', 100),
+      capturedFrom: input.capturedFrom,
+      capturedTo: input.capturedTo,
     });
     return { stages };
   },
-  pipelineReport: async (_: unknown, { input }: Input<Period & { currency?: string; pipelineId?: string; ownerId?: string }>, ctx: AnalyticsContext) => {
+  pipelineReport: async (
+    _: unknown,
+    { input }: Input<Period & { currency?: string; pipelineId?: string; ownerId?: string }>,
+    ctx: AnalyticsContext,
+  ) => {
     return pipelineReport(ctx.db.manager, {
-      tenantId: ctx.tenantId, ...period(input), currency: input.currency,
+      tenantId: ctx.tenantId,
+      ...period(input),
+      currency: input.currency,
       pipelineId: input.pipelineId ? requireUuid(input.pipelineId, 'pipelineId') : null,
       ownerId: optionalText(input.ownerId, 'ownerId', MAX_USER_ID_LENGTH),
     });

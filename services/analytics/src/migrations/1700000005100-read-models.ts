@@ -2,8 +2,19 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The read-model tables, in one list so a rebuild can create shadow copies of exactly these. */
 export const READ_MODEL_TABLES = [
-  'contact_stages', 'contact_facts', 'stage_intervals', 'stage_reaches', 'deal_facts', 'deal_states', 'ticket_facts', 'ticket_statuses',
-  'ticket_resolutions', 'survey_facts', 'campaign_facts', 'campaign_members', 'campaign_attributions',
+  'contact_stages',
+  'contact_facts',
+  'stage_intervals',
+  'stage_reaches',
+  'deal_facts',
+  'deal_states',
+  'ticket_facts',
+  'ticket_statuses',
+  'ticket_resolutions',
+  'survey_facts',
+  'campaign_facts',
+  'campaign_members',
+  'campaign_attributions',
 ] as const;
 
 /**
@@ -40,9 +51,15 @@ export class ReadModels1700000005100 implements MigrationInterface {
       PRIMARY KEY (event_id, stage))`);
     await q.query('CREATE INDEX stage_reaches_at ON stage_reaches (tenant_id, at) INCLUDE (stage, prev_at) WHERE NOT excluded');
     await q.query('CREATE INDEX stage_reaches_contact ON stage_reaches (tenant_id, contact_id) INCLUDE (stage, at, prev_at, excluded)');
-    await q.query('CREATE INDEX stage_intervals_left ON stage_intervals (tenant_id, left_at) INCLUDE (stage, entered_at) WHERE NOT excluded');
-    await q.query('CREATE INDEX stage_intervals_current ON stage_intervals (tenant_id, stage, entered_at) WHERE left_at IS NULL AND NOT excluded');
-    await q.query('CREATE INDEX stage_intervals_stage ON stage_intervals (tenant_id, stage, entered_at) INCLUDE (left_at, contact_id) WHERE NOT excluded');
+    await q.query(
+      'CREATE INDEX stage_intervals_left ON stage_intervals (tenant_id, left_at) INCLUDE (stage, entered_at) WHERE NOT excluded',
+    );
+    await q.query(
+      'CREATE INDEX stage_intervals_current ON stage_intervals (tenant_id, stage, entered_at) WHERE left_at IS NULL AND NOT excluded',
+    );
+    await q.query(
+      'CREATE INDEX stage_intervals_stage ON stage_intervals (tenant_id, stage, entered_at) INCLUDE (left_at, contact_id) WHERE NOT excluded',
+    );
     await q.query(`CREATE TABLE deal_facts (
       tenant_id varchar(64) NOT NULL, deal_id uuid NOT NULL, contact_id uuid NOT NULL,
       pipeline_id uuid, owner_id varchar(64), kind varchar(20), stage_id uuid, stage_name varchar(200),

@@ -8,10 +8,20 @@ import { recordAttributions, recordCampaignFacts, recordMembers } from './ingest
 
 /** Every event type a report needs (docs/kpis.md). */
 export const ANALYTICS_EVENT_TYPES = [
-  'contact.created', 'contact.lifecycle_stage_changed', 'contact.merged',
+  'contact.created',
+  'contact.lifecycle_stage_changed',
+  'contact.merged',
   ...DEAL_EVENT_TYPES,
-  'ticket.opened', 'ticket.status_changed', 'ticket.first_responded', 'ticket.resolved', 'survey.responded',
-  'campaign.launched', 'campaign.cost_recorded', 'campaign.member_added', 'campaign.response_recorded', 'campaign.member_converted',
+  'ticket.opened',
+  'ticket.status_changed',
+  'ticket.first_responded',
+  'ticket.resolved',
+  'survey.responded',
+  'campaign.launched',
+  'campaign.cost_recorded',
+  'campaign.member_added',
+  'campaign.response_recorded',
+  'campaign.member_converted',
   'campaign.revenue_attributed',
 ] as const satisfies readonly EventType[];
 
@@ -46,7 +56,9 @@ export async function applyEvents(m: EntityManager, events: AnyEvent[]): Promise
   const launched = pick(events, 'campaign.launched');
   const costs = pick(events, 'campaign.cost_recorded');
   if (launched.length || costs.length) await recordCampaignFacts(m, launched, costs);
-  const members = events.filter((e) => e.type === 'campaign.member_added' || e.type === 'campaign.response_recorded' || e.type === 'campaign.member_converted');
+  const members = events.filter(
+    (e) => e.type === 'campaign.member_added' || e.type === 'campaign.response_recorded' || e.type === 'campaign.member_converted',
+  );
   if (members.length) await recordMembers(m, members as Parameters<typeof recordMembers>[1]);
   await run(['campaign.revenue_attributed'], recordAttributions);
 }

@@ -26,7 +26,8 @@ export interface FunnelRow {
  * a cohort the statements read the stage intervals' covering indexes alone.
  */
 function cohortJoin(q: FunnelQuery): string {
-  if (!q.source && !q.capturedFrom && !q.capturedTo) return 'AND $4::varchar IS NULL AND $5::timestamptz IS NULL AND $6::timestamptz IS NULL';
+  if (!q.source && !q.capturedFrom && !q.capturedTo)
+    return 'AND $4::varchar IS NULL AND $5::timestamptz IS NULL AND $6::timestamptz IS NULL';
   return `AND EXISTS (SELECT 1 FROM contact_facts c WHERE c.tenant_id = i.tenant_id AND c.contact_id = i.contact_id
     AND ($4::varchar IS NULL OR c.source = $4)
     AND ($5::timestamptz IS NULL OR c.captured_at >= $5)
@@ -71,7 +72,9 @@ export async function lifecycleFunnel(m: EntityManager, q: FunnelQuery): Promise
   const count = (rows: Array<{ stage: string; n: number }>) => new Map(rows.map((r) => [r.stage, r.n]));
   const reachedBy = count(reached);
   const currentBy = count(current);
-  const daysBy = new Map<string, { avg: number; median: number }>(days.map((r: { stage: string; avg: number; median: number }) => [r.stage, r]));
+  const daysBy = new Map<string, { avg: number; median: number }>(
+    days.map((r: { stage: string; avg: number; median: number }) => [r.stage, r]),
+  );
   return FUNNEL_STAGES.map((stage) => {
     const next = nextStage(stage);
     const n = reachedBy.get(stage) ?? 0;
@@ -79,7 +82,7 @@ export async function lifecycleFunnel(m: EntityManager, q: FunnelQuery): Promise
       stage,
       reached: n,
       current: currentBy.get(stage) ?? 0,
-      ...conversion(n, next ? reachedBy.get(next) ?? 0 : null),
+      ...conversion(n, next ? (reachedBy.get(next) ?? 0) : null),
       avgDaysInStage: daysBy.get(stage)?.avg ?? null,
       medianDaysInStage: daysBy.get(stage)?.median ?? null,
     };

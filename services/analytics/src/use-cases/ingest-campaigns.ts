@@ -3,7 +3,8 @@ import type { EventEnvelope } from '@crm/events';
 
 type Launched = EventEnvelope<'campaign.launched'>;
 type Cost = EventEnvelope<'campaign.cost_recorded'>;
-type MemberEvent = EventEnvelope<'campaign.member_added'> | EventEnvelope<'campaign.response_recorded'> | EventEnvelope<'campaign.member_converted'>;
+type MemberEvent =
+  EventEnvelope<'campaign.member_added'> | EventEnvelope<'campaign.response_recorded'> | EventEnvelope<'campaign.member_converted'>;
 type Attributed = EventEnvelope<'campaign.revenue_attributed'>;
 
 const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) <= Date.parse(b) ? a : b);
@@ -33,10 +34,29 @@ export async function recordCampaignFacts(m: EntityManager, launched: Launched[]
 
 /** Membership, first response and conversion: each the earliest time seen, so order never matters. */
 export async function recordMembers(m: EntityManager, events: MemberEvent[]): Promise<void> {
-  const rows = new Map<string, { tenant_id: string; campaign_id: string; contact_id: string; added_at: string | null; first_response_at: string | null; responded_at: string | null; converted_at: string | null }>();
+  const rows = new Map<
+    string,
+    {
+      tenant_id: string;
+      campaign_id: string;
+      contact_id: string;
+      added_at: string | null;
+      first_response_at: string | null;
+      responded_at: string | null;
+      converted_at: string | null;
+    }
+  >();
   for (const e of events) {
     const key = `${e.tenantId}|${e.data.campaignId}|${e.data.contactId}`;
-    const row = rows.get(key) ?? { tenant_id: e.tenantId, campaign_id: e.data.campaignId, contact_id: e.data.contactId, added_at: null, first_response_at: null, responded_at: null, converted_at: null };
+    const row = rows.get(key) ?? {
+      tenant_id: e.tenantId,
+      campaign_id: e.data.campaignId,
+      contact_id: e.data.contactId,
+      added_at: null,
+      first_response_at: null,
+      responded_at: null,
+      converted_at: null,
+    };
     if (e.type === 'campaign.member_added') row.added_at = earliest(row.added_at, e.data.addedAt ?? e.occurredAt);
     if (e.type === 'campaign.response_recorded') {
       row.first_response_at = earliest(row.first_response_at, e.occurredAt);
@@ -64,15 +84,26 @@ export async function recordMembers(m: EntityManager, events: MemberEvent[]): Pr
  */
 export async function recordAttributions(m: EntityManager, events: Attributed[]): Promise<void> {
   for (const e of events) {
-    const newer = await m.query(
-      'SELECT 1 FROM campaign_attributions WHERE tenant_id = $1 AND deal_id = $2 AND closed_at > $3 LIMIT 1',
-      [e.tenantId, e.data.dealId, e.data.closedAt],
-    );
+    const newer = await m.query('SELECT 1 FROM campaign_attributions WHERE tenant_id = $1 AND deal_id = $2 AND closed_at > $3 LIMIT 1', [
+      e.tenantId,
+      e.data.dealId,
+      e.data.closedAt,
+    ]);
     if (newer.length) continue;
-    await m.query('DELETE FROM campaign_attributions WHERE tenant_id = $1 AND deal_id = $2 AND closed_at < $3', [e.tenantId, e.data.dealId, e.data.closedAt]);
+    await m.query('DELETE FROM campaign_attributions WHERE tenant_id = $1 AND deal_id = $2 AND closed_at < $3', [
+      e.tenantId,
+      e.data.dealId,
+      e.data.closedAt,
+    ]);
     const rows = e.data.touches.map((t) => ({
-      tenant_id: e.tenantId, deal_id: e.data.dealId, campaign_id: t.campaignId, closed_at: e.data.closedAt, currency: e.data.currency,
-      first_touch: t.firstTouch, last_touch: t.lastTouch, linear: t.linear,
+      tenant_id: e.tenantId,
+      deal_id: e.data.dealId,
+      campaign_id: t.campaignId,
+      closed_at: e.data.closedAt,
+      currency: e.data.currency,
+      first_touch: t.firstTouch,
+      last_touch: t.lastTouch,
+      linear: t.linear,
     }));
     await m.query(
       `INSERT INTO campaign_attributions (tenant_id, deal_id, campaign_id, closed_at, currency, first_touch, last_touch, linear)

@@ -21,7 +21,10 @@ export function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
 /** contact.created: the cohort facts (source, capture time). */
 export async function recordContactsCreated(m: EntityManager, events: Created[]): Promise<void> {
   const rows = lastByKey(events, (e) => `${e.tenantId}|${e.aggregateId}`).map((e) => ({
-    tenant_id: e.tenantId, contact_id: e.aggregateId, source: e.data.source ?? null, captured_at: e.occurredAt,
+    tenant_id: e.tenantId,
+    contact_id: e.aggregateId,
+    source: e.data.source ?? null,
+    captured_at: e.occurredAt,
   }));
   await m.query(
     `INSERT INTO contact_facts (tenant_id, contact_id, source, captured_at)
@@ -36,14 +39,20 @@ export async function recordContactsCreated(m: EntityManager, events: Created[])
      SELECT tenant_id, contact_id, stage, captured_at FROM jsonb_to_recordset($1::jsonb)
        AS x(tenant_id varchar, contact_id uuid, stage varchar, captured_at timestamptz)
      ON CONFLICT (tenant_id, contact_id) DO NOTHING`,
-    [JSON.stringify(events.map((e) => ({ tenant_id: e.tenantId, contact_id: e.aggregateId, stage: e.data.lifecycleStage, captured_at: e.occurredAt })))],
+    [
+      JSON.stringify(
+        events.map((e) => ({ tenant_id: e.tenantId, contact_id: e.aggregateId, stage: e.data.lifecycleStage, captured_at: e.occurredAt })),
+      ),
+    ],
   );
 }
 
 /** contact.merged: the duplicate is tombstoned (whatever arrives for it later stays out of every report). */
 export async function recordContactsMerged(m: EntityManager, events: Merged[]): Promise<void> {
   const rows = lastByKey(events, (e) => `${e.tenantId}|${e.data.duplicateId}`).map((e) => ({
-    tenant_id: e.tenantId, contact_id: e.data.duplicateId, merged_into: e.data.primaryId,
+    tenant_id: e.tenantId,
+    contact_id: e.data.duplicateId,
+    merged_into: e.data.primaryId,
   }));
   const json = JSON.stringify(rows);
   await m.query(
@@ -73,8 +82,13 @@ export async function recordContactsMerged(m: EntityManager, events: Merged[]): 
  */
 export async function recordStageChanges(m: EntityManager, events: Changed[]): Promise<void> {
   const rows = events.map((e) => ({
-    event_id: e.id, tenant_id: e.tenantId, contact_id: e.aggregateId, from_stage: e.data.from, stage: e.data.to,
-    reached: stagesReached(e.data.from, e.data.to), entered_at: e.data.at,
+    event_id: e.id,
+    tenant_id: e.tenantId,
+    contact_id: e.aggregateId,
+    from_stage: e.data.from,
+    stage: e.data.to,
+    reached: stagesReached(e.data.from, e.data.to),
+    entered_at: e.data.at,
   }));
   await m.query(
     `INSERT INTO stage_intervals (event_id, tenant_id, contact_id, from_stage, stage, reached, entered_at, excluded)
@@ -86,7 +100,9 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
     [JSON.stringify(rows)],
   );
   await recordReaches(m, rows);
-  const touched = JSON.stringify(lastByKey(rows, (r) => `${r.tenant_id}|${r.contact_id}`).map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })));
+  const touched = JSON.stringify(
+    lastByKey(rows, (r) => `${r.tenant_id}|${r.contact_id}`).map(({ tenant_id, contact_id }) => ({ tenant_id, contact_id })),
+  );
   // Only rows that change are written. A correlated subquery per touched row (index lookups),
   // never an UPDATE ... FROM join the planner could turn into a table scan on stale statistics.
   await m.query(
@@ -109,9 +125,12 @@ export async function recordStageChanges(m: EntityManager, events: Changed[]): P
 
 /** The stages each entry reached, then each touched contact's previous reach of every stage. */
 async function recordReaches(
-  m: EntityManager, rows: Array<{ event_id: string; tenant_id: string; contact_id: string; reached: string[]; entered_at: string }>,
+  m: EntityManager,
+  rows: Array<{ event_id: string; tenant_id: string; contact_id: string; reached: string[]; entered_at: string }>,
 ): Promise<void> {
-  const reaches = rows.flatMap((r) => r.reached.map((stage) => ({ event_id: r.event_id, stage, tenant_id: r.tenant_id, contact_id: r.contact_id, at: r.entered_at })));
+  const reaches = rows.flatMap((r) =>
+    r.reached.map((stage) => ({ event_id: r.event_id, stage, tenant_id: r.tenant_id, contact_id: r.contact_id, at: r.entered_at })),
+  );
   await m.query(
     `INSERT INTO stage_reaches (event_id, stage, tenant_id, contact_id, at, excluded)
      SELECT event_id, stage, tenant_id, contact_id, at,

@@ -2,9 +2,22 @@ import type { EntityManager } from 'typeorm';
 import { applyDealEvent, DealEvent, DealFact } from '../domain/deals';
 
 interface FactRow {
-  tenant_id: string; deal_id: string; contact_id: string; pipeline_id: string | null; owner_id: string | null; kind: string | null;
-  stage_id: string | null; stage_name: string | null; probability: number; amount: string; currency: string; status: DealFact['status'];
-  created_at: Date; closed_at: Date | null; lost_reason: string | null; last_at: Date;
+  tenant_id: string;
+  deal_id: string;
+  contact_id: string;
+  pipeline_id: string | null;
+  owner_id: string | null;
+  kind: string | null;
+  stage_id: string | null;
+  stage_name: string | null;
+  probability: number;
+  amount: string;
+  currency: string;
+  status: DealFact['status'];
+  created_at: Date;
+  closed_at: Date | null;
+  lost_reason: string | null;
+  last_at: Date;
 }
 
 const FACT_COLUMNS = `tenant_id varchar, deal_id uuid, contact_id uuid, pipeline_id uuid, owner_id varchar, kind varchar, stage_id uuid,
@@ -13,9 +26,20 @@ const FACT_COLUMNS = `tenant_id varchar, deal_id uuid, contact_id uuid, pipeline
 
 function toFact(r: FactRow): DealFact {
   return {
-    dealId: r.deal_id, contactId: r.contact_id, pipelineId: r.pipeline_id, ownerId: r.owner_id, kind: r.kind, stageId: r.stage_id,
-    stageName: r.stage_name, probability: r.probability, amount: Number(r.amount), currency: r.currency, status: r.status,
-    createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, lostReason: r.lost_reason,
+    dealId: r.deal_id,
+    contactId: r.contact_id,
+    pipelineId: r.pipeline_id,
+    ownerId: r.owner_id,
+    kind: r.kind,
+    stageId: r.stage_id,
+    stageName: r.stage_name,
+    probability: r.probability,
+    amount: Number(r.amount),
+    currency: r.currency,
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    closedAt: r.closed_at?.toISOString() ?? null,
+    lostReason: r.lost_reason,
   };
 }
 
@@ -45,16 +69,38 @@ export async function recordDealEvents(m: EntityManager, events: DealEvent[]): P
     facts.set(key, fact);
     lastAt.set(key, stateTime(e, fact));
     states.push({
-      tenant_id: e.tenantId, deal_id: fact.dealId, at: lastAt.get(key), status: fact.status, stage_id: fact.stageId, stage_name: fact.stageName,
-      probability: fact.probability, amount: fact.amount, currency: fact.currency, pipeline_id: fact.pipelineId, owner_id: fact.ownerId,
+      tenant_id: e.tenantId,
+      deal_id: fact.dealId,
+      at: lastAt.get(key),
+      status: fact.status,
+      stage_id: fact.stageId,
+      stage_name: fact.stageName,
+      probability: fact.probability,
+      amount: fact.amount,
+      currency: fact.currency,
+      pipeline_id: fact.pipelineId,
+      owner_id: fact.ownerId,
     });
   }
   const rows = keys.map((key) => {
     const f = facts.get(key)!;
     return {
-      tenant_id: key.split('|')[0], deal_id: f.dealId, contact_id: f.contactId, pipeline_id: f.pipelineId, owner_id: f.ownerId, kind: f.kind,
-      stage_id: f.stageId, stage_name: f.stageName, probability: f.probability, amount: f.amount, currency: f.currency, status: f.status,
-      created_at: f.createdAt, closed_at: f.closedAt, lost_reason: f.lostReason, last_at: lastAt.get(key),
+      tenant_id: key.split('|')[0],
+      deal_id: f.dealId,
+      contact_id: f.contactId,
+      pipeline_id: f.pipelineId,
+      owner_id: f.ownerId,
+      kind: f.kind,
+      stage_id: f.stageId,
+      stage_name: f.stageName,
+      probability: f.probability,
+      amount: f.amount,
+      currency: f.currency,
+      status: f.status,
+      created_at: f.createdAt,
+      closed_at: f.closedAt,
+      lost_reason: f.lostReason,
+      last_at: lastAt.get(key),
     };
   });
   await m.query(

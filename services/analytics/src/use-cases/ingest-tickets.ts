@@ -11,7 +11,10 @@ type Surveyed = EventEnvelope<'survey.responded'>;
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
 /** Each status in the history, and the latest by event time (ties: the later event) on the ticket's facts. */
-async function insertStatuses(m: EntityManager, rows: Array<{ tenant_id: string; ticket_id: string; at: string; status: string }>): Promise<void> {
+async function insertStatuses(
+  m: EntityManager,
+  rows: Array<{ tenant_id: string; ticket_id: string; at: string; status: string }>,
+): Promise<void> {
   if (!rows.length) return;
   await m.query(
     `INSERT INTO ticket_statuses (tenant_id, ticket_id, at, status)
@@ -36,7 +39,11 @@ async function insertStatuses(m: EntityManager, rows: Array<{ tenant_id: string;
 /** ticket.opened: the ticket's facts and its first status (NEW). */
 export async function recordTicketsOpened(m: EntityManager, events: Opened[]): Promise<void> {
   const rows = lastByKey(events, (e) => `${e.tenantId}|${e.aggregateId}`).map((e) => ({
-    tenant_id: e.tenantId, ticket_id: e.aggregateId, contact_id: e.data.contactId, priority: e.data.priority, opened_at: e.occurredAt,
+    tenant_id: e.tenantId,
+    ticket_id: e.aggregateId,
+    contact_id: e.data.contactId,
+    priority: e.data.priority,
+    opened_at: e.occurredAt,
     first_response_due_at: e.data.firstResponseDueAt ?? null,
   }));
   await m.query(
@@ -47,11 +54,17 @@ export async function recordTicketsOpened(m: EntityManager, events: Opened[]): P
        opened_at = EXCLUDED.opened_at, first_response_due_at = COALESCE(ticket_facts.first_response_due_at, EXCLUDED.first_response_due_at)`,
     [json(rows)],
   );
-  await insertStatuses(m, events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.occurredAt, status: 'NEW' })));
+  await insertStatuses(
+    m,
+    events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.occurredAt, status: 'NEW' })),
+  );
 }
 
 export async function recordTicketStatuses(m: EntityManager, events: StatusChanged[]): Promise<void> {
-  await insertStatuses(m, events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.data.at ?? e.occurredAt, status: e.data.to })));
+  await insertStatuses(
+    m,
+    events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.data.at ?? e.occurredAt, status: e.data.to })),
+  );
 }
 
 /** ticket.first_responded: the earliest first response a ticket has is its first response. */
@@ -63,8 +76,13 @@ export async function recordFirstResponses(m: EntityManager, events: FirstRespon
     if (!seen || Date.parse(e.data.at) < Date.parse(seen.data.at)) earliest.set(key, e);
   }
   const rows = [...earliest.values()].map((e) => ({
-    tenant_id: e.tenantId, ticket_id: e.aggregateId, contact_id: e.data.contactId, first_responded_at: e.data.at,
-    first_response_due_at: e.data.dueAt, first_response_breached: e.data.breached, first_response_minutes: e.data.businessMinutes ?? null,
+    tenant_id: e.tenantId,
+    ticket_id: e.aggregateId,
+    contact_id: e.data.contactId,
+    first_responded_at: e.data.at,
+    first_response_due_at: e.data.dueAt,
+    first_response_breached: e.data.breached,
+    first_response_minutes: e.data.businessMinutes ?? null,
   }));
   await m.query(
     `INSERT INTO ticket_facts (tenant_id, ticket_id, contact_id, first_responded_at, first_response_due_at, first_response_breached, first_response_minutes)
@@ -81,8 +99,14 @@ export async function recordFirstResponses(m: EntityManager, events: FirstRespon
 /** ticket.resolved: every resolution (a reopened ticket may be resolved again), and the RESOLVED status. */
 export async function recordResolutions(m: EntityManager, events: Resolved[]): Promise<void> {
   const rows = lastByKey(events, (e) => `${e.tenantId}|${e.aggregateId}|${Date.parse(e.data.at)}`).map((e) => ({
-    tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.data.at, due_at: e.data.dueAt, breached: e.data.breached,
-    first_response_breached: e.data.firstResponseBreached, opened_at: e.data.openedAt ?? null, minutes: e.data.businessMinutes ?? null,
+    tenant_id: e.tenantId,
+    ticket_id: e.aggregateId,
+    at: e.data.at,
+    due_at: e.data.dueAt,
+    breached: e.data.breached,
+    first_response_breached: e.data.firstResponseBreached,
+    opened_at: e.data.openedAt ?? null,
+    minutes: e.data.businessMinutes ?? null,
   }));
   await m.query(
     `INSERT INTO ticket_resolutions (tenant_id, ticket_id, at, due_at, breached, first_response_breached, opened_at, minutes)
@@ -91,13 +115,20 @@ export async function recordResolutions(m: EntityManager, events: Resolved[]): P
      ON CONFLICT DO NOTHING`,
     [json(rows)],
   );
-  await insertStatuses(m, events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.data.at, status: 'RESOLVED' })));
+  await insertStatuses(
+    m,
+    events.map((e) => ({ tenant_id: e.tenantId, ticket_id: e.aggregateId, at: e.data.at, status: 'RESOLVED' })),
+  );
 }
 
 /** survey.responded: one fact per response event (keyed by the event id, whatever the aggregate is). */
 export async function recordSurveys(m: EntityManager, events: Surveyed[]): Promise<void> {
   const rows = lastByKey(events, (e) => e.id).map((e) => ({
-    tenant_id: e.tenantId, survey_id: e.id, contact_id: e.data.contactId, kind: e.data.kind, score: e.data.score,
+    tenant_id: e.tenantId,
+    survey_id: e.id,
+    contact_id: e.data.contactId,
+    kind: e.data.kind,
+    score: e.data.score,
     responded_at: e.data.respondedAt ?? e.occurredAt,
   }));
   await m.query(

@@ -54,7 +54,11 @@ export async function pipelineReport(m: EntityManager, q: PipelineQuery) {
     ),
   ]);
   const byStage = stages.map((s: { stageId: string | null; stageName: string | null; deals: number; value: string; weighted: string }) => ({
-    stageId: s.stageId, stageName: s.stageName, deals: s.deals, value: exact(s.value), weightedValue: exact(s.weighted),
+    stageId: s.stageId,
+    stageName: s.stageName,
+    deals: s.deals,
+    value: exact(s.value),
+    weightedValue: exact(s.weighted),
   }));
   const wonValue = exact(closed.won_value);
   return {

@@ -67,7 +67,14 @@ export async function rebuildReadModels(opts: RebuildOptions): Promise<RebuildRe
     if (!ok) throw conflict('A rebuild of the analytics read models is already running');
     try {
       await createShadow(qr);
-      const replay = new EventConsumer({ name: 'analytics', dataSource: opts.db, transport: opts.transport, logger: opts.logger, maxAttempts: 3, baseBackoffMs: 50 });
+      const replay = new EventConsumer({
+        name: 'analytics',
+        dataSource: opts.db,
+        transport: opts.transport,
+        logger: opts.logger,
+        maxAttempts: 3,
+        baseBackoffMs: 50,
+      });
       replay.handleBatch(ANALYTICS_EVENT_TYPES, (events, m) => applyEvents(m, events), {
         before: (m) => m.query(`SET LOCAL search_path TO ${SHADOW}, public`).then(() => undefined),
       });

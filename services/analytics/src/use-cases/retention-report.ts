@@ -24,7 +24,9 @@ const CUSTOMERS_AT = `SELECT count(*)::int AS n FROM stage_intervals i
 export async function retentionReport(m: EntityManager, q: RetentionQuery) {
   const currency = await reportCurrency(m, q.tenantId, q.currency);
   const customers = [...CUSTOMER_STAGES];
-  const earlier = (stages: string) => `EXISTS (SELECT 1 FROM stage_intervals p WHERE p.tenant_id = i.tenant_id AND p.contact_id = i.contact_id
+  const earlier = (
+    stages: string,
+  ) => `EXISTS (SELECT 1 FROM stage_intervals p WHERE p.tenant_id = i.tenant_id AND p.contact_id = i.contact_id
       AND p.stage = ANY(${stages}) AND (p.entered_at, p.seq) < (i.entered_at, i.seq))`;
   const [[atStart], [atEnd], [moves], [buyers]] = await Promise.all([
     m.query(CUSTOMERS_AT, [q.tenantId, q.from, customers]),

@@ -27,31 +27,52 @@ describe('campaignPerformance', () => {
     { currency: 'EUR', firstTouch: 999, lastTouch: 999, linear: 999 },
   ];
   it('rates over members, revenue in the campaign currency, roi against the actual cost', () => {
-    expect(campaignPerformance({ members: 4, responded: 1, converted: 1 }, attributed, { currency: 'USD', actualCost: 25000 }, 'LINEAR')).toEqual({
-      members: 4, responseRate: 0.25, conversionRate: 0.25, influencedRevenue: 90000, actualCost: 25000, currency: 'USD', roi: 2.6,
+    expect(
+      campaignPerformance({ members: 4, responded: 1, converted: 1 }, attributed, { currency: 'USD', actualCost: 25000 }, 'LINEAR'),
+    ).toEqual({
+      members: 4,
+      responseRate: 0.25,
+      conversionRate: 0.25,
+      influencedRevenue: 90000,
+      actualCost: 25000,
+      currency: 'USD',
+      roi: 2.6,
     });
   });
   it('roi is null while the cost is 0; rates null without members', () => {
     expect(campaignPerformance({ members: 0, responded: 0, converted: 0 }, [], { currency: null, actualCost: 0 }, 'FIRST_TOUCH')).toEqual({
-      members: 0, responseRate: null, conversionRate: null, influencedRevenue: 0, actualCost: 0, currency: null, roi: null,
+      members: 0,
+      responseRate: null,
+      conversionRate: null,
+      influencedRevenue: 0,
+      actualCost: 0,
+      currency: null,
+      roi: null,
     });
   });
   it('without a campaign currency, the currency most of its revenue is in', () => {
-    expect(campaignPerformance({ members: 1, responded: 0, converted: 0 }, attributed, { currency: null, actualCost: 0 }, 'FIRST_TOUCH'))
-      .toMatchObject({ currency: 'USD', influencedRevenue: 150000 });
+    expect(
+      campaignPerformance({ members: 1, responded: 0, converted: 0 }, attributed, { currency: null, actualCost: 0 }, 'FIRST_TOUCH'),
+    ).toMatchObject({ currency: 'USD', influencedRevenue: 150000 });
   });
 });
 
 describe('journeyOf', () => {
   it('lists the stays with their days, the current one until now', () => {
     const d = (day: string) => new Date(`2026-01-${day}T00:00:00Z`);
-    const journey = journeyOf([
-      { stage: 'LEAD', enteredAt: d('02'), leftAt: d('04') },
-      { stage: 'MQL', enteredAt: d('04'), leftAt: null },
-    ], d('10'));
+    const journey = journeyOf(
+      [
+        { stage: 'LEAD', enteredAt: d('02'), leftAt: d('04') },
+        { stage: 'MQL', enteredAt: d('04'), leftAt: null },
+      ],
+      d('10'),
+    );
     expect(journey).toEqual({
       currentStage: 'MQL',
-      stages: [{ stage: 'LEAD', enteredAt: d('02'), leftAt: d('04'), days: 2 }, { stage: 'MQL', enteredAt: d('04'), leftAt: null, days: 6 }],
+      stages: [
+        { stage: 'LEAD', enteredAt: d('02'), leftAt: d('04'), days: 2 },
+        { stage: 'MQL', enteredAt: d('04'), leftAt: null, days: 6 },
+      ],
     });
     expect(journeyOf([], d('10'))).toBeNull();
   });

@@ -1,4 +1,15 @@
-import { average, conversion, csatShare, mean, median, netPromoterScore, npsBucket, ratio, returnOnInvestment, weightedAmount } from '../../src/domain/formulas';
+import {
+  average,
+  conversion,
+  csatShare,
+  mean,
+  median,
+  netPromoterScore,
+  npsBucket,
+  ratio,
+  returnOnInvestment,
+  weightedAmount,
+} from '../../src/domain/formulas';
 
 describe('ratio', () => {
   it('divides, and is null (never NaN or Infinity) on a zero denominator', () => {
@@ -48,7 +59,12 @@ describe('median and mean', () => {
 
 describe('NPS', () => {
   it.each([
-    [10, 'PROMOTER'], [9, 'PROMOTER'], [8, 'PASSIVE'], [7, 'PASSIVE'], [6, 'DETRACTOR'], [0, 'DETRACTOR'],
+    [10, 'PROMOTER'],
+    [9, 'PROMOTER'],
+    [8, 'PASSIVE'],
+    [7, 'PASSIVE'],
+    [6, 'DETRACTOR'],
+    [0, 'DETRACTOR'],
   ])('%p is a %s (the 9 and 6 edges)', (score, bucket) => expect(npsBucket(score)).toBe(bucket));
   it('is % promoters minus % detractors, in points', () => {
     expect(netPromoterScore(3, 2, 7)).toBeCloseTo(100 / 7, 12);
@@ -76,8 +92,13 @@ describe('ROI', () => {
 
 describe('weightedAmount', () => {
   it.each([
-    [70000, 50, 35000], [40000, 10, 4000], [1, 50, 1], [1, 49, 0], [5, 50, 3],
-    [Number.MAX_SAFE_INTEGER, 50, 2 ** 52], [Number.MAX_SAFE_INTEGER, 100, Number.MAX_SAFE_INTEGER],
+    [70000, 50, 35000],
+    [40000, 10, 4000],
+    [1, 50, 1],
+    [1, 49, 0],
+    [5, 50, 3],
+    [Number.MAX_SAFE_INTEGER, 50, 2 ** 52],
+    [Number.MAX_SAFE_INTEGER, 100, Number.MAX_SAFE_INTEGER],
   ])('%p at %p%% is %p (half away from zero, exact past 2^53 products)', (amount, p, expected) => {
     expect(weightedAmount(amount, p)).toBe(expected);
   });

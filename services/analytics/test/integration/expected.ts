@@ -1,8 +1,20 @@
 import type { scenario } from './scenario';
 
-const stage = (stage: string, reached: number, current: number, conversionToNext: number | null, avg: number | null, median: number | null) => ({
-  stage, reached, current, conversionToNext, dropOff: conversionToNext === null ? null : 1 - conversionToNext,
-  avgDaysInStage: avg, medianDaysInStage: median,
+const stage = (
+  stage: string,
+  reached: number,
+  current: number,
+  conversionToNext: number | null,
+  avg: number | null,
+  median: number | null,
+) => ({
+  stage,
+  reached,
+  current,
+  conversionToNext,
+  dropOff: conversionToNext === null ? null : 1 - conversionToNext,
+  avgDaysInStage: avg,
+  medianDaysInStage: median,
 });
 
 /** Counted by hand from the timeline in scenario.ts (January 2026). */
@@ -38,44 +50,105 @@ export function expected(ids: ReturnType<typeof scenario>['ids']) {
     // Closed in January (USD): d1 won 120000 (10 days), d3 won 30000 (23 days), d2 lost Price, d8 lost Timing
     // (d7 was lost then reopened: open now). Open at Feb 1: d5 70000 and d7 40000, both Proposal at 50%.
     pipeline: {
-      currency: 'USD', openValue: 110000, weightedValue: 55000, openDeals: 2, wonValue: 150000, wonCount: 2, lostCount: 2,
-      winRate: 0.5, avgDealSize: 75000, avgSalesCycleDays: 16.5,
+      currency: 'USD',
+      openValue: 110000,
+      weightedValue: 55000,
+      openDeals: 2,
+      wonValue: 150000,
+      wonCount: 2,
+      lostCount: 2,
+      winRate: 0.5,
+      avgDealSize: 75000,
+      avgSalesCycleDays: 16.5,
       byStage: [{ stageId: ids.s2, stageName: 'Proposal', deals: 2, value: 110000, weightedValue: 55000 }],
-      lossReasons: [{ reason: 'Price', count: 1 }, { reason: 'Timing', count: 1 }],
+      lossReasons: [
+        { reason: 'Price', count: 1 },
+        { reason: 'Timing', count: 1 },
+      ],
     },
     // To Jan 21: closed d1, d3 (won), d2, d8 (lost); open at Jan 21: d7 only (lost on the 22nd), Prospecting at 10%.
     pipelineMidMonth: {
-      currency: 'USD', openValue: 40000, weightedValue: 4000, openDeals: 1, wonValue: 150000, wonCount: 2, lostCount: 2,
-      winRate: 0.5, avgDealSize: 75000, avgSalesCycleDays: 16.5,
+      currency: 'USD',
+      openValue: 40000,
+      weightedValue: 4000,
+      openDeals: 1,
+      wonValue: 150000,
+      wonCount: 2,
+      lostCount: 2,
+      winRate: 0.5,
+      avgDealSize: 75000,
+      avgSalesCycleDays: 16.5,
       byStage: [{ stageId: ids.s1, stageName: 'Prospecting', deals: 1, value: 40000, weightedValue: 4000 }],
-      lossReasons: [{ reason: 'Price', count: 1 }, { reason: 'Timing', count: 1 }],
+      lossReasons: [
+        { reason: 'Price', count: 1 },
+        { reason: 'Timing', count: 1 },
+      ],
     },
     // rep-1: d1 and d3 won; open d7.
     pipelineRep1: {
-      currency: 'USD', openValue: 40000, weightedValue: 20000, openDeals: 1, wonValue: 150000, wonCount: 2, lostCount: 0,
-      winRate: 1, avgDealSize: 75000, avgSalesCycleDays: 16.5,
+      currency: 'USD',
+      openValue: 40000,
+      weightedValue: 20000,
+      openDeals: 1,
+      wonValue: 150000,
+      wonCount: 2,
+      lostCount: 0,
+      winRate: 1,
+      avgDealSize: 75000,
+      avgSalesCycleDays: 16.5,
       byStage: [{ stageId: ids.s2, stageName: 'Proposal', deals: 1, value: 40000, weightedValue: 20000 }],
       lossReasons: [],
     },
     // Open at Feb 1: t3 (PENDING), t4 (NEW). First responses: t1 60 ok, t2 360 late, t3 30 ok, t5 60 ok.
     // Resolutions (latest per ticket): t1 480 both met, t2 1440 resolution met, t5 900 late.
     support: {
-      openTickets: 2, ticketsOpened: 4, ticketsResolved: 3, firstResponseCompliance: 0.75, resolutionCompliance: 2 / 3,
-      slaCompliance: 1 / 3, avgFirstResponseMinutes: 127.5, avgResolutionMinutes: 940,
-      csat: 0.5, csatResponses: 4, nps: 100 / 7, npsResponses: 7, promoters: 3, passives: 2, detractors: 2,
+      openTickets: 2,
+      ticketsOpened: 4,
+      ticketsResolved: 3,
+      firstResponseCompliance: 0.75,
+      resolutionCompliance: 2 / 3,
+      slaCompliance: 1 / 3,
+      avgFirstResponseMinutes: 127.5,
+      avgResolutionMinutes: 940,
+      csat: 0.5,
+      csatResponses: 4,
+      nps: 100 / 7,
+      npsResponses: 7,
+      promoters: 3,
+      passives: 2,
+      detractors: 2,
     },
     // To Jan 22 noon: t5 was reopened (OPEN) then, so 3 open; its resolution that counts is Jan 21's (600 minutes,
     // late); NPS so far 10, 9, 9.
     supportMidMonth: {
-      openTickets: 3, ticketsOpened: 4, ticketsResolved: 3, firstResponseCompliance: 0.75, resolutionCompliance: 2 / 3,
-      slaCompliance: 1 / 3, avgFirstResponseMinutes: 127.5, avgResolutionMinutes: 840,
-      csat: 0.5, csatResponses: 4, nps: 100, npsResponses: 3, promoters: 3, passives: 0, detractors: 0,
+      openTickets: 3,
+      ticketsOpened: 4,
+      ticketsResolved: 3,
+      firstResponseCompliance: 0.75,
+      resolutionCompliance: 2 / 3,
+      slaCompliance: 1 / 3,
+      avgFirstResponseMinutes: 127.5,
+      avgResolutionMinutes: 840,
+      csat: 0.5,
+      csatResponses: 4,
+      nps: 100,
+      npsResponses: 3,
+      promoters: 3,
+      passives: 0,
+      detractors: 0,
     },
     // At start: c3. At end: c1, c4. Churned c3; new c1; reconquered c4. Won deals by Feb 1: c1 (d1), c4 (d3),
     // c3 (d4, d9): 1 of 3 bought again; lifetime value (120000 + 30000 + 20000 + 10000) / 3.
     retention: {
-      currency: 'USD', customersAtStart: 1, newCustomers: 1, churned: 1, reconquered: 1, customersAtEnd: 2,
-      churnRate: 1, repeatPurchaseRate: 1 / 3, avgLifetimeValue: 60000,
+      currency: 'USD',
+      customersAtStart: 1,
+      newCustomers: 1,
+      churned: 1,
+      reconquered: 1,
+      customersAtEnd: 2,
+      churnRate: 1,
+      repeatPurchaseRate: 1 / 3,
+      avgLifetimeValue: 60000,
     },
     journey: {
       currentStage: 'MQL',
@@ -90,7 +163,15 @@ export function expected(ids: ReturnType<typeof scenario>['ids']) {
     // k1: 4 members, c1 responded and converted; linear 60000 + 30000, first 120000 + 30000, last 0 + 30000; cost 25000.
     k1: {
       id: ids.k1,
-      linear: { members: 4, responseRate: 0.25, conversionRate: 0.25, influencedRevenue: 90000, actualCost: 25000, currency: 'USD', roi: 2.6 },
+      linear: {
+        members: 4,
+        responseRate: 0.25,
+        conversionRate: 0.25,
+        influencedRevenue: 90000,
+        actualCost: 25000,
+        currency: 'USD',
+        roi: 2.6,
+      },
       first: { influencedRevenue: 150000, roi: 5 },
       last: { influencedRevenue: 30000, roi: 0.2 },
     },
@@ -104,5 +185,10 @@ export function expected(ids: ReturnType<typeof scenario>['ids']) {
 }
 
 export const closeTo = (value: unknown): unknown =>
-  typeof value === 'number' && !Number.isInteger(value) ? expect.closeTo(value, 9) : Array.isArray(value) ? value.map(closeTo)
-    : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closeTo(v)])) : value;
+  typeof value === 'number' && !Number.isInteger(value)
+    ? expect.closeTo(value, 9)
+    : Array.isArray(value)
+      ? value.map(closeTo)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closeTo(v)]))
+        : value;

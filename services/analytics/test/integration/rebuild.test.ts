@@ -29,8 +29,13 @@ async function inOutbox(messages: TransportMessage[]): Promise<void> {
     `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload, sent_at)
      SELECT e, t, k, ty, p::jsonb, now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
        WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord`,
-    [messages.map((m) => m.headers['event-id']), messages.map((m) => m.topic), messages.map((m) => m.key),
-      messages.map((m) => m.headers['event-type']), messages.map((m) => m.value)],
+    [
+      messages.map((m) => m.headers['event-id']),
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.headers['event-type']),
+      messages.map((m) => m.value),
+    ],
   );
 }
 

@@ -25,19 +25,29 @@ export async function allReports(svc: TestService, tenantId: string, ids: Return
     return res.data!;
   };
   const entities = await data(ENTITIES, {
-    reps: [{ __typename: 'Contact', id: ids.c2 }, { __typename: 'Campaign', id: ids.k1 }, { __typename: 'Campaign', id: ids.k2 }],
+    reps: [
+      { __typename: 'Contact', id: ids.c2 },
+      { __typename: 'Campaign', id: ids.k1 },
+      { __typename: 'Campaign', id: ids.k2 },
+    ],
   });
   const [c2, k1, k2] = entities._entities;
   return {
     funnel: (await data(FUNNEL, { input: PERIOD })).lifecycleFunnel.stages,
-    cohort: (await data(FUNNEL, { input: { ...PERIOD, source: 'web', capturedFrom: PERIOD.from, capturedTo: PERIOD.to } })).lifecycleFunnel.stages,
+    cohort: (await data(FUNNEL, { input: { ...PERIOD, source: 'web', capturedFrom: PERIOD.from, capturedTo: PERIOD.to } })).lifecycleFunnel
+      .stages,
     pipeline: (await data(PIPELINE, { input: PERIOD })).pipelineReport,
-    pipelineMidMonth: (await data(PIPELINE, { input: { from: PERIOD.from, to: '2026-01-21T00:00:00.000Z', currency: 'usd' } })).pipelineReport,
+    pipelineMidMonth: (await data(PIPELINE, { input: { from: PERIOD.from, to: '2026-01-21T00:00:00.000Z', currency: 'usd' } }))
+      .pipelineReport,
     pipelineRep1: (await data(PIPELINE, { input: { ...PERIOD, ownerId: 'rep-1' } })).pipelineReport,
     support: (await data(SUPPORT, { input: PERIOD })).supportReport,
     supportMidMonth: (await data(SUPPORT, { input: { from: PERIOD.from, to: '2026-01-22T12:00:00.000Z' } })).supportReport,
     retention: (await data(RETENTION, { input: PERIOD })).retentionReport,
-    journey: { ...c2.journey, stages: c2.journey.stages.map((s: { days: number; leftAt: string | null }) => (s.leftAt ? s : { ...s, days: 'open' })) },
-    k1, k2,
+    journey: {
+      ...c2.journey,
+      stages: c2.journey.stages.map((s: { days: number; leftAt: string | null }) => (s.leftAt ? s : { ...s, days: 'open' })),
+    },
+    k1,
+    k2,
   };
 }

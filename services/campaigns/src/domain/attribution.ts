@@ -22,7 +22,9 @@ export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
  */
 export function attributeRevenue(amount: number, touches: readonly Touch[]): TouchShare[] {
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError('amount must be a non-negative safe integer');
-  const ordered = [...touches].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
+  const ordered = [...touches].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0),
+  );
   const n = ordered.length;
   if (!n) return [];
   const share = Math.floor(amount / n);

@@ -51,21 +51,36 @@ export function validName(name: string | null | undefined, field = 'name'): stri
 
 /** A new campaign's fields, checked and normalised (currency upper-cased, default USD). */
 export function validateCampaignDraft(input: {
-  name: string; kind: string; channel?: string | null; budget?: number | null; currency?: string | null;
-  startsAt?: Date | null; endsAt?: Date | null;
+  name: string;
+  kind: string;
+  channel?: string | null;
+  budget?: number | null;
+  currency?: string | null;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
 }): CampaignDraft {
   const name = validName(input.name);
-  if (!(CAMPAIGN_KINDS as readonly string[]).includes(input.kind)) throw badInput('kind', `kind must be one of ${CAMPAIGN_KINDS.join(', ')}`);
+  if (!(CAMPAIGN_KINDS as readonly string[]).includes(input.kind))
+    throw badInput('kind', `kind must be one of ${CAMPAIGN_KINDS.join(', ')}`);
   if (input.channel != null && !(CAMPAIGN_CHANNELS as readonly string[]).includes(input.channel)) {
     throw badInput('channel', `channel must be one of ${CAMPAIGN_CHANNELS.join(', ')}`);
   }
-  if (input.budget != null && (!Number.isSafeInteger(input.budget) || input.budget < 0)) throw badInput('budget', 'budget must be a non-negative integer of minor units');
+  if (input.budget != null && (!Number.isSafeInteger(input.budget) || input.budget < 0))
+    throw badInput('budget', 'budget must be a non-negative integer of minor units');
   const currency = (input.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw badInput('currency', 'currency must be a 3-letter ISO 4217 code');
   const startsAt = input.startsAt ?? null;
   const endsAt = input.endsAt ?? null;
   if (startsAt && endsAt && endsAt < startsAt) throw badInput('endsAt', 'endsAt must not be before startsAt');
-  return { name, kind: input.kind as CampaignKind, channel: (input.channel ?? null) as CampaignChannel | null, budget: input.budget ?? null, currency, startsAt, endsAt };
+  return {
+    name,
+    kind: input.kind as CampaignKind,
+    channel: (input.channel ?? null) as CampaignChannel | null,
+    budget: input.budget ?? null,
+    currency,
+    startsAt,
+    endsAt,
+  };
 }
 
 /** A cost entry: a positive amount that keeps actualCost a safe integer; an optional short note. */

@@ -14,7 +14,9 @@ export const statusAfterResponse = (current: MemberStatus, response: ResponseTyp
 
 /** The member timestamp a response type sets (the first time only). */
 export const RESPONSE_COLUMN: Readonly<Record<ResponseType, 'openedAt' | 'clickedAt' | 'respondedAt'>> = {
-  OPENED: 'openedAt', CLICKED: 'clickedAt', RESPONDED: 'respondedAt',
+  OPENED: 'openedAt',
+  CLICKED: 'clickedAt',
+  RESPONDED: 'respondedAt',
 };
 
 /** A stage change that makes the contact a customer: into CUSTOMER, or skipping past it to PROMOTER. */

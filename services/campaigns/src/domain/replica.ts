@@ -23,7 +23,9 @@ export type PropertyVersions = Partial<Record<ReplicaProperty, string>>;
  * An equal time applies (events of one contact on one topic arrive in order).
  */
 export function applyReplicaChange(
-  versions: PropertyVersions, change: Partial<ReplicaProperties>, at: Date,
+  versions: PropertyVersions,
+  change: Partial<ReplicaProperties>,
+  at: Date,
 ): { values: Partial<ReplicaProperties>; versions: PropertyVersions } {
   const values: Partial<ReplicaProperties> = {};
   const next: PropertyVersions = { ...versions };
@@ -45,7 +47,10 @@ const date = (v: unknown) => {
 };
 
 /** The replicated properties a contact.updated carries (`values` of its changedFields). */
-export function replicaChangeFromUpdate(changedFields: readonly string[], values: Record<string, unknown> | undefined): Partial<ReplicaProperties> {
+export function replicaChangeFromUpdate(
+  changedFields: readonly string[],
+  values: Record<string, unknown> | undefined,
+): Partial<ReplicaProperties> {
   const v = values ?? {};
   const change: Partial<ReplicaProperties> = {};
   const present = (k: string) => changedFields.includes(k) && k in v;

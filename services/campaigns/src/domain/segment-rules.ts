@@ -21,10 +21,17 @@ export interface SegmentRules {
 }
 
 /** As GraphQL hands them over: DateTime scalars are Dates, anything may be null. */
-export type SegmentRulesInput = { [K in keyof SegmentRules]?: (SegmentRules[K] extends string | undefined ? Date | string : SegmentRules[K]) | null };
+export type SegmentRulesInput = {
+  [K in keyof SegmentRules]?: (SegmentRules[K] extends string | undefined ? Date | string : SegmentRules[K]) | null;
+};
 
 export const DATE_RULES = [
-  'customerSinceBefore', 'lastPurchaseBefore', 'lastEngagementBefore', 'lastEngagementAfter', 'createdAfter', 'createdBefore',
+  'customerSinceBefore',
+  'lastPurchaseBefore',
+  'lastEngagementBefore',
+  'lastEngagementAfter',
+  'createdAfter',
+  'createdBefore',
 ] as const;
 const MAX_LIST = 100;
 const MAX_TEXT = 100;
@@ -43,7 +50,8 @@ const text = (field: string, max: number) => (v: string) => {
 };
 
 function nonNegativeInt(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw badInput(`rules.${field}`, `rules.${field} must be a non-negative integer`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw badInput(`rules.${field}`, `rules.${field} must be a non-negative integer`);
   return v;
 }
 

@@ -3,5 +3,25 @@ import { CampaignMember, CampaignReferral, CampaignResponse } from './member';
 import { ContactReplica } from './replica';
 import { CampaignAttribution, EnrolmentRule, Segment } from './segment';
 
-export { Campaign, CampaignCost, CampaignMember, CampaignReferral, CampaignResponse, ContactReplica, CampaignAttribution, EnrolmentRule, Segment };
-export const entities = [Campaign, CampaignCost, CampaignMember, CampaignReferral, CampaignResponse, ContactReplica, CampaignAttribution, EnrolmentRule, Segment];
+export {
+  Campaign,
+  CampaignCost,
+  CampaignMember,
+  CampaignReferral,
+  CampaignResponse,
+  ContactReplica,
+  CampaignAttribution,
+  EnrolmentRule,
+  Segment,
+};
+export const entities = [
+  Campaign,
+  CampaignCost,
+  CampaignMember,
+  CampaignReferral,
+  CampaignResponse,
+  ContactReplica,
+  CampaignAttribution,
+  EnrolmentRule,
+  Segment,
+];

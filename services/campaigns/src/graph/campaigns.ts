@@ -17,8 +17,10 @@ export const campaignQueries = {
   },
 };
 
-const move = (to: CampaignStatus) => (_: unknown, { input }: Input<{ campaignId: string }>, ctx: CampaignsContext) =>
-  write(ctx, (m, actor) => changeCampaignStatus(m, actor, input.campaignId, to));
+const move =
+  (to: CampaignStatus) =>
+  (_: unknown, { input }: Input<{ campaignId: string }>, ctx: CampaignsContext) =>
+    write(ctx, (m, actor) => changeCampaignStatus(m, actor, input.campaignId, to));
 
 export const campaignMutations = {
   createCampaign: (_: unknown, { input }: Input<CreateCampaignInput>, ctx: CampaignsContext) =>
@@ -46,6 +48,9 @@ export const campaignTypes = {
     roi: async (c: Campaign, args: { model?: AttributionModel | null }, ctx: CampaignsContext) =>
       campaignRoi(await revenueOf(c, args.model, ctx), c.actualCost),
     costs: (c: Campaign, _: unknown, ctx: CampaignsContext) =>
-      tenantRepository(ctx.db.manager, CampaignCost, ctx.tenantId).find({ where: { campaignId: c.id }, order: { recordedAt: 'DESC', id: 'DESC' } }),
+      tenantRepository(ctx.db.manager, CampaignCost, ctx.tenantId).find({
+        where: { campaignId: c.id },
+        order: { recordedAt: 'DESC', id: 'DESC' },
+      }),
   },
 };

@@ -9,11 +9,13 @@ import type { CampaignsContext } from '../context';
  */
 export async function write<T>(ctx: CampaignsContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  const result = await retryOnDeadlock(() => ctx.db.transaction(async (m) => {
-    const result = await work(m, actor);
-    await recordAudit(m, result); // the audit entry commits with the change
-    return result;
-  }));
+  const result = await retryOnDeadlock(() =>
+    ctx.db.transaction(async (m) => {
+      const result = await work(m, actor);
+      await recordAudit(m, result); // the audit entry commits with the change
+      return result;
+    }),
+  );
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   return result;
 }

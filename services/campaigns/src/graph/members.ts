@@ -17,8 +17,11 @@ export const memberMutations = {
     await awaitKnownContacts(ctx.db.manager, ctx.tenantId, input.contactIds);
     return write(ctx, (m, actor) => addCampaignMembers(m, actor, input));
   },
-  recordCampaignResponse: (_: unknown, { input }: Input<{ campaignId: string; contactId: string; type: ResponseType }>, ctx: CampaignsContext) =>
-    write(ctx, (m, actor) => recordCampaignResponse(m, actor, input)),
+  recordCampaignResponse: (
+    _: unknown,
+    { input }: Input<{ campaignId: string; contactId: string; type: ResponseType }>,
+    ctx: CampaignsContext,
+  ) => write(ctx, (m, actor) => recordCampaignResponse(m, actor, input)),
   createEnrolmentRule: (_: unknown, { input }: Input<CreateEnrolmentRuleInput>, ctx: CampaignsContext) =>
     write(ctx, (m, actor) => createEnrolmentRule(m, actor, input)),
   deleteEnrolmentRule: (_: unknown, { input }: Input<{ id: string }>, ctx: CampaignsContext) =>

@@ -10,7 +10,11 @@ export interface CampaignFilter {
   channel?: string | null;
 }
 
-const FILTERS: Array<[keyof CampaignFilter, readonly string[]]> = [['status', CAMPAIGN_STATUSES], ['kind', CAMPAIGN_KINDS], ['channel', CAMPAIGN_CHANNELS]];
+const FILTERS: Array<[keyof CampaignFilter, readonly string[]]> = [
+  ['status', CAMPAIGN_STATUSES],
+  ['kind', CAMPAIGN_KINDS],
+  ['channel', CAMPAIGN_CHANNELS],
+];
 
 /** campaigns(filter, first, after): newest first, keyset pagination. */
 export function listCampaigns(m: EntityManager, tenantId: string, filter: CampaignFilter, page: PageArgs) {
@@ -25,7 +29,13 @@ export function listCampaigns(m: EntityManager, tenantId: string, filter: Campai
 }
 
 /** Campaign.members(first, after, status): newest first. */
-export function listMembers(m: EntityManager, tenantId: string, campaignId: string, status: MemberStatus | null | undefined, page: PageArgs) {
+export function listMembers(
+  m: EntityManager,
+  tenantId: string,
+  campaignId: string,
+  status: MemberStatus | null | undefined,
+  page: PageArgs,
+) {
   const qb = tenantRepository(m, CampaignMember, tenantId).query('cm').andWhere('cm.campaign_id = :campaignId', { campaignId });
   if (status) qb.andWhere('cm.status = :status', { status });
   return paginate(qb, 'cm', page);

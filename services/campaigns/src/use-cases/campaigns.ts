@@ -23,7 +23,11 @@ export async function lockCampaign(m: EntityManager, tenantId: string, id: strin
 
 async function emitStatusChanged(m: EntityManager, actor: Actor, c: Campaign, from: CampaignStatus | null, at?: Date): Promise<void> {
   await emit(m, {
-    type: 'campaign.status_changed', tenantId: actor.tenantId, aggregateId: c.id, actor: actor.userId, occurredAt: at ?? c.updatedAt,
+    type: 'campaign.status_changed',
+    tenantId: actor.tenantId,
+    aggregateId: c.id,
+    actor: actor.userId,
+    occurredAt: at ?? c.updatedAt,
     data: { from, to: c.status, name: c.name, kind: c.kind, ...(c.channel ? { channel: c.channel } : {}) },
   });
 }
@@ -39,7 +43,13 @@ export async function createCampaign(m: EntityManager, actor: Actor, input: Crea
 }
 
 /** launch/pause/complete/cancel: one move of the status machine (CONFLICT otherwise). */
-export async function changeCampaignStatus(m: EntityManager, actor: Actor, campaignId: string, to: CampaignStatus, at?: Date): Promise<Campaign> {
+export async function changeCampaignStatus(
+  m: EntityManager,
+  actor: Actor,
+  campaignId: string,
+  to: CampaignStatus,
+  at?: Date,
+): Promise<Campaign> {
   const campaign = await lockCampaign(m, actor.tenantId, campaignId);
   const from = campaign.status;
   checkCampaignMove(from, to);
@@ -49,7 +59,11 @@ export async function changeCampaignStatus(m: EntityManager, actor: Actor, campa
   // campaign.launched marks the first launch only (a resume from PAUSED is a status change).
   if (to === 'ACTIVE' && from === 'DRAFT') {
     await emit(m, {
-      type: 'campaign.launched', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: at ?? saved.updatedAt,
+      type: 'campaign.launched',
+      tenantId: actor.tenantId,
+      aggregateId: saved.id,
+      actor: actor.userId,
+      occurredAt: at ?? saved.updatedAt,
       data: { name: saved.name, kind: saved.kind, channel: saved.channel, budget: saved.budget, currency: saved.currency },
     });
   }
@@ -58,16 +72,25 @@ export async function changeCampaignStatus(m: EntityManager, actor: Actor, campa
 
 /** recordCampaignCost: one more cost entry; actualCost is the sum of the entries. */
 export async function recordCampaignCost(
-  m: EntityManager, actor: Actor, input: { campaignId: string; amount: number; note?: string | null }, at = new Date(),
+  m: EntityManager,
+  actor: Actor,
+  input: { campaignId: string; amount: number; note?: string | null },
+  at = new Date(),
 ): Promise<Campaign> {
   const campaign = await lockCampaign(m, actor.tenantId, input.campaignId);
   const cost = validateCost(campaign.actualCost, input.amount, input.note);
   const costs = tenantRepository(m, CampaignCost, actor.tenantId);
-  const entry = await costs.save(costs.create({ campaignId: campaign.id, amount: cost.amount, note: cost.note, recordedBy: actor.userId, recordedAt: at }));
+  const entry = await costs.save(
+    costs.create({ campaignId: campaign.id, amount: cost.amount, note: cost.note, recordedBy: actor.userId, recordedAt: at }),
+  );
   campaign.actualCost += cost.amount;
   const saved = await tenantRepository(m, Campaign, actor.tenantId).save(campaign);
   await emit(m, {
-    type: 'campaign.cost_recorded', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: entry.recordedAt,
+    type: 'campaign.cost_recorded',
+    tenantId: actor.tenantId,
+    aggregateId: saved.id,
+    actor: actor.userId,
+    occurredAt: entry.recordedAt,
     data: { campaignId: saved.id, actualCost: saved.actualCost, note: cost.note, amount: cost.amount, currency: saved.currency },
   });
   return saved;

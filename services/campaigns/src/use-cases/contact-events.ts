@@ -21,8 +21,13 @@ export async function onContactCreated(m: EntityManager, event: EventEnvelope<'c
   if (!id) return;
   const d = event.data;
   const change: Partial<ReplicaProperties> = {
-    stage: d.lifecycleStage, source: d.source?.toLowerCase() ?? null, ownerId: d.ownerId ?? null,
-    industry: d.industry ?? null, companySize: d.companySize ?? null, score: d.score ?? 0, referrerId: d.referrerId ?? null,
+    stage: d.lifecycleStage,
+    source: d.source?.toLowerCase() ?? null,
+    ownerId: d.ownerId ?? null,
+    industry: d.industry ?? null,
+    companySize: d.companySize ?? null,
+    score: d.score ?? 0,
+    referrerId: d.referrerId ?? null,
     createdAt: occurred(event),
   };
   await updateReplica(m, event.tenantId, id, change, occurred(event));
@@ -33,7 +38,13 @@ export async function onContactCreated(m: EntityManager, event: EventEnvelope<'c
 export async function onContactUpdated(m: EntityManager, event: EventEnvelope<'contact.updated'>): Promise<void> {
   const id = contactOf(event);
   if (!id) return;
-  const applied = await updateReplica(m, event.tenantId, id, replicaChangeFromUpdate(event.data.changedFields, event.data.values), occurred(event));
+  const applied = await updateReplica(
+    m,
+    event.tenantId,
+    id,
+    replicaChangeFromUpdate(event.data.changedFields, event.data.values),
+    occurred(event),
+  );
   if (applied.churnRisk === true) await enrolByRules(m, event.tenantId, id, 'CHURN_RISK', null, event.actor ?? null);
 }
 

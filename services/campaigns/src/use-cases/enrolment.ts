@@ -7,7 +7,11 @@ import { enrolContact } from './members';
 export const ENROLMENT_TRIGGERS = ['DEAL_WON', 'CHURN_RISK', 'STAGE_REACHED'] as const;
 export type EnrolmentTrigger = (typeof ENROLMENT_TRIGGERS)[number];
 
-export interface CreateEnrolmentRuleInput { trigger: EnrolmentTrigger; stage?: string | null; campaignId: string }
+export interface CreateEnrolmentRuleInput {
+  trigger: EnrolmentTrigger;
+  stage?: string | null;
+  campaignId: string;
+}
 
 /** createEnrolmentRule: STAGE_REACHED names a stage, the other triggers none; one rule per (trigger, stage, campaign). */
 export async function createEnrolmentRule(m: EntityManager, actor: Actor, input: CreateEnrolmentRuleInput): Promise<EnrolmentRule> {
@@ -17,7 +21,8 @@ export async function createEnrolmentRule(m: EntityManager, actor: Actor, input:
   if (input.trigger !== 'STAGE_REACHED' && stage) throw badInput('stage', `${input.trigger} takes no stage`);
   if (stage && !(LIFECYCLE_STAGES as readonly string[]).includes(stage)) throw badInput('stage', `unknown stage ${stage}`);
   const campaignId = requireUuid(input.campaignId, 'campaignId');
-  if (!(await tenantRepository(m, Campaign, actor.tenantId).count({ id: campaignId }))) throw notFound('Campaign', campaignId, 'campaignId');
+  if (!(await tenantRepository(m, Campaign, actor.tenantId).count({ id: campaignId })))
+    throw notFound('Campaign', campaignId, 'campaignId');
   const rows: Array<{ id: string }> = await m.query(
     `INSERT INTO enrolment_rules (tenant_id, trigger, stage, campaign_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
     [actor.tenantId, input.trigger, stage, campaignId],
@@ -39,8 +44,15 @@ export const listEnrolmentRules = (m: EntityManager, tenantId: string) =>
 
 /** An event happened to a contact: enrol it into the ACTIVE campaigns of the matching rules (once each). */
 export async function enrolByRules(
-  m: EntityManager, tenantId: string, contactId: string, trigger: EnrolmentTrigger, stage: string | null, actor: string | null,
+  m: EntityManager,
+  tenantId: string,
+  contactId: string,
+  trigger: EnrolmentTrigger,
+  stage: string | null,
+  actor: string | null,
 ): Promise<number> {
-  const rules = await tenantRepository(m, EnrolmentRule, tenantId).find({ where: trigger === 'STAGE_REACHED' ? { trigger, stage: stage! } : { trigger } });
+  const rules = await tenantRepository(m, EnrolmentRule, tenantId).find({
+    where: trigger === 'STAGE_REACHED' ? { trigger, stage: stage! } : { trigger },
+  });
   return enrolContact(m, tenantId, contactId, [...new Set(rules.map((r) => r.campaignId))], new Date(), actor);
 }

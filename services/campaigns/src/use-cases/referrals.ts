@@ -5,7 +5,13 @@ import type { EntityManager } from 'typeorm';
  * ACTIVE REFERRAL campaign (the most recently joined if several), once per referred contact.
  * No such membership: nothing to credit.
  */
-export async function creditReferral(m: EntityManager, tenantId: string, referredId: string, referrerId: string, at: Date): Promise<boolean> {
+export async function creditReferral(
+  m: EntityManager,
+  tenantId: string,
+  referredId: string,
+  referrerId: string,
+  at: Date,
+): Promise<boolean> {
   const rows: unknown[] = await m.query(
     `INSERT INTO campaign_referrals (tenant_id, referred_id, referrer_id, member_id, referred_at)
      SELECT $1::varchar, $2::uuid, $3::uuid, cm.id, $4::timestamptz FROM campaign_members cm

@@ -14,7 +14,11 @@ export async function lockReplica(m: EntityManager, tenantId: string, contactId:
  * names), each only if not older than what set the current value. Returns what changed.
  */
 export async function updateReplica(
-  m: EntityManager, tenantId: string, contactId: string, change: Partial<ReplicaProperties>, at: Date,
+  m: EntityManager,
+  tenantId: string,
+  contactId: string,
+  change: Partial<ReplicaProperties>,
+  at: Date,
 ): Promise<Partial<ReplicaProperties>> {
   const row = await lockReplica(m, tenantId, contactId);
   const { values, versions } = applyReplicaChange(row.versions ?? {}, change, at);

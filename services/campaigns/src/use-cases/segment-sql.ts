@@ -29,7 +29,9 @@ const CONDITIONS: { [K in keyof Required<SegmentRules>]: string } = {
 /** Known contacts of the tenant matching every rule (one parameterised WHERE). */
 export function segmentQuery(m: EntityManager, tenantId: string, rules: SegmentRules): Qb {
   const qb = tenantRepository(m, ContactReplica, tenantId)
-    .query('r').andWhere('r.created_at IS NOT NULL').andWhere('r.merged_into IS NULL');
+    .query('r')
+    .andWhere('r.created_at IS NOT NULL')
+    .andWhere('r.merged_into IS NULL');
   for (const key of Object.keys(CONDITIONS) as Array<keyof SegmentRules>) {
     const value = rules[key];
     if (value !== undefined && value !== null) qb.andWhere(CONDITIONS[key], { [key]: value });

@@ -13,7 +13,9 @@ describe('attributeRevenue', () => {
     expect(attributeRevenue(1000, [])).toEqual([]);
   });
   test('one touch takes everything under every model', () => {
-    expect(attributeRevenue(999, [t('a', '2026-01-01T00:00:00Z')])).toEqual([{ campaignId: 'a', firstTouch: 999, lastTouch: 999, linear: 999 }]);
+    expect(attributeRevenue(999, [t('a', '2026-01-01T00:00:00Z')])).toEqual([
+      { campaignId: 'a', firstTouch: 999, lastTouch: 999, linear: 999 },
+    ]);
   });
   test('touches in time order, whatever the input order; remainder to the last', () => {
     const shares = attributeRevenue(1000, [t('c', '2026-03-01T00:00:00Z'), t('a', '2026-01-01T00:00:00Z'), t('b', '2026-02-01T00:00:00Z')]);

@@ -1,6 +1,13 @@
 import { CAMPAIGN_STATUSES } from '@crm/events';
 import { DomainError } from '@crm/service-kit';
-import { campaignRoi, canMoveCampaign, checkAcceptsMembers, checkCampaignMove, validateCampaignDraft, validateCost } from '../../src/domain/campaign';
+import {
+  campaignRoi,
+  canMoveCampaign,
+  checkAcceptsMembers,
+  checkCampaignMove,
+  validateCampaignDraft,
+  validateCost,
+} from '../../src/domain/campaign';
 
 const errorOf = (fn: () => unknown) => {
   try {
@@ -26,7 +33,15 @@ describe('campaignRoi', () => {
 });
 
 describe('campaign status order', () => {
-  const allowed = new Set(['DRAFT>ACTIVE', 'DRAFT>CANCELLED', 'ACTIVE>PAUSED', 'ACTIVE>COMPLETED', 'PAUSED>ACTIVE', 'PAUSED>COMPLETED', 'PAUSED>CANCELLED']);
+  const allowed = new Set([
+    'DRAFT>ACTIVE',
+    'DRAFT>CANCELLED',
+    'ACTIVE>PAUSED',
+    'ACTIVE>COMPLETED',
+    'PAUSED>ACTIVE',
+    'PAUSED>COMPLETED',
+    'PAUSED>CANCELLED',
+  ]);
   const pairs = CAMPAIGN_STATUSES.flatMap((from) => CAMPAIGN_STATUSES.map((to) => [from, to] as const));
   test.each(pairs)('%s -> %s', (from, to) => {
     const ok = allowed.has(`${from}>${to}`);
@@ -44,7 +59,13 @@ describe('campaign status order', () => {
 describe('validateCampaignDraft', () => {
   test('normalises name and currency, defaults to USD', () => {
     expect(validateCampaignDraft({ name: '  Spring   launch ', kind: 'ACQUISITION' })).toEqual({
-      name: 'Spring launch', kind: 'ACQUISITION', channel: null, budget: null, currency: 'USD', startsAt: null, endsAt: null,
+      name: 'Spring launch',
+      kind: 'ACQUISITION',
+      channel: null,
+      budget: null,
+      currency: 'USD',
+      startsAt: null,
+      endsAt: null,
     });
     expect(validateCampaignDraft({ name: 'x', kind: 'REFERRAL', currency: 'eur', channel: 'REFERRAL', budget: 5 }).currency).toBe('EUR');
   });

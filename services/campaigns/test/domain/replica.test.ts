@@ -6,7 +6,10 @@ const T2 = new Date('2026-01-02T00:00:00Z');
 
 describe('applyReplicaChange', () => {
   test('a newer event sets the property and its time', () => {
-    expect(applyReplicaChange({ stage: T1.toISOString() }, { stage: 'MQL' }, T2)).toEqual({ values: { stage: 'MQL' }, versions: { stage: T2.toISOString() } });
+    expect(applyReplicaChange({ stage: T1.toISOString() }, { stage: 'MQL' }, T2)).toEqual({
+      values: { stage: 'MQL' },
+      versions: { stage: T2.toISOString() },
+    });
   });
   test('an older event is ignored, property by property', () => {
     const out = applyReplicaChange({ ownerId: T2.toISOString() }, { ownerId: 'old', churnRisk: true }, T1);
@@ -23,7 +26,9 @@ describe('applyReplicaChange', () => {
 
 describe('replicaChangeFromUpdate', () => {
   test('only replicated fields that are both changed and carried', () => {
-    expect(replicaChangeFromUpdate(['ownerId', 'firstName', 'churnRisk', 'source'], { ownerId: 'u1', firstName: 'x', churnRisk: true })).toEqual({ ownerId: 'u1', churnRisk: true });
+    expect(
+      replicaChangeFromUpdate(['ownerId', 'firstName', 'churnRisk', 'source'], { ownerId: 'u1', firstName: 'x', churnRisk: true }),
+    ).toEqual({ ownerId: 'u1', churnRisk: true });
     expect(replicaChangeFromUpdate(['lastEngagementAt'], { lastEngagementAt: T2.toISOString() })).toEqual({ lastEngagementAt: T2 });
     expect(replicaChangeFromUpdate(['source'], { source: ' Web ' })).toEqual({ source: 'web' });
   });

@@ -16,10 +16,24 @@ describe('validateSegmentRules', () => {
     expect(validateSegmentRules({})).toEqual({});
   });
   test('normalises: lists deduped, industries and sources lower-cased, dates ISO, nulls dropped', () => {
-    expect(validateSegmentRules({
-      stages: ['MQL', 'MQL'], industries: [' Software '], sources: ['Web_Form'], minScore: 60, maxScore: null,
-      lastPurchaseBefore: new Date('2025-01-01T00:00:00Z'), churnRisk: false,
-    })).toEqual({ stages: ['MQL'], industries: ['software'], sources: ['web_form'], minScore: 60, lastPurchaseBefore: '2025-01-01T00:00:00.000Z', churnRisk: false });
+    expect(
+      validateSegmentRules({
+        stages: ['MQL', 'MQL'],
+        industries: [' Software '],
+        sources: ['Web_Form'],
+        minScore: 60,
+        maxScore: null,
+        lastPurchaseBefore: new Date('2025-01-01T00:00:00Z'),
+        churnRisk: false,
+      }),
+    ).toEqual({
+      stages: ['MQL'],
+      industries: ['software'],
+      sources: ['web_form'],
+      minScore: 60,
+      lastPurchaseBefore: '2025-01-01T00:00:00.000Z',
+      churnRisk: false,
+    });
   });
   test.each([
     [{ stages: ['CUSTOMER', 'KING'] }, 'rules.stages'],

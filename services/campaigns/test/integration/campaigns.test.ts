@@ -11,8 +11,23 @@ afterAll(() => svc?.stop());
 
 describe('createCampaign', () => {
   test('a DRAFT with its fields; the creation is a status change from null', async () => {
-    const c = await ok(svc, CREATE, { name: ' Spring webinar ', kind: 'NURTURE', channel: 'WEBINAR', budget: 500000, currency: 'eur', startsAt: '2026-03-01T00:00:00Z' }, as('c-create'));
-    expect(c).toMatchObject({ name: 'Spring webinar', kind: 'NURTURE', channel: 'WEBINAR', status: 'DRAFT', budget: 500000, actualCost: 0, currency: 'EUR', startsAt: '2026-03-01T00:00:00.000Z', endsAt: null });
+    const c = await ok(
+      svc,
+      CREATE,
+      { name: ' Spring webinar ', kind: 'NURTURE', channel: 'WEBINAR', budget: 500000, currency: 'eur', startsAt: '2026-03-01T00:00:00Z' },
+      as('c-create'),
+    );
+    expect(c).toMatchObject({
+      name: 'Spring webinar',
+      kind: 'NURTURE',
+      channel: 'WEBINAR',
+      status: 'DRAFT',
+      budget: 500000,
+      actualCost: 0,
+      currency: 'EUR',
+      startsAt: '2026-03-01T00:00:00.000Z',
+      endsAt: null,
+    });
     expect(c.stats).toEqual({ members: 0, sent: 0, opened: 0, clicked: 0, responded: 0, converted: 0 });
     const events = (await outbox(svc, 'campaign.status_changed')).filter((e) => e.key === c.id);
     expect(events.map((e) => e.data)).toEqual([{ from: null, to: 'DRAFT', name: 'Spring webinar', kind: 'NURTURE', channel: 'WEBINAR' }]);
@@ -34,8 +49,12 @@ describe('createCampaign', () => {
       expect(read.errors).toBeUndefined();
     }
     await ok(svc, CREATE, { name: 'x', kind: 'NURTURE' }, as('c-roles', ['admin']));
-    expect((await svc.call('{ campaigns { totalCount } }', {}, { tenantId: 'c-roles', roles: [], scopes: ['campaigns:read'] })).data).toEqual({ campaigns: { totalCount: 1 } });
-    expect((await failure(svc, CREATE, { name: 'x', kind: 'NURTURE' }, { tenantId: 'c-roles', roles: [], scopes: ['campaigns:read'] })).code).toBe('FORBIDDEN');
+    expect(
+      (await svc.call('{ campaigns { totalCount } }', {}, { tenantId: 'c-roles', roles: [], scopes: ['campaigns:read'] })).data,
+    ).toEqual({ campaigns: { totalCount: 1 } });
+    expect(
+      (await failure(svc, CREATE, { name: 'x', kind: 'NURTURE' }, { tenantId: 'c-roles', roles: [], scopes: ['campaigns:read'] })).code,
+    ).toBe('FORBIDDEN');
   });
 });
 
@@ -77,7 +96,9 @@ describe('status machine', () => {
   test("another tenant's campaign is not found", async () => {
     const c = await ok(svc, CREATE, { name: 'mine', kind: 'NURTURE' }, as('c-owner'));
     expect((await failure(svc, LAUNCH, { campaignId: c.id }, as('c-intruder'))).code).toBe('NOT_FOUND');
-    expect((await svc.call('query($id: ID!) { campaign(id: $id) { id } }', { id: c.id }, as('c-intruder'))).data).toEqual({ campaign: null });
+    expect((await svc.call('query($id: ID!) { campaign(id: $id) { id } }', { id: c.id }, as('c-intruder'))).data).toEqual({
+      campaign: null,
+    });
   });
 });
 
@@ -109,8 +130,14 @@ describe('campaigns query', () => {
     const c = await ok(svc, CREATE, { name: 'c', kind: 'NURTURE', channel: 'SOCIAL' }, as(t));
     await ok(svc, LAUNCH, { campaignId: c.id }, as(t));
     const list = async (filter: Record<string, unknown>, first = 10, after?: string) =>
-      (await svc.call(`query($f: CampaignFilter, $first: Int, $after: String) { campaigns(filter: $f, first: $first, after: $after) {
-        totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`, { f: filter, first, after }, as(t, ['analyst']))).data!.campaigns;
+      (
+        await svc.call(
+          `query($f: CampaignFilter, $first: Int, $after: String) { campaigns(filter: $f, first: $first, after: $after) {
+        totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
+          { f: filter, first, after },
+          as(t, ['analyst']),
+        )
+      ).data!.campaigns;
     expect((await list({})).edges.map((e: any) => e.node.name)).toEqual(['c', 'b', 'a']);
     expect((await list({ kind: 'NURTURE' })).edges.map((e: any) => e.node.name)).toEqual(['c', 'a']);
     expect((await list({ status: 'ACTIVE' })).edges.map((e: any) => e.node.name)).toEqual(['c']);

@@ -21,22 +21,67 @@ const REVENUE = `query($id: ID!) { campaign(id: $id) { actualCost
   roiFirst: roi(model: FIRST_TOUCH) roi } }`;
 const revenue = async (t: string, id: string) => (await svc.call(REVENUE, { id }, as(t, ['analyst']))).data!.campaign;
 const memberStatus = async (t: string, campaignId: string, contactId: string) =>
-  (await svc.service.db.query('SELECT status, converted_at FROM campaign_members WHERE tenant_id = $1 AND campaign_id = $2 AND contact_id = $3', [t, campaignId, contactId]))[0];
+  (
+    await svc.service.db.query(
+      'SELECT status, converted_at FROM campaign_members WHERE tenant_id = $1 AND campaign_id = $2 AND contact_id = $3',
+      [t, campaignId, contactId],
+    )
+  )[0];
 
 describe('contact replica', () => {
   test('contact.created fills it; duplicates have no second effect; older updates are ignored', async () => {
     const t = 'e-replica';
     const id = randomUUID();
-    const created = message('contact.created', t, id, {
-      email: 'a@x.io', lifecycleStage: 'LEAD', source: 'Form', ownerId: 'o1', industry: 'Software', companySize: 40, score: 12, referrerId: null,
-    }, ago(2));
+    const created = message(
+      'contact.created',
+      t,
+      id,
+      {
+        email: 'a@x.io',
+        lifecycleStage: 'LEAD',
+        source: 'Form',
+        ownerId: 'o1',
+        industry: 'Software',
+        companySize: 40,
+        score: 12,
+        referrerId: null,
+      },
+      ago(2),
+    );
     await deliver(svc, created, created);
-    expect(await replicaOf(svc, t, id)).toMatchObject({ stage: 'LEAD', source: 'form', owner_id: 'o1', industry: 'Software', company_size: 40, score: 12, churn_risk: false });
+    expect(await replicaOf(svc, t, id)).toMatchObject({
+      stage: 'LEAD',
+      source: 'form',
+      owner_id: 'o1',
+      industry: 'Software',
+      company_size: 40,
+      score: 12,
+      churn_risk: false,
+    });
     await deliver(svc, message('contact.updated', t, id, { changedFields: ['ownerId'], values: { ownerId: 'o2' } }, ago(1)));
-    await deliver(svc, message('contact.updated', t, id, { changedFields: ['ownerId', 'churnRisk'], values: { ownerId: 'stale', churnRisk: true } }, ago(1.5)));
+    await deliver(
+      svc,
+      message(
+        'contact.updated',
+        t,
+        id,
+        { changedFields: ['ownerId', 'churnRisk'], values: { ownerId: 'stale', churnRisk: true } },
+        ago(1.5),
+      ),
+    );
     const row = await replicaOf(svc, t, id);
     expect(row).toMatchObject({ owner_id: 'o2', churn_risk: true });
-    expect(Object.keys(row.versions).sort()).toEqual(['churnRisk', 'companySize', 'createdAt', 'industry', 'ownerId', 'referrerId', 'score', 'source', 'stage']);
+    expect(Object.keys(row.versions).sort()).toEqual([
+      'churnRisk',
+      'companySize',
+      'createdAt',
+      'industry',
+      'ownerId',
+      'referrerId',
+      'score',
+      'source',
+      'stage',
+    ]);
   });
   test('a deal.won overtaking contact.created keeps its purchase time; the contact becomes known once created', async () => {
     const t = 'e-replica-order';
@@ -93,13 +138,25 @@ describe('attribution', () => {
     await ok(svc, RESPOND, { campaignId: a.id, contactId: id, type: 'CLICKED' }, as(t));
     await new Promise((r) => setImmediate(r));
     await ok(svc, RESPOND, { campaignId: b.id, contactId: id, type: 'RESPONDED' }, as(t));
-    await ok(svc, 'mutation($input: RecordCampaignCostInput!) { recordCampaignCost(input: $input) { id } }', { campaignId: a.id, amount: 2000 }, as(t));
+    await ok(
+      svc,
+      'mutation($input: RecordCampaignCostInput!) { recordCampaignCost(input: $input) { id } }',
+      { campaignId: a.id, amount: 2000 },
+      as(t),
+    );
     const dealId = randomUUID();
     const deal = won(t, id, 10001, new Date(Date.now() + 1000), 'USD', dealId);
     await deliver(svc, deal, deal);
     // Re-won (a new event for the same deal): still counted once.
     await deliver(svc, won(t, id, 10001, new Date(Date.now() + 2000), 'USD', dealId));
-    expect(await revenue(t, a.id)).toEqual({ actualCost: 2000, first: 10001, last: 0, linear: 5000, roiFirst: (10001 - 2000) / 2000, roi: 1.5 });
+    expect(await revenue(t, a.id)).toEqual({
+      actualCost: 2000,
+      first: 10001,
+      last: 0,
+      linear: 5000,
+      roiFirst: (10001 - 2000) / 2000,
+      roi: 1.5,
+    });
     expect(await revenue(t, b.id)).toEqual({ actualCost: 0, first: 0, last: 10001, linear: 5001, roiFirst: null, roi: null });
     expect(await revenue(t, eur.id)).toMatchObject({ first: 0, last: 0, linear: 0 });
     const events = (await outbox(svc, 'campaign.revenue_attributed')).filter((e) => e.key === dealId);
@@ -129,7 +186,10 @@ describe('referrals', () => {
     const referral = await activeCampaign(svc, t, { name: 'Refer a friend', kind: 'REFERRAL', channel: 'REFERRAL' });
     await ok(svc, ADD, { campaignId: referral.id, contactIds: [referrer] }, as(t));
     const friend = await seedContact(svc, t, { referrerId: referrer });
-    const [credit] = await svc.service.db.query('SELECT referrer_id FROM campaign_referrals WHERE tenant_id = $1 AND referred_id = $2', [t, friend]);
+    const [credit] = await svc.service.db.query('SELECT referrer_id FROM campaign_referrals WHERE tenant_id = $1 AND referred_id = $2', [
+      t,
+      friend,
+    ]);
     expect(credit).toEqual({ referrer_id: referrer });
     expect((await replicaOf(svc, t, friend)).referrer_id).toBe(referrer);
     await deliver(svc, stageChange(t, friend, 'OPPORTUNITY', 'CUSTOMER', new Date()));
@@ -143,7 +203,9 @@ describe('referrals', () => {
     const nurture = await activeCampaign(svc, t);
     await ok(svc, ADD, { campaignId: nurture.id, contactIds: [referrer] }, as(t));
     const friend = await seedContact(svc, t, { referrerId: referrer });
-    expect(await svc.service.db.query('SELECT 1 FROM campaign_referrals WHERE tenant_id = $1 AND referred_id = $2', [t, friend])).toEqual([]);
+    expect(await svc.service.db.query('SELECT 1 FROM campaign_referrals WHERE tenant_id = $1 AND referred_id = $2', [t, friend])).toEqual(
+      [],
+    );
   });
 });
 
@@ -154,7 +216,12 @@ describe('enrolment rules', () => {
     const onboarding = await activeCampaign(svc, t, { kind: 'ONBOARDING' });
     const retention = await activeCampaign(svc, t, { kind: 'RETENTION' });
     const reconquest = await activeCampaign(svc, t, { kind: 'RECONQUEST' });
-    const draft = await ok(svc, 'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }', { name: 'draft', kind: 'ONBOARDING' }, as(t));
+    const draft = await ok(
+      svc,
+      'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }',
+      { name: 'draft', kind: 'ONBOARDING' },
+      as(t),
+    );
     const admin = as(t, ['admin']);
     await ok(svc, CREATE_RULE, { trigger: 'DEAL_WON', campaignId: onboarding.id }, admin);
     await ok(svc, CREATE_RULE, { trigger: 'DEAL_WON', campaignId: draft.id }, admin);
@@ -183,7 +250,12 @@ describe('enrolment rules', () => {
     const rule = await ok(svc, CREATE_RULE, { trigger: 'DEAL_WON', campaignId: c.id }, admin);
     const dup = await svc.call(CREATE_RULE, { input: { trigger: 'DEAL_WON', campaignId: c.id } }, admin);
     expect(dup.errors![0].extensions!.code).toBe('CONFLICT');
-    const removed = await ok(svc, 'mutation($input: DeleteEnrolmentRuleInput!) { deleteEnrolmentRule(input: $input) { id } }', { id: rule.id }, admin);
+    const removed = await ok(
+      svc,
+      'mutation($input: DeleteEnrolmentRuleInput!) { deleteEnrolmentRule(input: $input) { id } }',
+      { id: rule.id },
+      admin,
+    );
     expect(removed.id).toBe(rule.id);
     expect((await svc.call('{ enrolmentRules { id } }', {}, admin)).data!.enrolmentRules).toEqual([]);
   });
@@ -200,19 +272,39 @@ describe('contact.merged and the Contact entity', () => {
     await ok(svc, ADD, { campaignId: shared.id, contactIds: [primary] }, as(t));
     await ok(svc, ADD, { campaignId: only.id, contactIds: [duplicate] }, as(t));
     await ok(svc, RESPOND, { campaignId: shared.id, contactId: primary, type: 'RESPONDED' }, as(t));
-    const [dupRow] = await svc.service.db.query('SELECT id, added_at FROM campaign_members WHERE campaign_id = $1 AND contact_id = $2', [shared.id, duplicate]);
+    const [dupRow] = await svc.service.db.query('SELECT id, added_at FROM campaign_members WHERE campaign_id = $1 AND contact_id = $2', [
+      shared.id,
+      duplicate,
+    ]);
     const merged = message('contact.merged', t, primary, { primaryId: primary, duplicateId: duplicate });
     await deliver(svc, merged, merged);
-    const rows = await svc.service.db.query('SELECT id, campaign_id, contact_id, status, added_at FROM campaign_members WHERE tenant_id = $1 ORDER BY added_at', [t]);
-    expect(rows.map((r: any) => [r.campaign_id, r.contact_id, r.status])).toEqual([[shared.id, primary, 'RESPONDED'], [only.id, primary, 'SENT']]);
+    const rows = await svc.service.db.query(
+      'SELECT id, campaign_id, contact_id, status, added_at FROM campaign_members WHERE tenant_id = $1 ORDER BY added_at',
+      [t],
+    );
+    expect(rows.map((r: any) => [r.campaign_id, r.contact_id, r.status])).toEqual([
+      [shared.id, primary, 'RESPONDED'],
+      [only.id, primary, 'SENT'],
+    ]);
     expect(rows[0].id).toBe(dupRow.id);
-    const entities = await svc.call(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id campaignMemberships { status campaign { name } contact { id } } } } }`,
-      { r: [{ __typename: 'Contact', id: primary }, { __typename: 'Contact', id: duplicate }] }, as(t, ['sales']));
+    const entities = await svc.call(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id campaignMemberships { status campaign { name } contact { id } } } } }`,
+      {
+        r: [
+          { __typename: 'Contact', id: primary },
+          { __typename: 'Contact', id: duplicate },
+        ],
+      },
+      as(t, ['sales']),
+    );
     expect(entities.data!._entities).toEqual([
-      { id: primary, campaignMemberships: [
-        { status: 'RESPONDED', campaign: { name: 'shared' }, contact: { id: primary } },
-        { status: 'SENT', campaign: { name: 'only dup' }, contact: { id: primary } },
-      ] },
+      {
+        id: primary,
+        campaignMemberships: [
+          { status: 'RESPONDED', campaign: { name: 'shared' }, contact: { id: primary } },
+          { status: 'SENT', campaign: { name: 'only dup' }, contact: { id: primary } },
+        ],
+      },
       { id: duplicate, campaignMemberships: [] },
     ]);
   });

@@ -16,17 +16,31 @@ export const RESPOND = `mutation($input: RecordCampaignResponseInput!) { recordC
   id status addedAt openedAt clickedAt respondedAt convertedAt contact { id } campaign { id } } }`;
 export const SEGMENT = `mutation($input: CreateSegmentInput!) { createSegment(input: $input) { id name rules { stages minScore industries lastPurchaseBefore } contactCount } }`;
 
-export const as = (tenantId: string, roles: Identity['roles'] = ['marketing']): Partial<Identity> => ({ tenantId, roles, userId: `u-${tenantId}` });
+export const as = (tenantId: string, roles: Identity['roles'] = ['marketing']): Partial<Identity> => ({
+  tenantId,
+  roles,
+  userId: `u-${tenantId}`,
+});
 
 /** Run a mutation that must succeed; returns its one field. */
-export async function ok<T = any>(svc: TestService, query: string, input: Record<string, unknown>, identity: Partial<Identity>): Promise<T> {
+export async function ok<T = any>(
+  svc: TestService,
+  query: string,
+  input: Record<string, unknown>,
+  identity: Partial<Identity>,
+): Promise<T> {
   const res = await svc.call(query, { input }, identity);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return Object.values(res.data!)[0] as T;
 }
 
 /** The first error's extensions (and its message). */
-export async function failure(svc: TestService, query: string, input: Record<string, unknown>, identity: Partial<Identity>): Promise<Record<string, any>> {
+export async function failure(
+  svc: TestService,
+  query: string,
+  input: Record<string, unknown>,
+  identity: Partial<Identity>,
+): Promise<Record<string, any>> {
   const res = await svc.call(query, { input }, identity);
   expect(res.status).toBeLessThan(500);
   expect(res.errors).toBeDefined();
@@ -55,11 +69,28 @@ export interface ContactSeed {
 /** A contact as leads announces it (contact.created); returns its id. */
 export async function seedContact(svc: TestService, tenantId: string, seed: ContactSeed = {}): Promise<string> {
   const id = randomUUID();
-  await deliver(svc, message('contact.created', tenantId, id, {
-    email: `${id}@example.com`, lifecycleStage: seed.stage ?? 'LEAD', source: seed.source ?? 'api', ownerId: seed.ownerId ?? null,
-    industry: seed.industry ?? null, companySize: seed.companySize ?? null, score: seed.score ?? 0, referrerId: seed.referrerId ?? null,
-    firstName: null, lastName: null, companyId: null,
-  }, seed.createdAt ?? new Date()));
+  await deliver(
+    svc,
+    message(
+      'contact.created',
+      tenantId,
+      id,
+      {
+        email: `${id}@example.com`,
+        lifecycleStage: seed.stage ?? 'LEAD',
+        source: seed.source ?? 'api',
+        ownerId: seed.ownerId ?? null,
+        industry: seed.industry ?? null,
+        companySize: seed.companySize ?? null,
+        score: seed.score ?? 0,
+        referrerId: seed.referrerId ?? null,
+        firstName: null,
+        lastName: null,
+        companyId: null,
+      },
+      seed.createdAt ?? new Date(),
+    ),
+  );
   return id;
 }
 

@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src';
-import { activeCampaign, ADD, as, CANCEL, COMPLETE, CREATE, failure, ok, outbox, replicaOf, RESPOND, SEGMENT, seedContact } from './helpers';
+import {
+  activeCampaign,
+  ADD,
+  as,
+  CANCEL,
+  COMPLETE,
+  CREATE,
+  failure,
+  ok,
+  outbox,
+  replicaOf,
+  RESPOND,
+  SEGMENT,
+  seedContact,
+} from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -20,7 +34,11 @@ describe('addCampaignMembers', () => {
   test('by ids and by segment, deduped, once per campaign; member_added per new member', async () => {
     const t = 'm-add';
     const c = await activeCampaign(svc, t);
-    const [a, b, x] = [await seedContact(svc, t, { stage: 'MQL' }), await seedContact(svc, t, { stage: 'MQL' }), await seedContact(svc, t, { stage: 'LEAD' })];
+    const [a, b, x] = [
+      await seedContact(svc, t, { stage: 'MQL' }),
+      await seedContact(svc, t, { stage: 'MQL' }),
+      await seedContact(svc, t, { stage: 'LEAD' }),
+    ];
     const seg = await ok(svc, SEGMENT, { name: 'MQLs', rules: { stages: ['MQL'] } }, as(t));
     const first = await ok(svc, ADD, { campaignId: c.id, contactIds: [x, x.toUpperCase()] }, as(t));
     expect(first.stats.members).toBe(1);
@@ -42,9 +60,15 @@ describe('addCampaignMembers', () => {
     const err = await failure(svc, ADD, { campaignId: c.id, contactIds: [known, stranger] }, as(t));
     expect(err).toMatchObject({ code: 'NOT_FOUND', field: 'contactIds', id: stranger });
     expect((await membersOf(t, c.id)).stats.members).toBe(0);
-    expect(await failure(svc, ADD, { campaignId: c.id, contactIds: ['nope'] }, as(t))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactIds' });
+    expect(await failure(svc, ADD, { campaignId: c.id, contactIds: ['nope'] }, as(t))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'contactIds',
+    });
     expect(await failure(svc, ADD, { campaignId: c.id }, as(t))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactIds' });
-    expect(await failure(svc, ADD, { campaignId: c.id, segmentId: randomUUID() }, as(t))).toMatchObject({ code: 'NOT_FOUND', field: 'segmentId' });
+    expect(await failure(svc, ADD, { campaignId: c.id, segmentId: randomUUID() }, as(t))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'segmentId',
+    });
   });
   test('no members for a completed or cancelled campaign; a draft takes them', async () => {
     const t = 'm-closed';
@@ -94,7 +118,13 @@ describe('recordCampaignResponse', () => {
     const t = 'm-respond-404';
     const c = await activeCampaign(svc, t);
     const id = await seedContact(svc, t);
-    expect(await failure(svc, RESPOND, { campaignId: c.id, contactId: id, type: 'OPENED' }, as(t))).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
-    expect(await failure(svc, RESPOND, { campaignId: randomUUID(), contactId: id, type: 'OPENED' }, as(t))).toMatchObject({ code: 'NOT_FOUND', field: 'campaignId' });
+    expect(await failure(svc, RESPOND, { campaignId: c.id, contactId: id, type: 'OPENED' }, as(t))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'contactId',
+    });
+    expect(await failure(svc, RESPOND, { campaignId: randomUUID(), contactId: id, type: 'OPENED' }, as(t))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'campaignId',
+    });
   });
 });

@@ -28,11 +28,28 @@ test('customers with no purchase for 365 days (RECONQUEST)', async () => {
   const never = await seedContact(svc, t, { stage: 'PROMOTER' });
   await seedContact(svc, t, { stage: 'LEAD' });
   const dealWon = (contactId: string, closedAt: Date) =>
-    message('deal.won', t, crypto.randomUUID(), { contactId, closedAt: closedAt.toISOString(), kind: 'NEW_BUSINESS', amount: 100, currency: 'USD' });
-  await deliver(svc, dealWon(stale, new Date(now - 400 * DAY)), dealWon(fresh, new Date(now - 400 * DAY)), dealWon(fresh, new Date(now - 30 * DAY)));
-  const seg = await ok(svc, SEGMENT, {
-    name: 'Lapsed customers', rules: { stages: ['CUSTOMER', 'PROMOTER'], lastPurchaseBefore: new Date(now - 365 * DAY).toISOString() },
-  }, as(t));
+    message('deal.won', t, crypto.randomUUID(), {
+      contactId,
+      closedAt: closedAt.toISOString(),
+      kind: 'NEW_BUSINESS',
+      amount: 100,
+      currency: 'USD',
+    });
+  await deliver(
+    svc,
+    dealWon(stale, new Date(now - 400 * DAY)),
+    dealWon(fresh, new Date(now - 400 * DAY)),
+    dealWon(fresh, new Date(now - 30 * DAY)),
+  );
+  const seg = await ok(
+    svc,
+    SEGMENT,
+    {
+      name: 'Lapsed customers',
+      rules: { stages: ['CUSTOMER', 'PROMOTER'], lastPurchaseBefore: new Date(now - 365 * DAY).toISOString() },
+    },
+    as(t),
+  );
   expect(seg).toMatchObject({ name: 'Lapsed customers', rules: { stages: ['CUSTOMER', 'PROMOTER'] }, contactCount: 2 });
   expect(ids(await view(t, seg.id))).toEqual([stale, never].sort());
 });
@@ -56,21 +73,41 @@ test('MQLs in software with score >= 60; the replica follows score and stage eve
   const low = await seedContact(svc, t, { stage: 'MQL', industry: 'software', score: 40 });
   await seedContact(svc, t, { stage: 'MQL', industry: 'Retail', score: 90 });
   await seedContact(svc, t, { stage: 'LEAD', industry: 'Software', score: 90 });
-  const seg = await ok(svc, SEGMENT, { name: 'Hot software MQLs', rules: { stages: ['MQL'], industries: ['SOFTWARE'], minScore: 60 } }, as(t));
+  const seg = await ok(
+    svc,
+    SEGMENT,
+    { name: 'Hot software MQLs', rules: { stages: ['MQL'], industries: ['SOFTWARE'], minScore: 60 } },
+    as(t),
+  );
   expect(seg.contactCount).toBe(1);
   expect(ids(await view(t, seg.id))).toEqual([hit]);
   await deliver(svc, message('contact.score_changed', t, low, { previous: 40, score: 65, fit: 20, engagement: 45 }));
   expect(ids(await view(t, seg.id))).toEqual([hit, low].sort());
   // An older score event (out of order) does not undo the newer one.
-  await deliver(svc, message('contact.score_changed', t, low, { previous: 0, score: 10, fit: 10, engagement: 0 }, new Date(Date.now() - DAY)));
+  await deliver(
+    svc,
+    message('contact.score_changed', t, low, { previous: 0, score: 10, fit: 10, engagement: 0 }, new Date(Date.now() - DAY)),
+  );
   expect((await view(t, seg.id)).contactCount).toBe(2);
 });
 
 test('every other rule, and merged contacts drop out', async () => {
   const t = 'seg-rules';
   const now = Date.now();
-  const a = await seedContact(svc, t, { stage: 'LEAD', source: 'Web_Form', ownerId: 'owner-1', companySize: 50, createdAt: new Date(now - 10 * DAY) });
-  const b = await seedContact(svc, t, { stage: 'LEAD', source: 'import', ownerId: 'owner-2', companySize: 500, createdAt: new Date(now - 2 * DAY) });
+  const a = await seedContact(svc, t, {
+    stage: 'LEAD',
+    source: 'Web_Form',
+    ownerId: 'owner-1',
+    companySize: 50,
+    createdAt: new Date(now - 10 * DAY),
+  });
+  const b = await seedContact(svc, t, {
+    stage: 'LEAD',
+    source: 'import',
+    ownerId: 'owner-2',
+    companySize: 500,
+    createdAt: new Date(now - 2 * DAY),
+  });
   const count = async (rules: Record<string, unknown>) => (await ok(svc, SEGMENT, { name: 'r', rules }, as(t))).contactCount;
   expect(await count({ sources: ['web_form'] })).toBe(1);
   expect(await count({ ownerIds: ['owner-2'] })).toBe(1);
@@ -81,7 +118,13 @@ test('every other rule, and merged contacts drop out', async () => {
   await deliver(svc, message('contact.updated', t, a, { changedFields: ['churnRisk'], values: { churnRisk: true } }));
   expect(await count({ churnRisk: true })).toBe(1);
   expect(await count({ lastEngagementBefore: new Date(now).toISOString() })).toBe(2);
-  await deliver(svc, message('contact.updated', t, b, { changedFields: ['lastEngagementAt'], values: { lastEngagementAt: new Date(now - DAY).toISOString() } }));
+  await deliver(
+    svc,
+    message('contact.updated', t, b, {
+      changedFields: ['lastEngagementAt'],
+      values: { lastEngagementAt: new Date(now - DAY).toISOString() },
+    }),
+  );
   expect(await count({ lastEngagementAfter: new Date(now - 3 * DAY).toISOString() })).toBe(1);
   await deliver(svc, message('contact.merged', t, a, { primaryId: a, duplicateId: b }));
   expect(await count({})).toBe(1);
@@ -103,8 +146,14 @@ test('contacts page through the matching set', async () => {
 
 test('bad rules are BAD_USER_INPUT naming rules.<field>', async () => {
   const t = 'seg-bad';
-  expect(await failure(svc, SEGMENT, { name: 'x', rules: { minScore: 80, maxScore: 10 } }, as(t))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.minScore' });
-  expect(await failure(svc, SEGMENT, { name: 'x', rules: { industries: [] } }, as(t))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules.industries' });
+  expect(await failure(svc, SEGMENT, { name: 'x', rules: { minScore: 80, maxScore: 10 } }, as(t))).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'rules.minScore',
+  });
+  expect(await failure(svc, SEGMENT, { name: 'x', rules: { industries: [] } }, as(t))).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'rules.industries',
+  });
   const unknownStage = await svc.call(SEGMENT, { input: { name: 'x', rules: { stages: ['KING'] } } }, as(t));
   expect(unknownStage.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   expect(await failure(svc, SEGMENT, { name: ' ', rules: {} }, as(t))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });

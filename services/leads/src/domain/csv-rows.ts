@@ -5,7 +5,17 @@ import { normaliseDomain, normaliseEmail, normaliseName } from './dedupe';
 
 /** The contact and company fields a CSV column can fill (named as in CaptureLeadInput). */
 export const IMPORT_FIELDS = [
-  'email', 'firstName', 'lastName', 'jobTitle', 'phone', 'companyName', 'companyDomain', 'industry', 'companySize', 'country', 'budget',
+  'email',
+  'firstName',
+  'lastName',
+  'jobTitle',
+  'phone',
+  'companyName',
+  'companyDomain',
+  'industry',
+  'companySize',
+  'country',
+  'budget',
   'source',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
@@ -34,7 +44,9 @@ const HEADER_ALIASES: Readonly<Record<string, ImportField>> = {
 };
 
 /** Column limits of the contacts and companies tables (migration 1700000001000 / 1100). */
-export const TEXT_LIMITS: Readonly<Record<'firstName' | 'lastName' | 'jobTitle' | 'phone' | 'companyName' | 'industry' | 'source', number>> = {
+export const TEXT_LIMITS: Readonly<
+  Record<'firstName' | 'lastName' | 'jobTitle' | 'phone' | 'companyName' | 'industry' | 'source', number>
+> = {
   firstName: 100,
   lastName: 100,
   jobTitle: 150,
@@ -50,7 +62,11 @@ const MAX_BUDGET = MAX_INT4;
 /** Longest raw value quoted back in an error message. */
 const QUOTE_MAX = 60;
 
-export const headerKey = (h: string) => h.trim().toLowerCase().replace(/[\s_-]+/g, '');
+export const headerKey = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 export interface MappedColumn {
   index: number;
@@ -94,7 +110,10 @@ export function mapHeader(header: readonly string[]): HeaderResult {
       ok: false,
       message: looksLikeData
         ? 'The first row must be a header with an email column; it looks like a data row'
-        : `The header has no email column (found: ${cells.filter((h) => h !== '').map((h) => `"${quote(h)}"`).join(', ')})`,
+        : `The header has no email column (found: ${cells
+            .filter((h) => h !== '')
+            .map((h) => `"${quote(h)}"`)
+            .join(', ')})`,
     };
   }
   return { ok: true, map: { columns, width: cells.length, ignoredColumns } };
@@ -232,7 +251,21 @@ export function mapRow(record: readonly string[], map: ColumnMap, row: number): 
   if (errors.length || !email.ok) return { kind: 'invalid', errors };
   return {
     kind: 'ok',
-    value: { row, email: email.email, firstName, lastName, jobTitle, phone, companyName, companyDomain, industry, companySize, country, budget, source },
+    value: {
+      row,
+      email: email.email,
+      firstName,
+      lastName,
+      jobTitle,
+      phone,
+      companyName,
+      companyDomain,
+      industry,
+      companySize,
+      country,
+      budget,
+      source,
+    },
   };
 }
 

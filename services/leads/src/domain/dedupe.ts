@@ -47,17 +47,46 @@ export function normaliseDomain(raw: string | null | undefined): string | null {
 
 /** Personal mailbox providers: their domain says nothing about the contact's company. */
 export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
-  'gmail.com', 'googlemail.com',
-  'yahoo.com', 'yahoo.co.uk', 'yahoo.fr', 'yahoo.de', 'ymail.com', 'rocketmail.com',
-  'outlook.com', 'hotmail.com', 'hotmail.co.uk', 'hotmail.fr', 'live.com', 'msn.com',
-  'icloud.com', 'me.com', 'mac.com',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'yahoo.fr',
+  'yahoo.de',
+  'ymail.com',
+  'rocketmail.com',
+  'outlook.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'hotmail.fr',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
   'aol.com',
-  'proton.me', 'protonmail.com', 'pm.me',
-  'gmx.com', 'gmx.de', 'gmx.net', 'web.de',
-  'mail.com', 'zoho.com', 'fastmail.com', 'hey.com', 'tutanota.com',
-  'yandex.com', 'yandex.ru', 'mail.ru',
-  'qq.com', '163.com', '126.com',
-  'orange.fr', 'free.fr', 'laposte.net', 'libero.it',
+  'proton.me',
+  'protonmail.com',
+  'pm.me',
+  'gmx.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'mail.com',
+  'zoho.com',
+  'fastmail.com',
+  'hey.com',
+  'tutanota.com',
+  'yandex.com',
+  'yandex.ru',
+  'mail.ru',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'orange.fr',
+  'free.fr',
+  'laposte.net',
+  'libero.it',
 ]);
 
 /** The company domain of an email, or null for free-mail providers and invalid emails. */
@@ -92,11 +121,7 @@ export interface MergeResult<T> {
  * `T extends object` rather than Record<string, unknown> so interfaces and entity classes,
  * which have no index signature, are accepted.
  */
-export function mergeContactFields<T extends object>(
-  existing: T,
-  incoming: Partial<T>,
-  fields: readonly (keyof T)[],
-): MergeResult<T> {
+export function mergeContactFields<T extends object>(existing: T, incoming: Partial<T>, fields: readonly (keyof T)[]): MergeResult<T> {
   const merged: T = { ...existing };
   const changedFields: (keyof T)[] = [];
   for (const field of fields) {
@@ -111,10 +136,6 @@ export function mergeContactFields<T extends object>(
 }
 
 /** mergeContacts: the primary keeps every field it has; the duplicate only fills its gaps. */
-export function mergeDuplicateInto<T extends object>(
-  primary: T,
-  duplicate: Partial<T>,
-  fields: readonly (keyof T)[],
-): MergeResult<T> {
+export function mergeDuplicateInto<T extends object>(primary: T, duplicate: Partial<T>, fields: readonly (keyof T)[]): MergeResult<T> {
   return mergeContactFields(primary, duplicate, fields);
 }

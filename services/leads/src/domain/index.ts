@@ -26,14 +26,7 @@ export type {
   TransitionVerdict,
 } from './lifecycle';
 
-export {
-  DEFAULT_SCORING_RULES,
-  ENGAGEMENT_KINDS,
-  MAX_SCORE,
-  engagementScore,
-  fitScore,
-  scoreContact,
-} from './scoring';
+export { DEFAULT_SCORING_RULES, ENGAGEMENT_KINDS, MAX_SCORE, engagementScore, fitScore, scoreContact } from './scoring';
 export type { CompanySizeBand, ContactProfile, EngagementEvent, EngagementKind, ScorePart, ScoringRules } from './scoring';
 export { validateScoringRules } from './scoring-validation';
 export type { ScoringRulesValidation } from './scoring-validation';

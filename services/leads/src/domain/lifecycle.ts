@@ -10,9 +10,7 @@ export type StageChangeSource = 'API' | 'IMPORT' | 'RULE' | 'EVENT';
 
 export type TransitionKind = 'FORWARD' | 'RECYCLE' | 'DISQUALIFY' | 'CHURN' | 'RECONQUEST' | 'REENGAGE';
 export type TransitionErrorCode = 'SAME_STAGE' | 'ILLEGAL_TRANSITION' | 'REASON_REQUIRED';
-export type TransitionVerdict =
-  | { ok: true; kind: TransitionKind }
-  | { ok: false; code: TransitionErrorCode; message: string };
+export type TransitionVerdict = { ok: true; kind: TransitionKind } | { ok: false; code: TransitionErrorCode; message: string };
 
 /** A move decided by an automatic rule; `null` from a rule means "no move". */
 export interface StageMove {
@@ -66,11 +64,7 @@ function isBlank(s: string | null | undefined): boolean {
   return s == null || s.trim() === '';
 }
 
-export function checkTransition(
-  from: LifecycleStage,
-  to: LifecycleStage,
-  reason?: string | null,
-): TransitionVerdict {
+export function checkTransition(from: LifecycleStage, to: LifecycleStage, reason?: string | null): TransitionVerdict {
   if (from === to) {
     return { ok: false, code: 'SAME_STAGE', message: `Contact is already in stage ${to}` };
   }
@@ -120,11 +114,7 @@ export function onDealWon(current: LifecycleStage): StageMove | null {
  * only ones from which a move back to MQL/LEAD is a legal recycle. An earlier stage moving to
  * MQL on a lost deal would be a promotion, so they stay put.
  */
-export function onDealLost(
-  current: LifecycleStage,
-  otherOpenDeals: number,
-  recycleStage: 'MQL' | 'LEAD',
-): StageMove | null {
+export function onDealLost(current: LifecycleStage, otherOpenDeals: number, recycleStage: 'MQL' | 'LEAD'): StageMove | null {
   if (otherOpenDeals !== 0) return null;
   if (current !== 'SQL' && current !== 'OPPORTUNITY') return null;
   return { to: recycleStage, reason: 'Last open deal lost' };
@@ -142,12 +132,7 @@ function assertNpsScore(name: string, value: number): void {
   }
 }
 
-export function onNpsResponse(
-  current: LifecycleStage,
-  score: number,
-  promoterThreshold = 9,
-  detractorThreshold = 6,
-): NpsDecision {
+export function onNpsResponse(current: LifecycleStage, score: number, promoterThreshold = 9, detractorThreshold = 6): NpsDecision {
   assertNpsScore('score', score);
   assertNpsScore('promoterThreshold', promoterThreshold);
   assertNpsScore('detractorThreshold', detractorThreshold);
@@ -156,9 +141,7 @@ export function onNpsResponse(
     throw new RangeError('detractorThreshold must be below promoterThreshold');
   }
   const move: StageMove | null =
-    current === 'CUSTOMER' && score >= promoterThreshold
-      ? { to: 'PROMOTER', reason: `NPS response ${score}` }
-      : null;
+    current === 'CUSTOMER' && score >= promoterThreshold ? { to: 'PROMOTER', reason: `NPS response ${score}` } : null;
   const churnRisk = isCustomerStage(current) && score <= detractorThreshold;
   return { move, churnRisk };
 }
@@ -168,12 +151,7 @@ export function onCampaignResponse(current: LifecycleStage): StageMove | null {
 }
 
 /** Only an upward crossing moves, so a score hovering above the threshold doesn't re-trigger. */
-export function onScoreChanged(
-  current: LifecycleStage,
-  previousScore: number,
-  newScore: number,
-  mqlThreshold: number,
-): StageMove | null {
+export function onScoreChanged(current: LifecycleStage, previousScore: number, newScore: number, mqlThreshold: number): StageMove | null {
   if (current !== 'VISITOR' && current !== 'LEAD') return null;
   if (!(previousScore < mqlThreshold && newScore >= mqlThreshold)) return null;
   return { to: 'MQL', reason: `Score ${newScore} reached the MQL threshold ${mqlThreshold}` };

@@ -1,20 +1,15 @@
 // Validation of tenant-supplied rules (unknown JSON). The first problem found is reported with
 // its field path, e.g. "fit.companySizes[1].max", for a BAD_USER_INPUT error.
 
-import {
-  ENGAGEMENT_KINDS,
-  MAX_SCORE,
-  isNumber,
-  words,
-  type CompanySizeBand,
-  type EngagementKind,
-  type ScoringRules,
-} from './scoring';
+import { ENGAGEMENT_KINDS, MAX_SCORE, isNumber, words, type CompanySizeBand, type EngagementKind, type ScoringRules } from './scoring';
 
 export type ScoringRulesValidation = { ok: true; rules: ScoringRules } | { ok: false; field: string; message: string };
 
 class RuleError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }

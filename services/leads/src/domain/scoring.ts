@@ -2,14 +2,7 @@
 // Rules are per-tenant data validated by validateScoringRules; DEFAULT_SCORING_RULES applies
 // until a tenant sets its own.
 
-export const ENGAGEMENT_KINDS = [
-  'EMAIL_OPEN',
-  'EMAIL_CLICK',
-  'FORM_FILL',
-  'CAMPAIGN_RESPONSE',
-  'PAGE_VIEW',
-  'MEETING',
-] as const;
+export const ENGAGEMENT_KINDS = ['EMAIL_OPEN', 'EMAIL_CLICK', 'FORM_FILL', 'CAMPAIGN_RESPONSE', 'PAGE_VIEW', 'MEETING'] as const;
 export type EngagementKind = (typeof ENGAGEMENT_KINDS)[number];
 
 export interface CompanySizeBand {
@@ -106,7 +99,10 @@ export const DEFAULT_SCORING_RULES: ScoringRules = {
  * validation, which uses it to spot duplicate keywords.
  */
 export function words(s: string): string {
-  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 export const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

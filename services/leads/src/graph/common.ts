@@ -8,11 +8,13 @@ import { createLoaders } from '../loaders';
  * outbox in that same transaction). Loaders restart so this mutation's fields see its effects.
  */
 export async function write<T>(ctx: LeadsContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
-  const result = await retryOnDeadlock(() => ctx.db.transaction(async (m) => {
-    const result = await work(m, actorOf(ctx));
-    await recordAudit(m, result); // the audit entry commits with the change
-    return result;
-  }));
+  const result = await retryOnDeadlock(() =>
+    ctx.db.transaction(async (m) => {
+      const result = await work(m, actorOf(ctx));
+      await recordAudit(m, result); // the audit entry commits with the change
+      return result;
+    }),
+  );
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   return result;
 }

@@ -29,10 +29,12 @@ export const contactQueries = {
 };
 
 export const contactMutations = {
-  captureLead: (_: unknown, { input }: Input<CaptureLeadInput>, ctx: LeadsContext) => write(ctx, (m, actor) => captureLead(m, actor, input)),
+  captureLead: (_: unknown, { input }: Input<CaptureLeadInput>, ctx: LeadsContext) =>
+    write(ctx, (m, actor) => captureLead(m, actor, input)),
   changeLifecycleStage: (_: unknown, { input }: Input<ChangeLifecycleStageInput>, ctx: LeadsContext) =>
     write(ctx, (m, actor) => changeLifecycleStage(m, actor, input)),
-  updateContact: (_: unknown, { input }: Input<UpdateContactInput>, ctx: LeadsContext) => write(ctx, (m, actor) => updateContact(m, actor, input)),
+  updateContact: (_: unknown, { input }: Input<UpdateContactInput>, ctx: LeadsContext) =>
+    write(ctx, (m, actor) => updateContact(m, actor, input)),
   // No outer transaction: the import commits one transaction per chunk (all-or-nothing per row).
   importContacts: (_: unknown, { input }: Input<{ csv: string }>, ctx: LeadsContext) => {
     return importContacts(ctx.db, actorOf(ctx), input.csv);
@@ -53,7 +55,12 @@ export const contactTypes = {
     company: (c: Contact, _: unknown, ctx: LeadsContext) => (c.companyId ? ctx.loaders.company.load(c.companyId) : null),
     stageHistory: async (c: Contact, _: unknown, ctx: LeadsContext) =>
       (await ctx.loaders.stageHistory.load(c.id)).map((r: StageChange) => ({
-        from: r.fromStage, to: r.toStage, at: r.at, reason: r.reason, actor: r.actor, source: r.source,
+        from: r.fromStage,
+        to: r.toStage,
+        at: r.at,
+        reason: r.reason,
+        actor: r.actor,
+        source: r.source,
       })),
     referredBy: (c: Contact, _: unknown, ctx: LeadsContext) => (c.referrerId ? ctx.loaders.contact.load(c.referrerId) : null),
     referrals: (c: Contact, _: unknown, ctx: LeadsContext) => ctx.loaders.referralCount.load(c.id),

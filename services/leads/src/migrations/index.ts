@@ -5,4 +5,10 @@ import { ContactSearch1700000001200 } from './1700000001200-contact-search';
 import { Referrals1700000001300 } from './1700000001300-referrals';
 
 /** In order; the kit adds its own tables first. */
-export const migrations = [EventsMigration1700000000001, Contacts1700000001000, LifecycleRules1700000001100, ContactSearch1700000001200, Referrals1700000001300];
+export const migrations = [
+  EventsMigration1700000000001,
+  Contacts1700000001000,
+  LifecycleRules1700000001100,
+  ContactSearch1700000001200,
+  Referrals1700000001300,
+];

@@ -14,13 +14,20 @@ export async function assignOwnerIfDue(m: EntityManager, actor: Actor, contact: 
   const settings = await loadSettings(m, actor.tenantId, true);
   if (!settings.assignmentRule || settings.assignOn !== trigger) return contact;
   const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: actor.tenantId } }) : null;
-  const pick = pickOwner(settings.assignmentRule, { industry: company?.industry ?? null, country: contact.country }, settings.assignmentCursor);
+  const pick = pickOwner(
+    settings.assignmentRule,
+    { industry: company?.industry ?? null, country: contact.country },
+    settings.assignmentCursor,
+  );
   if (!pick.ownerId) return contact;
   await m.update(LeadSettings, { tenantId: actor.tenantId }, { assignmentCursor: pick.nextCursor });
   contact.ownerId = pick.ownerId;
   const saved = await m.save(contact);
   await emit(m, {
-    type: 'contact.updated', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+    type: 'contact.updated',
+    tenantId: actor.tenantId,
+    aggregateId: contact.id,
+    actor: actor.userId,
     data: { changedFields: ['ownerId'], values: { ownerId: pick.ownerId } },
   });
   return saved;

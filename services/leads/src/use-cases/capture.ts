@@ -64,7 +64,13 @@ function validateCapture(input: CaptureLeadInput) {
   if (input.country && !/^[A-Za-z]{2}$/.test(input.country.trim())) throw badInput('country', 'country must be an ISO 3166 alpha-2 code');
   if (input.campaignId) requireUuid(input.campaignId, 'campaignId');
   const limits: Array<[keyof CaptureLeadInput, number]> = [
-    ['firstName', 100], ['lastName', 100], ['jobTitle', 150], ['phone', 50], ['source', 50], ['companyName', 200], ['industry', 100],
+    ['firstName', 100],
+    ['lastName', 100],
+    ['jobTitle', 150],
+    ['phone', 50],
+    ['source', 50],
+    ['companyName', 200],
+    ['industry', 100],
   ];
   for (const [field, max] of limits) {
     const v = input[field];
@@ -100,8 +106,14 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
   const companyId = await findOrCreateCompany(m, actor, input);
   const source = clean(input.source)?.toLowerCase() ?? null;
   const incoming = {
-    firstName: clean(input.firstName), lastName: clean(input.lastName), jobTitle: clean(input.jobTitle),
-    phone: clean(input.phone), source, companyId, country: clean(input.country)?.toUpperCase() ?? null, budget: input.budget ?? null,
+    firstName: clean(input.firstName),
+    lastName: clean(input.lastName),
+    jobTitle: clean(input.jobTitle),
+    phone: clean(input.phone),
+    source,
+    companyId,
+    country: clean(input.country)?.toUpperCase() ?? null,
+    budget: input.budget ?? null,
   };
   const referrerId = await knownReferrer(m, actor.tenantId, input.referrerId);
   let contact = await contacts.findOneForUpdate({ email: email.email });
@@ -111,7 +123,10 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
       for (const f of changed) (contact as unknown as Record<string, unknown>)[f] = incoming[f];
       contact = await contacts.save(contact);
       await emit(m, {
-        type: 'contact.updated', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+        type: 'contact.updated',
+        tenantId: actor.tenantId,
+        aggregateId: contact.id,
+        actor: actor.userId,
         data: { changedFields: [...changed], values: Object.fromEntries(changed.map((f) => [f, incoming[f]])) },
       });
     }
@@ -123,14 +138,27 @@ export async function captureLead(m: EntityManager, actor: Actor, input: Capture
     }
   } else {
     const stage = source && VISITOR_SOURCES.has(source) ? 'VISITOR' : 'LEAD';
-    contact = await contacts.save(contacts.create({ email: email.email, ...incoming, lifecycleStage: stage, score: 0, ownerId: null, referrerId }));
+    contact = await contacts.save(
+      contacts.create({ email: email.email, ...incoming, lifecycleStage: stage, score: 0, ownerId: null, referrerId }),
+    );
     const company = companyId ? await tenantRepository(m, Company, actor.tenantId).findOne({ id: companyId }) : null;
     await emit(m, {
-      type: 'contact.created', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+      type: 'contact.created',
+      tenantId: actor.tenantId,
+      aggregateId: contact.id,
+      actor: actor.userId,
       data: {
-        email: contact.email, firstName: contact.firstName, lastName: contact.lastName, lifecycleStage: stage,
-        source: contact.source, ownerId: contact.ownerId, companyId: contact.companyId,
-        industry: company?.industry ?? null, companySize: company?.size ?? null, score: contact.score, referrerId: contact.referrerId,
+        email: contact.email,
+        firstName: contact.firstName,
+        lastName: contact.lastName,
+        lifecycleStage: stage,
+        source: contact.source,
+        ownerId: contact.ownerId,
+        companyId: contact.companyId,
+        industry: company?.industry ?? null,
+        companySize: company?.size ?? null,
+        score: contact.score,
+        referrerId: contact.referrerId,
       },
     });
     await recordStageChange(m, actor, contact, null, stage, 'captured', 'API');

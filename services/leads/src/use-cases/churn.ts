@@ -23,11 +23,22 @@ export async function runChurnCheck(db: DataSource, now = new Date(), logger?: L
       const contact = await findContactForUpdate(m, c.tenant_id, c.id);
       if (!contact) return;
       const due = shouldChurn({
-        stage: contact.lifecycleStage as 'CUSTOMER', lastPurchaseAt: contact.lastPurchaseAt, lastEngagementAt: contact.lastEngagementAt,
-        customerSince: contact.customerSince ?? contact.createdAt, now, inactivityDays: c.days,
+        stage: contact.lifecycleStage as 'CUSTOMER',
+        lastPurchaseAt: contact.lastPurchaseAt,
+        lastEngagementAt: contact.lastEngagementAt,
+        customerSince: contact.customerSince ?? contact.createdAt,
+        now,
+        inactivityDays: c.days,
       });
       if (!due) return;
-      await moveContact(m, { tenantId: c.tenant_id, userId: null }, contact, 'CHURNED', `No purchase or engagement for ${c.days} days`, 'RULE');
+      await moveContact(
+        m,
+        { tenantId: c.tenant_id, userId: null },
+        contact,
+        'CHURNED',
+        `No purchase or engagement for ${c.days} days`,
+        'RULE',
+      );
       churned++;
     });
   }

@@ -9,12 +9,20 @@ export type DealStatus = 'OPEN' | 'WON' | 'LOST';
 /** Every capture is a touch: where the contact came from, and through which campaign. */
 export async function recordTouch(m: EntityManager, tenantId: string, contactId: string, source: string | null, campaignId: string | null) {
   await m.query('INSERT INTO contact_touches (tenant_id, contact_id, source, campaign_id) VALUES ($1, $2, $3, $4)', [
-    tenantId, contactId, source, campaignId,
+    tenantId,
+    contactId,
+    source,
+    campaignId,
   ]);
 }
 
 export async function insertEngagement(m: EntityManager, tenantId: string, contactId: string, kind: EngagementKind, at: Date) {
-  await m.query('INSERT INTO contact_engagements (tenant_id, contact_id, kind, at) VALUES ($1, $2, $3, $4)', [tenantId, contactId, kind, at]);
+  await m.query('INSERT INTO contact_engagements (tenant_id, contact_id, kind, at) VALUES ($1, $2, $3, $4)', [
+    tenantId,
+    contactId,
+    kind,
+    at,
+  ]);
 }
 
 export function engagementsOf(m: EntityManager, tenantId: string, contactId: string): Promise<Array<{ kind: EngagementKind; at: Date }>> {
@@ -23,9 +31,14 @@ export function engagementsOf(m: EntityManager, tenantId: string, contactId: str
 
 /** The engagements of many contacts in one statement (the scoreBreakdown loader). */
 export function engagementsOfContacts(
-  m: EntityManager, tenantId: string, contactIds: string[],
+  m: EntityManager,
+  tenantId: string,
+  contactIds: string[],
 ): Promise<Array<{ contactId: string; kind: EngagementKind; at: Date }>> {
-  return m.query('SELECT contact_id AS "contactId", kind, at FROM contact_engagements WHERE tenant_id = $1 AND contact_id = ANY($2)', [tenantId, contactIds]);
+  return m.query('SELECT contact_id AS "contactId", kind, at FROM contact_engagements WHERE tenant_id = $1 AND contact_id = ANY($2)', [
+    tenantId,
+    contactIds,
+  ]);
 }
 
 /** leads' replica of pipeline's deals (from deal.* events): what deal.lost needs to know. */
@@ -39,7 +52,8 @@ export async function trackDeal(m: EntityManager, tenantId: string, dealId: stri
 
 export async function openDealCount(m: EntityManager, tenantId: string, contactId: string): Promise<number> {
   const [row] = await m.query(`SELECT count(*)::int AS n FROM contact_deals WHERE tenant_id = $1 AND contact_id = $2 AND status = 'OPEN'`, [
-    tenantId, contactId,
+    tenantId,
+    contactId,
   ]);
   return row.n;
 }

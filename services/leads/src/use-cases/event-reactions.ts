@@ -3,7 +3,14 @@ import { emit, type EventEnvelope } from '@crm/events';
 import type { Actor } from '@crm/service-kit';
 import { Contact } from '../entities';
 import {
-  isRepeatPurchase, LifecycleStage, onCampaignResponse, onDealCreated, onDealLost, onDealWon, onNpsResponse, StageMove,
+  isRepeatPurchase,
+  LifecycleStage,
+  onCampaignResponse,
+  onDealCreated,
+  onDealLost,
+  onDealWon,
+  onNpsResponse,
+  StageMove,
 } from '../domain/lifecycle';
 import type { EngagementKind } from '../domain/scoring';
 import { openDealCount, trackDeal } from './contact-records';
@@ -61,14 +68,21 @@ export async function reactToSurveyResponse(m: EntityManager, event: EventEnvelo
     contact = await m.save(contact);
     // Announced like any other contact change: campaigns' segments and retention rules select on it.
     await emit(m, {
-      type: 'contact.updated', tenantId: event.tenantId, aggregateId: contact.id, actor: event.actor ?? null,
+      type: 'contact.updated',
+      tenantId: event.tenantId,
+      aggregateId: contact.id,
+      actor: event.actor ?? null,
       data: { changedFields: ['churnRisk'], values: { churnRisk: contact.churnRisk } },
     });
   }
   await move(m, actorOf(event), contact, decision.move, new Date(event.occurredAt));
 }
 
-const RESPONSE_ENGAGEMENT: Record<string, EngagementKind> = { OPENED: 'EMAIL_OPEN', CLICKED: 'EMAIL_CLICK', RESPONDED: 'CAMPAIGN_RESPONSE' };
+const RESPONSE_ENGAGEMENT: Record<string, EngagementKind> = {
+  OPENED: 'EMAIL_OPEN',
+  CLICKED: 'EMAIL_CLICK',
+  RESPONDED: 'CAMPAIGN_RESPONSE',
+};
 
 export async function reactToCampaignResponse(m: EntityManager, event: EventEnvelope<'campaign.response_recorded'>) {
   let contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);

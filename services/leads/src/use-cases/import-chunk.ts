@@ -118,7 +118,12 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
   const mayRescore = new Set<string>();
   for (const r of rows) {
     const s = states.get(r.email);
-    if (s && ((isEmptyValue(s.jobTitle) && r.jobTitle) || (s.budget === null && r.budget !== null) || (isEmptyValue(s.companyId) && companyIdOf(r)))) {
+    if (
+      s &&
+      ((isEmptyValue(s.jobTitle) && r.jobTitle) ||
+        (s.budget === null && r.budget !== null) ||
+        (isEmptyValue(s.companyId) && companyIdOf(r)))
+    ) {
       mayRescore.add(s.id);
     }
   }
@@ -145,7 +150,13 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
   const emit = <T extends EventType>(type: T, contactId: string, data: EventData<T>) => {
     events.push({ type, tenantId, aggregateId: contactId, actor: actor.userId, occurredAt: now, data } as NewEvent<EventType>);
   };
-  const recordMove = (c: ContactState, from: LifecycleStage | null, to: LifecycleStage, reason: string | null, source: StageChangeSource) => {
+  const recordMove = (
+    c: ContactState,
+    from: LifecycleStage | null,
+    to: LifecycleStage,
+    reason: string | null,
+    source: StageChangeSource,
+  ) => {
     stageChanges.push({ contactId: c.id, from, to, reason, source });
     c.lifecycleStage = to;
     c.dirty = true;
@@ -193,23 +204,51 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
     // source is filled only by a source the file states (the import is not where it came from).
     const source = row.source ?? IMPORT_SOURCE;
     const incoming: Record<Fillable, string | number | null> = {
-      firstName: row.firstName, lastName: row.lastName, jobTitle: row.jobTitle, phone: row.phone, source: row.source,
-      companyId: companyIdOf(row), country: row.country, budget: row.budget,
+      firstName: row.firstName,
+      lastName: row.lastName,
+      jobTitle: row.jobTitle,
+      phone: row.phone,
+      source: row.source,
+      companyId: companyIdOf(row),
+      country: row.country,
+      budget: row.budget,
     };
     let c = states.get(row.email);
     if (!c) {
       const stage: LifecycleStage = VISITOR_SOURCES.has(source) ? 'VISITOR' : 'LEAD';
       c = {
-        id: randomUUID(), email: row.email, isNew: true, dirty: true,
-        firstName: row.firstName, lastName: row.lastName, jobTitle: row.jobTitle, phone: row.phone, source,
-        companyId: companyIdOf(row), country: row.country, budget: row.budget,
-        lifecycleStage: stage, ownerId: null, score: 0, fitScore: 0, engagementScore: 0,
+        id: randomUUID(),
+        email: row.email,
+        isNew: true,
+        dirty: true,
+        firstName: row.firstName,
+        lastName: row.lastName,
+        jobTitle: row.jobTitle,
+        phone: row.phone,
+        source,
+        companyId: companyIdOf(row),
+        country: row.country,
+        budget: row.budget,
+        lifecycleStage: stage,
+        ownerId: null,
+        score: 0,
+        fitScore: 0,
+        engagementScore: 0,
       };
       states.set(row.email, c);
       const company = c.companyId ? profiles.get(c.companyId) : undefined;
       emit('contact.created', c.id, {
-        email: c.email, firstName: c.firstName, lastName: c.lastName, lifecycleStage: stage, source: c.source, ownerId: null, companyId: c.companyId,
-        industry: company?.industry ?? null, companySize: company?.size ?? null, score: c.score, referrerId: null,
+        email: c.email,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        lifecycleStage: stage,
+        source: c.source,
+        ownerId: null,
+        companyId: c.companyId,
+        industry: company?.industry ?? null,
+        companySize: company?.size ?? null,
+        score: c.score,
+        referrerId: null,
       });
       recordMove(c, null, stage, 'imported', 'IMPORT');
       assignIfDue(c, 'CAPTURE');
@@ -223,7 +262,8 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
     if (changedFields.length) {
       c.dirty = true;
       emit('contact.updated', c.id, {
-        changedFields: changedFields.map(String), values: Object.fromEntries(changedFields.map((f) => [f, incoming[f]])),
+        changedFields: changedFields.map(String),
+        values: Object.fromEntries(changedFields.map((f) => [f, incoming[f]])),
       });
     }
     // A visitor who now identifies (here: in an imported list) becomes a lead, as in captureLead.
@@ -238,7 +278,8 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
   const written = [...states.values()].filter((s) => s.dirty);
   if (written.length) {
     const col = <K extends keyof ContactState>(k: K) => written.map((s) => s[k]);
-    const fill = (column: string) => `${column} = CASE WHEN btrim(coalesce(c.${column}, '')) = '' THEN EXCLUDED.${column} ELSE c.${column} END`;
+    const fill = (column: string) =>
+      `${column} = CASE WHEN btrim(coalesce(c.${column}, '')) = '' THEN EXCLUDED.${column} ELSE c.${column} END`;
     const returned: Array<{ id: string; email: string; inserted: boolean }> = await m.query(
       `INSERT INTO contacts AS c (id, tenant_id, email, first_name, last_name, job_title, phone, company_id, source, country, budget,
                                   lifecycle_stage, owner_id, score, fit_score, engagement_score, version)
@@ -257,8 +298,22 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
          updated_at = now(), version = c.version + 1
        RETURNING c.id, c.email, (c.xmax = 0) AS inserted`,
       [
-        tenantId, col('id'), col('email'), col('firstName'), col('lastName'), col('jobTitle'), col('phone'), col('companyId'), col('source'),
-        col('country'), col('budget'), col('lifecycleStage'), col('ownerId'), col('score'), col('fitScore'), col('engagementScore'),
+        tenantId,
+        col('id'),
+        col('email'),
+        col('firstName'),
+        col('lastName'),
+        col('jobTitle'),
+        col('phone'),
+        col('companyId'),
+        col('source'),
+        col('country'),
+        col('budget'),
+        col('lifecycleStage'),
+        col('ownerId'),
+        col('score'),
+        col('fitScore'),
+        col('engagementScore'),
       ],
     );
     // Every address is locked (advisory + row lock), so a surprise here means a writer that takes
@@ -277,8 +332,14 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
               WITH ORDINALITY AS u(contact_id, from_stage, to_stage, reason, source, ord)
         ORDER BY u.ord`,
       [
-        tenantId, now, actor.userId, stageChanges.map((s) => s.contactId), stageChanges.map((s) => s.from), stageChanges.map((s) => s.to),
-        stageChanges.map((s) => s.reason), stageChanges.map((s) => s.source),
+        tenantId,
+        now,
+        actor.userId,
+        stageChanges.map((s) => s.contactId),
+        stageChanges.map((s) => s.from),
+        stageChanges.map((s) => s.to),
+        stageChanges.map((s) => s.reason),
+        stageChanges.map((s) => s.source),
       ],
     );
   }
@@ -325,7 +386,13 @@ async function resolveCompanies(m: EntityManager, tenantId: string, rows: Contac
          FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) WITH ORDINALITY AS u(domain, name, industry, size, ord)
         ORDER BY u.ord
        ON CONFLICT (tenant_id, domain) WHERE domain IS NOT NULL DO NOTHING`,
-      [tenantId, domains, reps.map((r) => r.companyName ?? r.companyDomain!.slice(0, 200)), reps.map((r) => r.industry), reps.map((r) => r.companySize)],
+      [
+        tenantId,
+        domains,
+        reps.map((r) => r.companyName ?? r.companyDomain!.slice(0, 200)),
+        reps.map((r) => r.industry),
+        reps.map((r) => r.companySize),
+      ],
     );
     const found: Array<{ id: string; domain: string }> = await m.query(
       'SELECT id, domain FROM companies WHERE tenant_id = $1 AND domain = ANY($2::text[])',

@@ -68,13 +68,13 @@ const SLICE_CHARS = 64 * 1024;
 /** Attempts of a single row when it loses a race (deadlock, concurrent insert of its email). */
 const ROW_ATTEMPTS = 3;
 
-
 export async function importContacts(db: DataSource, actor: Actor, csv: string, options: ImportOptions = {}): Promise<ImportResult> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
     throw new RangeError(`chunkSize must be an integer from 1 to ${MAX_CHUNK_SIZE}`);
   }
-  if (typeof csv !== 'string' || csv.trim() === '') throw badInput('csv', 'The CSV is empty: expected a header row, then one row per contact');
+  if (typeof csv !== 'string' || csv.trim() === '')
+    throw badInput('csv', 'The CSV is empty: expected a header row, then one row per contact');
   const parseOptions: CsvOptions = {
     bom: true,
     delimiter: detectDelimiter(csv),
@@ -89,7 +89,13 @@ export async function importContacts(db: DataSource, actor: Actor, csv: string, 
   const columns: ColumnMap = mapped.map;
 
   const result: ImportResult = {
-    created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], truncatedErrors: 0, ignoredColumns: columns.ignoredColumns,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: 0,
+    errors: [],
+    truncatedErrors: 0,
+    ignoredColumns: columns.ignoredColumns,
   };
   // Rows read since the last flush: the valid ones wait in `pending`, the errors of the invalid
   // ones in `windowErrors` (reported with the chunk's own, so `errors` stays in row order).
@@ -141,7 +147,7 @@ export async function importContacts(db: DataSource, actor: Actor, csv: string, 
 
 /** The string in slices, never splitting a surrogate pair (the parser encodes each slice). */
 function* slices(s: string): Generator<string> {
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let end = Math.min(s.length, i + SLICE_CHARS);
     const last = s.charCodeAt(end - 1);
     if (end < s.length && last >= 0xd800 && last <= 0xdbff) end--;
@@ -200,14 +206,16 @@ function malformed(err: unknown, recordLine: number): unknown {
     code === 'CSV_QUOTE_NOT_CLOSED'
       ? [`Malformed CSV: a quote opened in the record starting on line ${recordLine} is never closed`, recordLine]
       : code === 'CSV_MAX_RECORD_SIZE'
-        ? [`Malformed CSV: the record starting on line ${recordLine} is longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`, recordLine]
+        ? [
+            `Malformed CSV: the record starting on line ${recordLine} is longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`,
+            recordLine,
+          ]
         : [`Malformed CSV on line ${at}: ${(err as Error).message}`, at];
   return domainError('BAD_USER_INPUT', message, { field: 'csv', line: where });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Applying rows
-
 
 interface Tally {
   created: number;

@@ -17,7 +17,13 @@ export async function recordStageChange(
   at = new Date(),
 ): Promise<StageChange> {
   const change = tenantRepository(m, StageChange, actor.tenantId).create({
-    contactId: contact.id, fromStage: from, toStage: to, at, reason, actor: actor.userId, source,
+    contactId: contact.id,
+    fromStage: from,
+    toStage: to,
+    at,
+    reason,
+    actor: actor.userId,
+    source,
   });
   await m.save(change);
   await emit(m, {
@@ -68,7 +74,12 @@ export async function moveContact(
 
 /** Apply an automatic rule's decision (possibly through an intermediate stage). */
 export async function applyStageMove(
-  m: EntityManager, actor: Actor, contact: Contact, move: StageMove, source: StageChangeSource, at = new Date(),
+  m: EntityManager,
+  actor: Actor,
+  contact: Contact,
+  move: StageMove,
+  source: StageChangeSource,
+  at = new Date(),
 ): Promise<Contact> {
   if (move.via) contact = await moveContact(m, actor, contact, move.via, move.reason, source, at);
   return moveContact(m, actor, contact, move.to, move.reason, source, at);
@@ -82,7 +93,11 @@ export interface ChangeLifecycleStageInput {
 
 /** `at`: when the change happened (default now; the demo seed places its story in the past). */
 export async function changeLifecycleStage(
-  m: EntityManager, actor: Actor, input: ChangeLifecycleStageInput, source: StageChangeSource = 'API', at = new Date(),
+  m: EntityManager,
+  actor: Actor,
+  input: ChangeLifecycleStageInput,
+  source: StageChangeSource = 'API',
+  at = new Date(),
 ): Promise<Contact> {
   if (!isLifecycleStage(input.stage)) throw badInput('stage', `Unknown lifecycle stage ${input.stage}`);
   if (input.reason && input.reason.length > 1000) throw badInput('reason', 'reason must be at most 1000 characters');

@@ -21,7 +21,10 @@ export async function mergeContacts(m: EntityManager, actor: Actor, primaryId: s
   if (primaryId.toLowerCase() === duplicateId.toLowerCase()) throw badInput('duplicateId', 'A contact cannot be merged into itself');
   // Lock both rows in id order, so two opposite merges cannot deadlock.
   const locked = await m.getRepository(Contact).find({
-    where: [{ tenantId: actor.tenantId, id: primaryId }, { tenantId: actor.tenantId, id: duplicateId }],
+    where: [
+      { tenantId: actor.tenantId, id: primaryId },
+      { tenantId: actor.tenantId, id: duplicateId },
+    ],
     order: { id: 'ASC' },
     lock: { mode: 'pessimistic_write' },
   });
@@ -41,17 +44,27 @@ export async function mergeContacts(m: EntityManager, actor: Actor, primaryId: s
   // Referrals follow the merge: the duplicate's referrer if the primary had none, its referrals to the primary.
   primary.referrerId ??= duplicate.referrerId;
   if (primary.referrerId === duplicate.id || primary.referrerId === primary.id) primary.referrerId = null;
-  await m.query('UPDATE contacts SET referrer_id = $2 WHERE tenant_id = $1 AND referrer_id = $3 AND id <> $2', [actor.tenantId, primary.id, duplicate.id]);
+  await m.query('UPDATE contacts SET referrer_id = $2 WHERE tenant_id = $1 AND referrer_id = $3 AND id <> $2', [
+    actor.tenantId,
+    primary.id,
+    duplicate.id,
+  ]);
   await repointSideRecords(m, actor.tenantId, primary.id, duplicate.id);
   await m.delete(Contact, { id: duplicate.id, tenantId: actor.tenantId });
   let saved = await m.save(primary);
   await emit(m, {
-    type: 'contact.merged', tenantId: actor.tenantId, aggregateId: primary.id, actor: actor.userId,
+    type: 'contact.merged',
+    tenantId: actor.tenantId,
+    aggregateId: primary.id,
+    actor: actor.userId,
     data: { primaryId: primary.id, duplicateId: duplicate.id },
   });
   if (changedFields.length) {
     await emit(m, {
-      type: 'contact.updated', tenantId: actor.tenantId, aggregateId: primary.id, actor: actor.userId,
+      type: 'contact.updated',
+      tenantId: actor.tenantId,
+      aggregateId: primary.id,
+      actor: actor.userId,
       data: { changedFields: changedFields.map(String), values: Object.fromEntries(changedFields.map((f) => [f, primary[f]])) },
     });
   }

@@ -28,7 +28,8 @@ export async function listContacts(m: EntityManager, tenantId: string, filter: C
   if (filter.churnRisk != null) qb.andWhere('c.churn_risk = :churnRisk', { churnRisk: filter.churnRisk });
   if (filter.search != null) {
     const term = filter.search.trim().toLowerCase();
-    if (characterLength(term) > MAX_SEARCH_LENGTH) throw badInput('filter.search', `search must be at most ${MAX_SEARCH_LENGTH} characters`);
+    if (characterLength(term) > MAX_SEARCH_LENGTH)
+      throw badInput('filter.search', `search must be at most ${MAX_SEARCH_LENGTH} characters`);
     const words = term.split(/\s+/).filter(Boolean).slice(0, 5);
     if (!words.length) throw badInput('filter.search', 'search must contain at least one word');
     words.forEach((word, i) => {

@@ -11,7 +11,12 @@ import { engagementsOf, insertEngagement } from './contact-records';
 /** What the score is computed from, once the company and engagement rows are loaded. */
 export function scoreInputsOf(contact: Contact, company: Company | null, rows: Array<{ kind: EngagementKind; at: Date }>) {
   return {
-    profile: { industry: company?.industry ?? null, companySize: company?.size ?? null, jobTitle: contact.jobTitle, budget: contact.budget },
+    profile: {
+      industry: company?.industry ?? null,
+      companySize: company?.size ?? null,
+      jobTitle: contact.jobTitle,
+      budget: contact.budget,
+    },
     events: rows.filter((r) => (ENGAGEMENT_KINDS as readonly string[]).includes(r.kind)),
   };
 }
@@ -46,7 +51,10 @@ export async function rescore(m: EntityManager, actor: Actor, contact: Contact, 
   contact.engagementScore = engagement;
   contact = await m.save(contact);
   await emit(m, {
-    type: 'contact.score_changed', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+    type: 'contact.score_changed',
+    tenantId: actor.tenantId,
+    aggregateId: contact.id,
+    actor: actor.userId,
     data: { previous, score: result.score, fit, engagement },
   });
   const move = onScoreChanged(contact.lifecycleStage as LifecycleStage, previous, result.score, settings.scoringRules.mqlThreshold);

@@ -22,7 +22,9 @@ export async function provisionLeadSettings(m: EntityManager, tenantId: string):
 }
 
 export async function loadSettings(m: EntityManager, tenantId: string, forUpdate = false): Promise<LeadSettings> {
-  const row = await m.getRepository(LeadSettings).findOne({ where: { tenantId }, lock: forUpdate ? { mode: 'pessimistic_write' } : undefined });
+  const row = await m
+    .getRepository(LeadSettings)
+    .findOne({ where: { tenantId }, lock: forUpdate ? { mode: 'pessimistic_write' } : undefined });
   return row ?? ({ tenantId, updatedAt: new Date(), ...DEFAULT_LEAD_SETTINGS } as LeadSettings);
 }
 
@@ -47,7 +49,8 @@ function validateAssignmentRule(rule: unknown): AssignmentRule | null {
   };
   if (r?.kind === 'ROUND_ROBIN') return { kind: 'ROUND_ROBIN', userIds: ids(r.userIds, 'assignmentRule.userIds') };
   if (r?.kind === 'BY_INDUSTRY' || r?.kind === 'BY_TERRITORY') {
-    if (typeof r.map !== 'object' || r.map === null || Array.isArray(r.map)) throw badInput('assignmentRule.map', 'map must be an object of lists');
+    if (typeof r.map !== 'object' || r.map === null || Array.isArray(r.map))
+      throw badInput('assignmentRule.map', 'map must be an object of lists');
     const map = Object.fromEntries(Object.entries(r.map).map(([k, v]) => [k, ids(v, `assignmentRule.map.${k}`)]));
     return { kind: r.kind, map, fallback: ids(r.fallback ?? [], 'assignmentRule.fallback') };
   }
@@ -73,7 +76,8 @@ export async function updateLeadSettings(m: EntityManager, tenantId: string, inp
   }
   if (input.churnInactivityDays != null) settings.churnInactivityDays = intIn(input.churnInactivityDays, 'churnInactivityDays', 1, 3650);
   if (input.npsPromoterThreshold != null) settings.npsPromoterThreshold = intIn(input.npsPromoterThreshold, 'npsPromoterThreshold', 0, 10);
-  if (input.npsDetractorThreshold != null) settings.npsDetractorThreshold = intIn(input.npsDetractorThreshold, 'npsDetractorThreshold', 0, 10);
+  if (input.npsDetractorThreshold != null)
+    settings.npsDetractorThreshold = intIn(input.npsDetractorThreshold, 'npsDetractorThreshold', 0, 10);
   if (settings.npsDetractorThreshold >= settings.npsPromoterThreshold) {
     throw badInput('npsDetractorThreshold', 'npsDetractorThreshold must be below npsPromoterThreshold');
   }

@@ -31,14 +31,17 @@ const SCORING_FIELDS = new Set(['jobTitle', 'budget', 'companyId']);
 export async function updateContact(m: EntityManager, actor: Actor, input: UpdateContactInput): Promise<Contact> {
   const contact = await lockContact(m, actor.tenantId, input.id, 'id');
   if (input.version != null && input.version !== contact.version) {
-    throw conflict(`Contact ${contact.id} was changed by someone else (version ${contact.version}, you sent ${input.version})`, { reason: 'STALE_VERSION' });
+    throw conflict(`Contact ${contact.id} was changed by someone else (version ${contact.version}, you sent ${input.version})`, {
+      reason: 'STALE_VERSION',
+    });
   }
   const next: Record<string, unknown> = {};
   if (input.email !== undefined) {
     const email = normaliseEmail(input.email ?? '');
     if (!email.ok) throw badInput('email', email.message);
     const taken = await m.findOne(Contact, { where: { tenantId: actor.tenantId, email: email.email } });
-    if (taken && taken.id !== contact.id) throw conflict(`Another contact already has the email ${email.email}`, { reason: 'DUPLICATE_EMAIL', contactId: taken.id });
+    if (taken && taken.id !== contact.id)
+      throw conflict(`Another contact already has the email ${email.email}`, { reason: 'DUPLICATE_EMAIL', contactId: taken.id });
     next.email = email.email;
   }
   for (const [field, max] of Object.entries(TEXT_LIMITS)) {
@@ -50,11 +53,13 @@ export async function updateContact(m: EntityManager, actor: Actor, input: Updat
   }
   if (input.companyId !== undefined) next.companyId = input.companyId === null ? null : requireUuid(input.companyId, 'companyId');
   if (input.budget !== undefined) {
-    if (input.budget !== null && (!Number.isInteger(input.budget) || input.budget < 0)) throw badInput('budget', 'budget must be a non-negative integer');
+    if (input.budget !== null && (!Number.isInteger(input.budget) || input.budget < 0))
+      throw badInput('budget', 'budget must be a non-negative integer');
     next.budget = input.budget;
   }
   if (input.country !== undefined) {
-    if (input.country !== null && !/^[A-Za-z]{2}$/.test(input.country.trim())) throw badInput('country', 'country must be an ISO 3166 alpha-2 code');
+    if (input.country !== null && !/^[A-Za-z]{2}$/.test(input.country.trim()))
+      throw badInput('country', 'country must be an ISO 3166 alpha-2 code');
     next.country = input.country?.trim().toUpperCase() ?? null;
   }
   if (next.companyId) {
@@ -66,7 +71,10 @@ export async function updateContact(m: EntityManager, actor: Actor, input: Updat
   Object.assign(contact, Object.fromEntries(changed.map((k) => [k, next[k]])));
   let saved = await m.save(contact);
   await emit(m, {
-    type: 'contact.updated', tenantId: actor.tenantId, aggregateId: contact.id, actor: actor.userId,
+    type: 'contact.updated',
+    tenantId: actor.tenantId,
+    aggregateId: contact.id,
+    actor: actor.userId,
     data: { changedFields: changed, values: Object.fromEntries(changed.map((k) => [k, next[k]])) },
   });
   if (changed.some((f) => SCORING_FIELDS.has(f))) saved = await rescore(m, actor, saved);

@@ -80,12 +80,9 @@ describe('normaliseDomain', () => {
     expect(normaliseDomain(raw)).toBe(domain);
   });
 
-  it.each(['', '   ', 'acme', 'https://', 'not a domain', 'localhost:3000', 'acme.c', null, undefined])(
-    'returns null for %p',
-    (raw) => {
-      expect(normaliseDomain(raw)).toBeNull();
-    },
-  );
+  it.each(['', '   ', 'acme', 'https://', 'not a domain', 'localhost:3000', 'acme.c', null, undefined])('returns null for %p', (raw) => {
+    expect(normaliseDomain(raw)).toBeNull();
+  });
 });
 
 describe('domainFromEmail', () => {
@@ -199,7 +196,14 @@ describe('mergeContactFields', () => {
 describe('mergeDuplicateInto', () => {
   it('lets the primary win and fills its gaps from the duplicate', () => {
     const primary: ContactFields = { email: 'jane@acme.com', firstName: 'Jane', lastName: null, phone: null, companySize: 50 };
-    const duplicate: ContactFields = { email: 'j.doe@acme.com', firstName: 'J.', lastName: 'Doe', phone: '', companySize: 80, jobTitle: 'VP' };
+    const duplicate: ContactFields = {
+      email: 'j.doe@acme.com',
+      firstName: 'J.',
+      lastName: 'Doe',
+      phone: '',
+      companySize: 80,
+      jobTitle: 'VP',
+    };
     expect(mergeDuplicateInto(primary, duplicate, FIELDS)).toEqual({
       merged: { email: 'jane@acme.com', firstName: 'Jane', lastName: 'Doe', jobTitle: 'VP', phone: null, companySize: 50 },
       changedFields: ['lastName', 'jobTitle'],

@@ -80,16 +80,21 @@ describe('onDealWon and isRepeatPurchase', () => {
 });
 
 describe('onDealLost', () => {
-  it.each(LIFECYCLE_STAGES.flatMap((s) => [[s, 'MQL'], [s, 'LEAD']] as const))(
-    '%s with no other open deal, recycle to %s',
-    (stage, recycle) => {
-      const move = onDealLost(stage, 0, recycle);
-      const recycles = stage === 'SQL' || stage === 'OPPORTUNITY';
-      expect(move).toEqual(recycles ? { to: recycle, reason: 'Last open deal lost' } : null);
-      expectLegal(stage, move);
-      if (move) expect(checkTransition(stage, move.to, move.reason)).toEqual({ ok: true, kind: 'RECYCLE' });
-    },
-  );
+  it.each(
+    LIFECYCLE_STAGES.flatMap(
+      (s) =>
+        [
+          [s, 'MQL'],
+          [s, 'LEAD'],
+        ] as const,
+    ),
+  )('%s with no other open deal, recycle to %s', (stage, recycle) => {
+    const move = onDealLost(stage, 0, recycle);
+    const recycles = stage === 'SQL' || stage === 'OPPORTUNITY';
+    expect(move).toEqual(recycles ? { to: recycle, reason: 'Last open deal lost' } : null);
+    expectLegal(stage, move);
+    if (move) expect(checkTransition(stage, move.to, move.reason)).toEqual({ ok: true, kind: 'RECYCLE' });
+  });
 
   it.each([1, 2, 10])('does not move while %i other deal(s) stay open', (open) => {
     expect(onDealLost('OPPORTUNITY', open, 'MQL')).toBeNull();

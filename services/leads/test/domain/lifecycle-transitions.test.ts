@@ -15,14 +15,14 @@ import {
 //   x illegal. Every letter but F needs a reason.
 const MATRIX: Record<LifecycleStage, string> = {
   //            VIS LEA MQL SQL OPP CUS PRO CHU DIS
-  VISITOR:      '=   F   F   F   F   F   F   x   D',
-  LEAD:         'x   =   F   F   F   F   F   x   D',
-  MQL:          'x   x   =   F   F   F   F   x   D',
-  SQL:          'x   R   R   =   F   F   F   x   D',
-  OPPORTUNITY:  'x   R   R   x   =   F   F   x   D',
-  CUSTOMER:     'x   x   x   x   x   =   F   C   x',
-  PROMOTER:     'x   x   x   x   x   x   =   C   x',
-  CHURNED:      'x   x   x   x   Q   Q   x   =   x',
+  VISITOR: '=   F   F   F   F   F   F   x   D',
+  LEAD: 'x   =   F   F   F   F   F   x   D',
+  MQL: 'x   x   =   F   F   F   F   x   D',
+  SQL: 'x   R   R   =   F   F   F   x   D',
+  OPPORTUNITY: 'x   R   R   x   =   F   F   x   D',
+  CUSTOMER: 'x   x   x   x   x   =   F   C   x',
+  PROMOTER: 'x   x   x   x   x   x   =   C   x',
+  CHURNED: 'x   x   x   x   Q   Q   x   =   x',
   DISQUALIFIED: 'x   E   x   x   x   x   x   x   =',
 };
 
@@ -141,9 +141,7 @@ describe('stage predicates', () => {
   });
 
   it('LIFECYCLE_STAGES lists the stages in funnel order', () => {
-    expect(LIFECYCLE_STAGES).toEqual([
-      'VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER', 'CHURNED', 'DISQUALIFIED',
-    ]);
+    expect(LIFECYCLE_STAGES).toEqual(['VISITOR', 'LEAD', 'MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER', 'CHURNED', 'DISQUALIFIED']);
   });
 
   it('isPreCustomer is true for VISITOR..OPPORTUNITY only', () => {

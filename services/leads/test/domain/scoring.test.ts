@@ -20,9 +20,14 @@ describe('DEFAULT_SCORING_RULES', () => {
   });
 
   it('gives points to every engagement kind', () => {
-    expect(Object.keys(rules.engagement).sort()).toEqual(
-      ['CAMPAIGN_RESPONSE', 'EMAIL_CLICK', 'EMAIL_OPEN', 'FORM_FILL', 'MEETING', 'PAGE_VIEW'],
-    );
+    expect(Object.keys(rules.engagement).sort()).toEqual([
+      'CAMPAIGN_RESPONSE',
+      'EMAIL_CLICK',
+      'EMAIL_OPEN',
+      'FORM_FILL',
+      'MEETING',
+      'PAGE_VIEW',
+    ]);
   });
 });
 
@@ -112,7 +117,14 @@ describe('fitScore', () => {
   it('picks the highest budget tier even when tiers are listed unsorted', () => {
     const custom: ScoringRules = {
       ...rules,
-      fit: { ...rules.fit, budgetPoints: [{ minBudget: 100, points: 9 }, { minBudget: 0, points: 1 }, { minBudget: 50, points: 4 }] },
+      fit: {
+        ...rules.fit,
+        budgetPoints: [
+          { minBudget: 100, points: 9 },
+          { minBudget: 0, points: 1 },
+          { minBudget: 50, points: 4 },
+        ],
+      },
     };
     expect(fitScore({ budget: 75 }, custom).parts).toEqual([{ rule: 'budget:>=50', points: 4 }]);
   });

@@ -26,14 +26,23 @@ async function contactAt(stage: string, email = `${randomUUID()}@auto.example`):
 
 async function state(id: string) {
   const [c] = await leads.service.db.query(
-    'SELECT lifecycle_stage AS stage, churn_risk AS "churnRisk", repeat_purchases AS "repeatPurchases", score FROM contacts WHERE id = $1', [id],
+    'SELECT lifecycle_stage AS stage, churn_risk AS "churnRisk", repeat_purchases AS "repeatPurchases", score FROM contacts WHERE id = $1',
+    [id],
   );
-  const history = await leads.service.db.query('SELECT from_stage AS "from", to_stage AS "to", source, reason FROM stage_changes WHERE contact_id = $1 ORDER BY seq', [id]);
+  const history = await leads.service.db.query(
+    'SELECT from_stage AS "from", to_stage AS "to", source, reason FROM stage_changes WHERE contact_id = $1 ORDER BY seq',
+    [id],
+  );
   return { ...c, history };
 }
 
 const deal = (contactId: string) => ({
-  contactId, pipelineId: randomUUID(), stageId: randomUUID(), kind: 'NEW_BUSINESS' as const, amount: 5000, currency: 'EUR',
+  contactId,
+  pipelineId: randomUUID(),
+  stageId: randomUUID(),
+  kind: 'NEW_BUSINESS' as const,
+  amount: 5000,
+  currency: 'EUR',
 });
 
 test('deal.created moves a pre-opportunity contact to OPPORTUNITY; the same event twice moves it once', async () => {
@@ -43,15 +52,21 @@ test('deal.created moves a pre-opportunity contact to OPPORTUNITY; the same even
   await leads.transport.publish([msg]);
   const s = await state(id);
   expect(s.stage).toBe('OPPORTUNITY');
-  expect(s.history.filter((h: { to: string }) => h.to === 'OPPORTUNITY')).toEqual([{ from: 'SQL', to: 'OPPORTUNITY', source: 'EVENT', reason: 'Deal created' }]);
+  expect(s.history.filter((h: { to: string }) => h.to === 'OPPORTUNITY')).toEqual([
+    { from: 'SQL', to: 'OPPORTUNITY', source: 'EVENT', reason: 'Deal created' },
+  ]);
 });
 
 test('deal.won makes a customer; a further won deal is a repeat purchase with no move', async () => {
   const id = await contactAt('OPPORTUNITY');
   const closedAt = new Date().toISOString();
-  await leads.transport.publish([eventMessage('deal.won', T, randomUUID(), { contactId: id, kind: 'NEW_BUSINESS', closedAt, amount: 100, currency: 'EUR' })]);
+  await leads.transport.publish([
+    eventMessage('deal.won', T, randomUUID(), { contactId: id, kind: 'NEW_BUSINESS', closedAt, amount: 100, currency: 'EUR' }),
+  ]);
   expect((await state(id)).stage).toBe('CUSTOMER');
-  await leads.transport.publish([eventMessage('deal.won', T, randomUUID(), { contactId: id, kind: 'UPSELL', closedAt, amount: 50, currency: 'EUR' })]);
+  await leads.transport.publish([
+    eventMessage('deal.won', T, randomUUID(), { contactId: id, kind: 'UPSELL', closedAt, amount: 50, currency: 'EUR' }),
+  ]);
   const s = await state(id);
   expect(s).toMatchObject({ stage: 'CUSTOMER', repeatPurchases: 1 });
   expect(s.history.map((h: { to: string }) => h.to)).toEqual(['LEAD', 'OPPORTUNITY', 'CUSTOMER']);
@@ -62,7 +77,15 @@ test('deal.won makes a customer; a further won deal is a repeat purchase with no
 
 test('deal.won for a disqualified contact re-engages it, then wins it (two legal moves)', async () => {
   const id = await contactAt('DISQUALIFIED');
-  await leads.transport.publish([eventMessage('deal.won', T, randomUUID(), { contactId: id, kind: 'NEW_BUSINESS', closedAt: new Date().toISOString(), amount: 1, currency: 'USD' })]);
+  await leads.transport.publish([
+    eventMessage('deal.won', T, randomUUID(), {
+      contactId: id,
+      kind: 'NEW_BUSINESS',
+      closedAt: new Date().toISOString(),
+      amount: 1,
+      currency: 'USD',
+    }),
+  ]);
   const s = await state(id);
   expect(s.stage).toBe('CUSTOMER');
   expect(s.history.slice(-2)).toEqual([
@@ -99,10 +122,18 @@ test('NPS: 9+ makes a customer a promoter; a detractor score flags churn risk an
 });
 
 test('a campaign response adds engagement points and turns a visitor into a lead', async () => {
-  const res = await leads.call<{ captureLead: { id: string } }>(capture, { email: 'anon@auto.example', source: 'page_view' }, { tenantId: T });
+  const res = await leads.call<{ captureLead: { id: string } }>(
+    capture,
+    { email: 'anon@auto.example', source: 'page_view' },
+    { tenantId: T },
+  );
   const id = res.data!.captureLead.id;
   expect((await state(id)).stage).toBe('VISITOR');
-  const msg = eventMessage('campaign.response_recorded', T, randomUUID(), { campaignId: randomUUID(), contactId: id, responseType: 'RESPONDED' });
+  const msg = eventMessage('campaign.response_recorded', T, randomUUID(), {
+    campaignId: randomUUID(),
+    contactId: id,
+    responseType: 'RESPONDED',
+  });
   await leads.transport.publish([msg, msg]);
   const s = await state(id);
   expect(s.stage).toBe('LEAD');
@@ -121,11 +152,19 @@ test('the churn rule moves inactive customers (only them) to CHURNED', async () 
   const inactive = await contactAt('CUSTOMER');
   const active = await contactAt('CUSTOMER');
   const longAgo = new Date(Date.now() - 400 * 86_400_000);
-  await leads.service.db.query('UPDATE contacts SET customer_since = $2, last_purchase_at = $2, last_engagement_at = NULL WHERE id = $1', [inactive, longAgo]);
+  await leads.service.db.query('UPDATE contacts SET customer_since = $2, last_purchase_at = $2, last_engagement_at = NULL WHERE id = $1', [
+    inactive,
+    longAgo,
+  ]);
   await leads.service.db.query('UPDATE contacts SET customer_since = $2, last_purchase_at = now() WHERE id = $1', [active, longAgo]);
   const churned = await runChurnCheck(leads.service.db);
   expect(churned).toBeGreaterThanOrEqual(1);
-  expect((await state(inactive)).history.at(-1)).toEqual({ from: 'CUSTOMER', to: 'CHURNED', source: 'RULE', reason: 'No purchase or engagement for 180 days' });
+  expect((await state(inactive)).history.at(-1)).toEqual({
+    from: 'CUSTOMER',
+    to: 'CHURNED',
+    source: 'RULE',
+    reason: 'No purchase or engagement for 180 days',
+  });
   expect((await state(active)).stage).toBe('CUSTOMER');
   expect(await runChurnCheck(leads.service.db)).toBe(0); // nothing left to do
 });

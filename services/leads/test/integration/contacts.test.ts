@@ -7,7 +7,8 @@ beforeAll(async () => {
 });
 afterAll(() => leads.stop());
 
-const CONTACT = 'id email firstName lastName jobTitle phone source lifecycleStage score ownerId country budget version company { id name domain industry size }';
+const CONTACT =
+  'id email firstName lastName jobTitle phone source lifecycleStage score ownerId country budget version company { id name domain industry size }';
 const capture = `mutation($input: CaptureLeadInput!) { captureLead(input: $input) { ${CONTACT} } }`;
 const update = `mutation($input: UpdateContactInput!) { updateContact(input: $input) { ${CONTACT} } }`;
 const merge = `mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { ${CONTACT} stageHistory { from to } } }`;
@@ -25,10 +26,34 @@ const outbox = (id: string) =>
 
 describe('captureLead', () => {
   test('fills empty fields, never overwrites or blanks, records every touch; company matched by domain', async () => {
-    const first = await captured('cap', { email: 'Lin@Acme.io', firstName: 'Lin', companyName: 'Acme', companyDomain: 'https://www.acme.io/', industry: 'Software', companySize: 120, source: 'api' });
-    const second = await captured('cap', { email: ' lin@acme.io ', firstName: 'Linda', lastName: 'Chen', jobTitle: '', phone: '+1 555', companyDomain: 'acme.io', source: 'form' });
+    const first = await captured('cap', {
+      email: 'Lin@Acme.io',
+      firstName: 'Lin',
+      companyName: 'Acme',
+      companyDomain: 'https://www.acme.io/',
+      industry: 'Software',
+      companySize: 120,
+      source: 'api',
+    });
+    const second = await captured('cap', {
+      email: ' lin@acme.io ',
+      firstName: 'Linda',
+      lastName: 'Chen',
+      jobTitle: '',
+      phone: '+1 555',
+      companyDomain: 'acme.io',
+      source: 'form',
+    });
     expect(second.id).toBe(first.id);
-    expect(second).toMatchObject({ email: 'lin@acme.io', firstName: 'Lin', lastName: 'Chen', phone: '+1 555', jobTitle: null, source: 'api', lifecycleStage: 'LEAD' });
+    expect(second).toMatchObject({
+      email: 'lin@acme.io',
+      firstName: 'Lin',
+      lastName: 'Chen',
+      phone: '+1 555',
+      jobTitle: null,
+      source: 'api',
+      lifecycleStage: 'LEAD',
+    });
     expect(second.company).toEqual({ id: first.company.id, name: 'Acme', domain: 'acme.io', industry: 'Software', size: 120 });
     const other = await captured('cap', { email: 'sam@acme.io', companyDomain: 'ACME.IO' });
     expect(other.company.id).toBe(first.company.id);
@@ -63,15 +88,29 @@ describe('captureLead', () => {
   });
 
   test('50 concurrent captures of one new address make one contact', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => leads.call<{ captureLead: { id: string } }>(capture, { input: { email: 'burst@x.example' } }, { tenantId: 'cap-burst' })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        leads.call<{ captureLead: { id: string } }>(capture, { input: { email: 'burst@x.example' } }, { tenantId: 'cap-burst' }),
+      ),
+    );
     expect(new Set(results.map((r) => r.data!.captureLead.id)).size).toBe(1);
   });
 });
 
 describe('scoring', () => {
   test('fit and engagement cross the MQL threshold: MQL (source RULE), score_changed emitted, breakdown queryable', async () => {
-    const c = await captured('score', { email: 'cto@bigco.example', jobTitle: 'CTO', companyDomain: 'bigco.example', industry: 'Software', companySize: 5000 });
-    const res = await leads.call<{ contact: any }>(`query($id: ID!) { contact(id: $id) { lifecycleStage score stageHistory { to source } scoreBreakdown { score fit engagement parts { rule points } } } }`, { id: c.id }, { tenantId: 'score' });
+    const c = await captured('score', {
+      email: 'cto@bigco.example',
+      jobTitle: 'CTO',
+      companyDomain: 'bigco.example',
+      industry: 'Software',
+      companySize: 5000,
+    });
+    const res = await leads.call<{ contact: any }>(
+      `query($id: ID!) { contact(id: $id) { lifecycleStage score stageHistory { to source } scoreBreakdown { score fit engagement parts { rule points } } } }`,
+      { id: c.id },
+      { tenantId: 'score' },
+    );
     expect(res.errors).toBeUndefined();
     const contact = res.data!.contact;
     expect(contact.score).toBe(65); // CTO 25 + software 20 + 1001+ employees 20
@@ -85,8 +124,16 @@ describe('scoring', () => {
   test('engagement recorded through the API adds decayed points', async () => {
     const c = await captured('score', { email: 'reader@x.example' });
     const rec = `mutation($input: RecordEngagementInput!) { recordEngagement(input: $input) { score } }`;
-    const fresh = await leads.call<{ recordEngagement: { score: number } }>(rec, { input: { contactId: c.id, kind: 'MEETING' } }, { tenantId: 'score' });
-    const old = await leads.call<{ recordEngagement: { score: number } }>(rec, { input: { contactId: c.id, kind: 'MEETING', at: new Date(Date.now() - 30 * 86_400_000).toISOString() } }, { tenantId: 'score' });
+    const fresh = await leads.call<{ recordEngagement: { score: number } }>(
+      rec,
+      { input: { contactId: c.id, kind: 'MEETING' } },
+      { tenantId: 'score' },
+    );
+    const old = await leads.call<{ recordEngagement: { score: number } }>(
+      rec,
+      { input: { contactId: c.id, kind: 'MEETING', at: new Date(Date.now() - 30 * 86_400_000).toISOString() } },
+      { tenantId: 'score' },
+    );
     const click = fresh.data!.recordEngagement.score;
     expect(click).toBeGreaterThan(0);
     expect(click).toBe(20);
@@ -97,7 +144,11 @@ describe('scoring', () => {
 describe('updateContact', () => {
   test('edits, clears with null, emits changedFields, rejects stale versions and taken emails', async () => {
     const c = await captured('upd', { email: 'ed@x.example', firstName: 'Ed', phone: '123' });
-    const ok = await leads.call<{ updateContact: any }>(update, { input: { id: c.id, version: c.version, firstName: 'Edward', phone: null, country: 'de' } }, { tenantId: 'upd' });
+    const ok = await leads.call<{ updateContact: any }>(
+      update,
+      { input: { id: c.id, version: c.version, firstName: 'Edward', phone: null, country: 'de' } },
+      { tenantId: 'upd' },
+    );
     expect(ok.data!.updateContact).toMatchObject({ firstName: 'Edward', phone: null, country: 'DE' });
     const events = (await outbox(c.id)).filter((e: { type: string }) => e.type === 'contact.updated');
     expect(events.at(-1).data.changedFields).toEqual(['firstName', 'phone', 'country']);
@@ -115,10 +166,24 @@ describe('mergeContacts', () => {
   test('primary keeps id and stage, fills empties, combines history and touches, duplicate gone, contact.merged emitted', async () => {
     const primary = await captured('mrg', { email: 'p@x.example', firstName: 'Pat' });
     const duplicate = await captured('mrg', { email: 'p.other@x.example', firstName: 'Patricia', lastName: 'Lee', phone: '999' });
-    const res = await leads.call<{ mergeContacts: any }>(merge, { input: { primaryId: primary.id, duplicateId: duplicate.id } }, { tenantId: 'mrg' });
+    const res = await leads.call<{ mergeContacts: any }>(
+      merge,
+      { input: { primaryId: primary.id, duplicateId: duplicate.id } },
+      { tenantId: 'mrg' },
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.mergeContacts).toMatchObject({ id: primary.id, email: 'p@x.example', firstName: 'Pat', lastName: 'Lee', phone: '999', lifecycleStage: 'LEAD' });
-    expect(res.data!.mergeContacts.stageHistory).toEqual([{ from: null, to: 'LEAD' }, { from: null, to: 'LEAD' }]);
+    expect(res.data!.mergeContacts).toMatchObject({
+      id: primary.id,
+      email: 'p@x.example',
+      firstName: 'Pat',
+      lastName: 'Lee',
+      phone: '999',
+      lifecycleStage: 'LEAD',
+    });
+    expect(res.data!.mergeContacts.stageHistory).toEqual([
+      { from: null, to: 'LEAD' },
+      { from: null, to: 'LEAD' },
+    ]);
     const gone = await leads.service.db.query('SELECT 1 FROM contacts WHERE id = $1', [duplicate.id]);
     expect(gone).toEqual([]);
     const touches = await leads.service.db.query('SELECT count(*)::int AS n FROM contact_touches WHERE contact_id = $1', [primary.id]);
@@ -135,7 +200,11 @@ describe('mergeContacts', () => {
 describe('contacts query', () => {
   beforeAll(async () => {
     for (let i = 0; i < 25; i++) {
-      await captured('lst', { email: `person${String(i).padStart(2, '0')}@list.example`, firstName: i % 2 ? 'Odd' : 'Even', companyName: i < 5 ? 'Globex' : null });
+      await captured('lst', {
+        email: `person${String(i).padStart(2, '0')}@list.example`,
+        firstName: i % 2 ? 'Odd' : 'Even',
+        companyName: i < 5 ? 'Globex' : null,
+      });
     }
   });
 
@@ -164,7 +233,11 @@ describe('contacts query', () => {
       return (original as (...a: unknown[]) => unknown)(query, ...rest);
     };
     try {
-      const res = await leads.call<any>(`{ contacts(first: 25) { edges { node { email company { name } stageHistory { to } } } } }`, {}, { tenantId: 'lst' });
+      const res = await leads.call<any>(
+        `{ contacts(first: 25) { edges { node { email company { name } stageHistory { to } } } } }`,
+        {},
+        { tenantId: 'lst' },
+      );
       expect(res.data.contacts.edges).toHaveLength(25);
       expect(res.data.contacts.edges.filter((e: any) => e.node.company?.name === 'Globex')).toHaveLength(5);
     } finally {
@@ -185,19 +258,25 @@ describe('contacts query', () => {
     };
     let res;
     try {
-      res = await leads.call<any>(`{ contacts(first: 25) { edges { node { email scoreBreakdown { score fit engagement } } } } }`, {}, { tenantId: 'lst' });
+      res = await leads.call<any>(
+        `{ contacts(first: 25) { edges { node { email scoreBreakdown { score fit engagement } } } } }`,
+        {},
+        { tenantId: 'lst' },
+      );
     } finally {
       logger.logQuery = original;
     }
     expect(res.errors).toBeUndefined();
     expect(res.data.contacts.edges).toHaveLength(25);
-    for (const e of res.data.contacts.edges) expect(e.node.scoreBreakdown).toEqual({ score: expect.any(Number), fit: expect.any(Number), engagement: expect.any(Number) });
+    for (const e of res.data.contacts.edges)
+      expect(e.node.scoreBreakdown).toEqual({ score: expect.any(Number), fit: expect.any(Number), engagement: expect.any(Number) });
     expect(statements).toHaveLength(4); // the page, the settings, the companies, the engagements
     expect(statements.filter((q) => /contact_engagements/.test(q))).toHaveLength(1);
   });
 
   test('filters: search (name, email, company), stage, minScore, createdAfter', async () => {
-    const q = async (filter: Record<string, unknown>) => ((await leads.call<any>(list, { filter, first: 100 }, { tenantId: 'lst' })).data.contacts.totalCount);
+    const q = async (filter: Record<string, unknown>) =>
+      (await leads.call<any>(list, { filter, first: 100 }, { tenantId: 'lst' })).data.contacts.totalCount;
     expect(await q({ search: 'odd' })).toBe(12);
     expect(await q({ search: 'globex' })).toBe(5);
     expect(await q({ search: 'even person0' })).toBe(5);
@@ -225,8 +304,19 @@ describe('settings and owner assignment', () => {
   });
 
   test('round-robin on capture hands out owners in turn', async () => {
-    const res = await leads.call(set, { input: { assignOn: 'CAPTURE', assignmentRule: { kind: 'ROUND_ROBIN', userIds: ['ann', 'bob', 'cat'] } } }, { tenantId: 'own' });
-    expect(res.data).toEqual({ updateLeadSettings: { mqlThreshold: 50, recycleStage: 'MQL', assignOn: 'CAPTURE', assignmentRule: { kind: 'ROUND_ROBIN', userIds: ['ann', 'bob', 'cat'] } } });
+    const res = await leads.call(
+      set,
+      { input: { assignOn: 'CAPTURE', assignmentRule: { kind: 'ROUND_ROBIN', userIds: ['ann', 'bob', 'cat'] } } },
+      { tenantId: 'own' },
+    );
+    expect(res.data).toEqual({
+      updateLeadSettings: {
+        mqlThreshold: 50,
+        recycleStage: 'MQL',
+        assignOn: 'CAPTURE',
+        assignmentRule: { kind: 'ROUND_ROBIN', userIds: ['ann', 'bob', 'cat'] },
+      },
+    });
     const owners = [];
     for (let i = 0; i < 5; i++) owners.push((await captured('own', { email: `rr${i}@x.example` })).ownerId);
     expect(owners).toEqual(['ann', 'bob', 'cat', 'ann', 'bob']);
@@ -237,15 +327,31 @@ describe('settings and owner assignment', () => {
 
 describe('importContacts through the graph', () => {
   test('counts, per-row errors with row numbers, ignored columns', async () => {
-    const csv = 'Email,First Name,Company Size,Shoe Size\nann@imp.example,Ann,10,38\nnot-an-email,Bob,5,44\nann@imp.example,Annie,,39\ncat@imp.example,Cat,-1,40\n';
+    const csv =
+      'Email,First Name,Company Size,Shoe Size\nann@imp.example,Ann,10,38\nnot-an-email,Bob,5,44\nann@imp.example,Annie,,39\ncat@imp.example,Cat,-1,40\n';
     const res = await leads.call<{ importContacts: any }>(
       `mutation($input: ImportContactsInput!) { importContacts(input: $input) { created updated unchanged failed truncatedErrors ignoredColumns errors { row field message } } }`,
-      { input: { csv } }, { tenantId: 'imp-graph' },
+      { input: { csv } },
+      { tenantId: 'imp-graph' },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.importContacts).toMatchObject({ created: 1, updated: 0, unchanged: 1, failed: 2, truncatedErrors: 0, ignoredColumns: ['Shoe Size'] });
-    expect(res.data!.importContacts.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([[3, 'email'], [5, 'companySize']]);
-    const denied = await leads.call(`mutation { importContacts(input: { csv: "email\\nx@y.example" }) { created } }`, {}, { tenantId: 'imp-graph', roles: ['support'] });
+    expect(res.data!.importContacts).toMatchObject({
+      created: 1,
+      updated: 0,
+      unchanged: 1,
+      failed: 2,
+      truncatedErrors: 0,
+      ignoredColumns: ['Shoe Size'],
+    });
+    expect(res.data!.importContacts.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
+      [3, 'email'],
+      [5, 'companySize'],
+    ]);
+    const denied = await leads.call(
+      `mutation { importContacts(input: { csv: "email\\nx@y.example" }) { created } }`,
+      {},
+      { tenantId: 'imp-graph', roles: ['support'] },
+    );
     expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -32,10 +32,15 @@ const contactId = async (tenantId: string, email: string): Promise<string> =>
   (await db.query('SELECT id FROM contacts WHERE tenant_id = $1 AND email = $2', [tenantId, email]))[0]?.id;
 /** Outbox rows of one contact, in publish order. */
 const eventsOf = (id: string) =>
-  db.query(`SELECT event_type AS type, payload->'data' AS data, payload->>'actor' AS actor FROM crm_outbox WHERE message_key = $1 ORDER BY seq`, [id]);
+  db.query(
+    `SELECT event_type AS type, payload->'data' AS data, payload->>'actor' AS actor FROM crm_outbox WHERE message_key = $1 ORDER BY seq`,
+    [id],
+  );
 const typesOf = async (id: string) => (await eventsOf(id)).map((e: { type: string }) => e.type);
 const historyOf = (id: string) =>
-  db.query('SELECT from_stage AS "from", to_stage AS "to", reason, source, actor FROM stage_changes WHERE contact_id = $1 ORDER BY seq', [id]);
+  db.query('SELECT from_stage AS "from", to_stage AS "to", reason, source, actor FROM stage_changes WHERE contact_id = $1 ORDER BY seq', [
+    id,
+  ]);
 const touchesOf = async (id: string) =>
   (await db.query('SELECT source FROM contact_touches WHERE contact_id = $1 ORDER BY id', [id])).map((t: { source: string }) => t.source);
 const countOf = async (sql: string, params: unknown[]) => Number((await db.query(sql, params))[0].n);
@@ -45,7 +50,9 @@ const tenantCounts = async (tenantId: string) => ({
   stageChanges: await countOf('SELECT count(*) AS n FROM stage_changes WHERE tenant_id = $1', [tenantId]),
   touches: await countOf('SELECT count(*) AS n FROM contact_touches WHERE tenant_id = $1', [tenantId]),
   // Domain events only: every mutation, refused or not, also writes its audit.recorded entry.
-  events: await countOf(`SELECT count(*) AS n FROM crm_outbox WHERE payload->>'tenantId' = $1 AND event_type <> 'audit.recorded'`, [tenantId]),
+  events: await countOf(`SELECT count(*) AS n FROM crm_outbox WHERE payload->>'tenantId' = $1 AND event_type <> 'audit.recorded'`, [
+    tenantId,
+  ]),
 });
 
 describe('importContacts: rows, errors, counts', () => {
@@ -65,7 +72,12 @@ describe('importContacts: rows, errors, counts', () => {
       ),
     );
     expect(result).toEqual<ImportResult>({
-      created: 2, updated: 0, unchanged: 0, failed: 3, truncatedErrors: 0, ignoredColumns: ['Notes'],
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      failed: 3,
+      truncatedErrors: 0,
+      ignoredColumns: ['Notes'],
       errors: [
         { row: 3, field: 'email', message: 'not-an-email is not a valid email address' },
         { row: 4, field: 'companySize', message: 'Company Size must be a non-negative integer, got "-5"' },
@@ -73,20 +85,62 @@ describe('importContacts: rows, errors, counts', () => {
       ],
     });
     expect(await contactsOf(T)).toEqual([
-      { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', jobTitle: null, phone: null, source: 'import', country: null, budget: null, stage: 'LEAD', score: 5, ownerId: null, company: 'Engines', domain: 'engines.io' },
-      { email: 'eve@example.com', firstName: 'Eve "E"', lastName: null, jobTitle: null, phone: null, source: 'import', country: null, budget: null, stage: 'LEAD', score: 5, ownerId: null, company: 'Engines', domain: 'engines.io' },
+      {
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        jobTitle: null,
+        phone: null,
+        source: 'import',
+        country: null,
+        budget: null,
+        stage: 'LEAD',
+        score: 5,
+        ownerId: null,
+        company: 'Engines',
+        domain: 'engines.io',
+      },
+      {
+        email: 'eve@example.com',
+        firstName: 'Eve "E"',
+        lastName: null,
+        jobTitle: null,
+        phone: null,
+        source: 'import',
+        country: null,
+        budget: null,
+        stage: 'LEAD',
+        score: 5,
+        ownerId: null,
+        company: 'Engines',
+        domain: 'engines.io',
+      },
     ]);
     // Nothing of the invalid rows: no contact, and acme.io (row 4's company) was never created.
-    expect(await db.query('SELECT name, domain, size FROM companies WHERE tenant_id = $1', [T])).toEqual([{ name: 'Engines', domain: 'engines.io', size: 12 }]);
+    expect(await db.query('SELECT name, domain, size FROM companies WHERE tenant_id = $1', [T])).toEqual([
+      { name: 'Engines', domain: 'engines.io', size: 12 },
+    ]);
 
     const ada = await contactId(T, 'ada@example.com');
     expect(await historyOf(ada)).toEqual([{ from: null, to: 'LEAD', reason: 'imported', source: 'IMPORT', actor: USER }]);
     expect(await touchesOf(ada)).toEqual(['import']);
     const events = await eventsOf(ada);
-    expect(events.map((e: { type: string }) => e.type)).toEqual(['contact.created', 'contact.lifecycle_stage_changed', 'contact.score_changed']);
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'contact.created',
+      'contact.lifecycle_stage_changed',
+      'contact.score_changed',
+    ]);
     expect(events[0]).toMatchObject({
       actor: USER,
-      data: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', lifecycleStage: 'LEAD', source: 'import', ownerId: null, companyId: expect.any(String) },
+      data: {
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        lifecycleStage: 'LEAD',
+        source: 'import',
+        ownerId: null,
+        companyId: expect.any(String),
+      },
     });
     expect(events[1].data).toMatchObject({ from: null, to: 'LEAD', reason: 'imported', source: 'IMPORT' });
     expect(events[2].data).toEqual({ previous: 0, score: 5, fit: 5, engagement: 0 });
@@ -109,7 +163,13 @@ describe('importContacts: rows, errors, counts', () => {
       extensions: { code: 'BAD_USER_INPUT', field: 'csv' },
     });
     expect(await importContacts(db, actor(T), 'email,first_name\n')).toEqual({
-      created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], truncatedErrors: 0, ignoredColumns: [],
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      errors: [],
+      truncatedErrors: 0,
+      ignoredColumns: [],
     });
     expect((await tenantCounts(T)).contacts).toBe(0);
   });
@@ -126,7 +186,11 @@ describe('importContacts: rows, errors, counts', () => {
     expect(await tenantCounts(T)).toEqual({ contacts: 0, companies: 0, stageChanges: 0, touches: 0, events: 0 });
 
     // An unclosed quote early in a big file is caught before it swallows the whole file.
-    const swallowed = lines('email,first_name', 'a@example.com,"A', ...Array.from({ length: 40_000 }, (_, i) => `x${i}@example.com,Xavier Someone`));
+    const swallowed = lines(
+      'email,first_name',
+      'a@example.com,"A',
+      ...Array.from({ length: 40_000 }, (_, i) => `x${i}@example.com,Xavier Someone`),
+    );
     await expect(importContacts(db, actor(T), swallowed)).rejects.toMatchObject({
       message: 'Malformed CSV: the record starting on line 2 is longer than 1000000 characters (an unclosed quote?)',
       extensions: { code: 'BAD_USER_INPUT', field: 'csv', line: 2 },
@@ -136,7 +200,11 @@ describe('importContacts: rows, errors, counts', () => {
 
   test('row numbers are spreadsheet rows: a multi-line quoted cell is one row, blank lines are rows', async () => {
     const T = 'imp-rows';
-    const result = await importContacts(db, actor(T), lines('email,job_title', 'a@x.io,"Head of', 'Things"', '', 'bad-1,X', 'b@x.io,', 'bad-2,Y'));
+    const result = await importContacts(
+      db,
+      actor(T),
+      lines('email,job_title', 'a@x.io,"Head of', 'Things"', '', 'bad-1,X', 'b@x.io,', 'bad-2,Y'),
+    );
     expect(result.errors.map((e) => e.row)).toEqual([4, 6]);
     expect(await contactsOf(T)).toMatchObject([{ email: 'a@x.io', jobTitle: 'Head of Things' }, { email: 'b@x.io' }]);
   });
@@ -194,7 +262,10 @@ describe('importContacts: dedupe within the file and against the database', () =
     const created = await contactId(T, 'new@acme.io');
     const events = await eventsOf(created);
     expect(events.map((e: { type: string }) => e.type)).toEqual([
-      'contact.created', 'contact.lifecycle_stage_changed', 'contact.updated', 'contact.updated',
+      'contact.created',
+      'contact.lifecycle_stage_changed',
+      'contact.updated',
+      'contact.updated',
     ]);
     expect(events[0].data).toMatchObject({ firstName: 'New', lastName: null });
     expect(events[2].data).toEqual({ changedFields: ['lastName', 'jobTitle'], values: { lastName: 'Later', jobTitle: 'Engineer' } });
@@ -203,7 +274,11 @@ describe('importContacts: dedupe within the file and against the database', () =
     expect(await touchesOf(created)).toEqual(['import', 'import', 'import', 'import']);
 
     const knownEvents = await eventsOf(known.id);
-    expect(knownEvents.map((e: { type: string }) => e.type)).toEqual(['contact.created', 'contact.lifecycle_stage_changed', 'contact.updated']);
+    expect(knownEvents.map((e: { type: string }) => e.type)).toEqual([
+      'contact.created',
+      'contact.lifecycle_stage_changed',
+      'contact.updated',
+    ]);
     expect(knownEvents[2].data).toEqual({ changedFields: ['lastName'], values: { lastName: 'Person' } });
     expect(await historyOf(known.id)).toHaveLength(1); // captured: no second stage change
     expect(await touchesOf(known.id)).toEqual(['api', 'import', 'import']);
@@ -240,15 +315,23 @@ describe('importContacts: dedupe within the file and against the database', () =
       { chunkSize: 3 },
     );
     expect(result).toMatchObject({ created: 6, failed: 0 });
-    expect(await db.query('SELECT name, domain, industry, size FROM companies WHERE tenant_id = $1 ORDER BY lower(name) COLLATE "C"', [T])).toEqual([
+    expect(
+      await db.query('SELECT name, domain, industry, size FROM companies WHERE tenant_id = $1 ORDER BY lower(name) COLLATE "C"', [T]),
+    ).toEqual([
       { name: 'Acme Inc', domain: 'acme.io', industry: 'Retail', size: null },
       { name: 'Globex', domain: null, industry: null, size: null },
       { name: 'hooli.xyz', domain: 'hooli.xyz', industry: null, size: null },
       { name: 'Initech', domain: null, industry: 'Software', size: 50 },
     ]);
     expect((await contactsOf(T)).map((c: { email: string; company: string }) => [c.email, c.company])).toEqual([
-      ['a@acme.io', 'Acme Inc'], ['b@globex.com', 'Globex'], ['c@initech.com', 'Initech'], ['d@initech.com', 'Initech'],
-      ['e@hooli.xyz', 'hooli.xyz'], ['f@hooli.xyz', 'hooli.xyz'], ['first@acme.io', 'Acme Inc'], ['first@globex.com', 'Globex'],
+      ['a@acme.io', 'Acme Inc'],
+      ['b@globex.com', 'Globex'],
+      ['c@initech.com', 'Initech'],
+      ['d@initech.com', 'Initech'],
+      ['e@hooli.xyz', 'hooli.xyz'],
+      ['f@hooli.xyz', 'hooli.xyz'],
+      ['first@acme.io', 'Acme Inc'],
+      ['first@globex.com', 'Globex'],
     ]);
   });
 });
@@ -257,7 +340,18 @@ describe('importContacts: captureLead rules (lifecycle, scoring, assignment)', (
   test('each row ends as captureLead would leave it: same contact, same stage history, same event sequence', async () => {
     const inputs: CaptureLeadInput[] = [
       // fit 25 (CEO) + 20 (software) + 20 (5000 people) + 20 (budget) = 85: reaches MQL
-      { email: 'ceo@big.io', firstName: 'Bea', jobTitle: 'CEO', companyName: 'Big', companyDomain: 'big.io', industry: 'Software', companySize: 5000, budget: 200000, country: 'de', source: 'partner' },
+      {
+        email: 'ceo@big.io',
+        firstName: 'Bea',
+        jobTitle: 'CEO',
+        companyName: 'Big',
+        companyDomain: 'big.io',
+        industry: 'Software',
+        companySize: 5000,
+        budget: 200000,
+        country: 'de',
+        source: 'partner',
+      },
       { email: 'plain@small.io', firstName: 'Pat', lastName: 'Plain', phone: '+33 1', source: 'Partner' },
       { email: 'anon@track.io', source: 'visit' },
     ];
@@ -265,7 +359,24 @@ describe('importContacts: captureLead rules (lifecycle, scoring, assignment)', (
     const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
     const csv = lines(
       header,
-      ...inputs.map((i) => [i.email, i.firstName, i.lastName, i.jobTitle, i.phone, i.companyName, i.companyDomain, i.industry, i.companySize, i.country, i.budget, i.source].map(cell).join(',')),
+      ...inputs.map((i) =>
+        [
+          i.email,
+          i.firstName,
+          i.lastName,
+          i.jobTitle,
+          i.phone,
+          i.companyName,
+          i.companyDomain,
+          i.industry,
+          i.companySize,
+          i.country,
+          i.budget,
+          i.source,
+        ]
+          .map(cell)
+          .join(','),
+      ),
     );
     expect(await importContacts(db, actor('imp-parity-i'), csv)).toMatchObject({ created: 3, failed: 0 });
     for (const input of inputs) await capture('imp-parity-c', input);
@@ -313,7 +424,9 @@ describe('importContacts: captureLead rules (lifecycle, scoring, assignment)', (
     expect(await contactsOf(T)).toMatchObject([{ score: 50, stage: 'MQL' }]); // 20 + 20 + 10
     const events = await eventsOf(known.id);
     expect(events.slice(-3).map((e: { type: string; data: { changedFields?: string[] } }) => [e.type, e.data.changedFields])).toEqual([
-      ['contact.updated', ['jobTitle', 'budget']], ['contact.score_changed', undefined], ['contact.lifecycle_stage_changed', undefined],
+      ['contact.updated', ['jobTitle', 'budget']],
+      ['contact.score_changed', undefined],
+      ['contact.lifecycle_stage_changed', undefined],
     ]);
   });
 
@@ -328,7 +441,12 @@ describe('importContacts: captureLead rules (lifecycle, scoring, assignment)', (
     const result = await importContacts(db, actor(T), lines('email', ...rows), { chunkSize: 2 });
     expect(result).toMatchObject({ created: 5, unchanged: 1 });
     expect((await contactsOf(T)).map((c: { email: string; ownerId: string }) => [c.email, c.ownerId])).toEqual([
-      ['a@x.io', 'u2'], ['b@x.io', 'u3'], ['c@x.io', 'u1'], ['d@x.io', 'u2'], ['e@x.io', 'u3'], ['known@x.io', 'u1'],
+      ['a@x.io', 'u2'],
+      ['b@x.io', 'u3'],
+      ['c@x.io', 'u1'],
+      ['d@x.io', 'u2'],
+      ['e@x.io', 'u3'],
+      ['known@x.io', 'u1'],
     ]);
     const [{ assignment_cursor }] = await db.query('SELECT assignment_cursor FROM lead_settings WHERE tenant_id = $1', [T]);
     expect(assignment_cursor).toBe(6);
@@ -344,7 +462,9 @@ describe('importContacts: all or nothing per row', () => {
   beforeAll(() => db.query(`ALTER TABLE contacts ADD CONSTRAINT ${CONSTRAINT} CHECK (phone IS NULL OR phone ~ '[0-9]') NOT VALID`));
   afterAll(() => db.query(`ALTER TABLE contacts DROP CONSTRAINT ${CONSTRAINT}`));
   const refused = (row: number) => ({
-    row, field: null, message: `The row could not be saved: new row for relation "contacts" violates check constraint "${CONSTRAINT}"`,
+    row,
+    field: null,
+    message: `The row could not be saved: new row for relation "contacts" violates check constraint "${CONSTRAINT}"`,
   });
 
   test('a row the database refuses is not applied at all (contact, company, stage change, touch, events); its chunk-mates are', async () => {
@@ -363,7 +483,15 @@ describe('importContacts: all or nothing per row', () => {
         'c@ok.io,C,,+1 3,OkCo,ok.io', // row 6
       ),
     );
-    expect(result).toEqual({ created: 2, updated: 1, unchanged: 0, failed: 2, errors: [refused(3), refused(4)], truncatedErrors: 0, ignoredColumns: [] });
+    expect(result).toEqual({
+      created: 2,
+      updated: 1,
+      unchanged: 0,
+      failed: 2,
+      errors: [refused(3), refused(4)],
+      truncatedErrors: 0,
+      ignoredColumns: [],
+    });
     expect(await contactsOf(T)).toMatchObject([
       { email: 'a@ok.io', firstName: 'A', lastName: 'Later', phone: '+1 1', company: 'OkCo' },
       { email: 'c@ok.io', firstName: 'C', phone: '+1 3', company: 'OkCo' },
@@ -398,20 +526,31 @@ describe('importContacts: scale and concurrency', () => {
     const rows: string[] = [];
     for (let i = 0; i < 5_000; i++) {
       if (i % 100 === 99) rows.push(i % 200 === 99 ? `bad-email-${i},,co${i % 250}.io,` : `u${i}@co.io,,co${i % 250}.io,-1`);
-      else if (i % 100 === 98) rows.push(`U${i - 50}@co.io,Manager,,`); // fills the job title of row i-50: updated
-      else if (i % 100 === 97) rows.push(`u${i - 40}@co.io,,co${(i - 40) % 250}.io,`); // nothing new: unchanged
+      else if (i % 100 === 98)
+        rows.push(`U${i - 50}@co.io,Manager,,`); // fills the job title of row i-50: updated
+      else if (i % 100 === 97)
+        rows.push(`u${i - 40}@co.io,,co${(i - 40) % 250}.io,`); // nothing new: unchanged
       else rows.push(`u${i}@co.io,,co${i % 250}.io,${i % 7}`);
     }
     const progress: number[] = [];
-    const result = await importContacts(db, actor(T), lines('email,job_title,website,company_size', ...rows), { onProgress: (n) => progress.push(n) });
+    const result = await importContacts(db, actor(T), lines('email,job_title,website,company_size', ...rows), {
+      onProgress: (n) => progress.push(n),
+    });
     expect(result).toMatchObject({ created: 4_850, updated: 50, unchanged: 50, failed: 50, truncatedErrors: 0 });
     expect(result.errors).toHaveLength(50);
     expect(result.errors[0]).toEqual({ row: 101, field: 'email', message: 'bad-email-99 is not a valid email address' });
     expect(result.errors[1]).toEqual({ row: 201, field: 'companySize', message: 'company_size must be a non-negative integer, got "-1"' });
     expect(progress).toEqual([1_000, 2_000, 3_000, 4_000, 5_000]);
-    expect(await tenantCounts(T)).toEqual({ contacts: 4_850, companies: 250, stageChanges: 4_850, touches: 4_950, events: expect.any(Number) });
+    expect(await tenantCounts(T)).toEqual({
+      contacts: 4_850,
+      companies: 250,
+      stageChanges: 4_850,
+      touches: 4_950,
+      events: expect.any(Number),
+    });
     const byType = await db.query(
-      `SELECT event_type AS type, count(*)::int AS n FROM crm_outbox WHERE payload->>'tenantId' = $1 AND event_type <> 'audit.recorded' GROUP BY 1 ORDER BY 1`, [T],
+      `SELECT event_type AS type, count(*)::int AS n FROM crm_outbox WHERE payload->>'tenantId' = $1 AND event_type <> 'audit.recorded' GROUP BY 1 ORDER BY 1`,
+      [T],
     );
     // score_changed: the 50 managers (+10), and every contact whose company is 11+ people... none (sizes 0-6).
     expect(byType).toEqual([
@@ -432,7 +571,10 @@ describe('importContacts: scale and concurrency', () => {
     const [result] = await Promise.all([importing, captures]);
     expect(result.failed).toBe(0);
     expect(result.created + result.updated + result.unchanged).toBe(2_000);
-    const [{ n, distinct }] = await db.query('SELECT count(*)::int AS n, count(DISTINCT email)::int AS distinct FROM contacts WHERE tenant_id = $1', [T]);
+    const [{ n, distinct }] = await db.query(
+      'SELECT count(*)::int AS n, count(DISTINCT email)::int AS distinct FROM contacts WHERE tenant_id = $1',
+      [T],
+    );
     expect({ n, distinct }).toEqual({ n: 2_000, distinct: 2_000 });
     const raced = await contactsOf(T).then((all) => all.filter((c: { lastName: string }) => c.lastName === 'FromApi'));
     expect(raced.length).toBeGreaterThan(0);

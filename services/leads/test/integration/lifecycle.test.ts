@@ -30,10 +30,15 @@ describe('changeLifecycleStage', () => {
   test('forward moves (skips allowed) and a recycle with a reason: history and events agree', async () => {
     const id = await newContact('lc', 'forward@example.com');
     await leads.call(change, { input: { contactId: id, stage: 'SQL' } }, { tenantId: 'lc', userId: 'rep-7' });
-    const res = await leads.call(change, { input: { contactId: id, stage: 'MQL', reason: 'not ready to buy' } }, { tenantId: 'lc', userId: 'rep-7' });
+    const res = await leads.call(
+      change,
+      { input: { contactId: id, stage: 'MQL', reason: 'not ready to buy' } },
+      { tenantId: 'lc', userId: 'rep-7' },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.changeLifecycleStage).toEqual({
-      id, lifecycleStage: 'MQL',
+      id,
+      lifecycleStage: 'MQL',
       stageHistory: [
         { from: null, to: 'LEAD', reason: 'captured', source: 'API', actor: 'user-1' },
         { from: 'LEAD', to: 'SQL', reason: null, source: 'API', actor: 'rep-7' },
@@ -65,13 +70,21 @@ describe('changeLifecycleStage', () => {
       const res = await leads.call(change, { input: { contactId: id, stage: 'CHURNED', reason } }, { tenantId: 'lc' });
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     }
-    const ok = await leads.call(change, { input: { contactId: id, stage: 'CHURNED', reason: 'cancelled subscription' } }, { tenantId: 'lc' });
+    const ok = await leads.call(
+      change,
+      { input: { contactId: id, stage: 'CHURNED', reason: 'cancelled subscription' } },
+      { tenantId: 'lc' },
+    );
     expect(ok.data!.changeLifecycleStage.lifecycleStage).toBe('CHURNED');
   });
 
   test('unknown contact, malformed id, another tenant', async () => {
     const id = await newContact('lc', 'mine@example.com');
-    const missing = await leads.call(change, { input: { contactId: '7b0e9f4e-8d55-4a8e-9d43-2f8f8f8f8f8f', stage: 'MQL' } }, { tenantId: 'lc' });
+    const missing = await leads.call(
+      change,
+      { input: { contactId: '7b0e9f4e-8d55-4a8e-9d43-2f8f8f8f8f8f', stage: 'MQL' } },
+      { tenantId: 'lc' },
+    );
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const malformed = await leads.call(change, { input: { contactId: 'nope', stage: 'MQL' } }, { tenantId: 'lc' });
     expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
@@ -88,7 +101,8 @@ describe('changeLifecycleStage', () => {
     const succeeded = results.filter((r) => !r.errors).length;
     for (const r of results.filter((x) => x.errors)) expect(r.errors![0].extensions?.code).toBe('CONFLICT');
     const history = await leads.service.db.query(
-      'SELECT from_stage AS "from", to_stage AS "to" FROM stage_changes WHERE contact_id = $1 ORDER BY seq', [id],
+      'SELECT from_stage AS "from", to_stage AS "to" FROM stage_changes WHERE contact_id = $1 ORDER BY seq',
+      [id],
     );
     expect(history).toHaveLength(succeeded + 1);
     for (let i = 1; i < history.length; i++) expect(history[i].from).toBe(history[i - 1].to); // an unbroken chain

@@ -12,7 +12,10 @@ afterAll(() => leads.stop());
 
 const capture = `mutation($input: CaptureLeadInput!) { captureLead(input: $input) { id referrals referredBy { id email } } }`;
 const outbox = (id: string, type: string) =>
-  leads.service.db.query(`SELECT payload->'data' AS data FROM crm_outbox WHERE message_key = $1 AND event_type = $2 ORDER BY seq`, [id, type]);
+  leads.service.db.query(`SELECT payload->'data' AS data FROM crm_outbox WHERE message_key = $1 AND event_type = $2 ORDER BY seq`, [
+    id,
+    type,
+  ]);
 
 async function captured(tenantId: string, input: Record<string, unknown>) {
   const res = await leads.call<{ captureLead: Record<string, any> }>(capture, { input }, { tenantId });
@@ -29,8 +32,16 @@ test('captureLead records the referrer on the first capture only; referredBy and
   const again = await captured(t, { email: 'friend@ref.example', referrerId: other.id });
   expect(again.referredBy.id).toBe(promoter.id);
   await captured(t, { email: 'friend2@ref.example', referrerId: promoter.id });
-  const res = await leads.call(`query($ids: [_Any!]!) { _entities(representations: $ids) { ... on Contact { email referrals referredBy { id } } } }`,
-    { ids: [{ __typename: 'Contact', id: promoter.id }, { __typename: 'Contact', id: other.id }] }, { tenantId: t });
+  const res = await leads.call(
+    `query($ids: [_Any!]!) { _entities(representations: $ids) { ... on Contact { email referrals referredBy { id } } } }`,
+    {
+      ids: [
+        { __typename: 'Contact', id: promoter.id },
+        { __typename: 'Contact', id: other.id },
+      ],
+    },
+    { tenantId: t },
+  );
   expect(res.data!._entities).toEqual([
     { email: 'promoter@ref.example', referrals: 2, referredBy: null },
     { email: 'other@ref.example', referrals: 0, referredBy: null },
@@ -52,11 +63,20 @@ test('an unknown referrer (or one of another tenant) is NOT_FOUND naming referre
 });
 
 test("contact.created carries the company's industry and size, the score and the referrer", async () => {
-  const c = await captured('ref-fields', { email: 'fit@ref.example', companyName: 'Acme', companyDomain: 'acme.example', industry: 'Software', companySize: 250 });
+  const c = await captured('ref-fields', {
+    email: 'fit@ref.example',
+    companyName: 'Acme',
+    companyDomain: 'acme.example',
+    industry: 'Software',
+    companySize: 250,
+  });
   const [created] = await outbox(c.id, 'contact.created');
   expect(created.data).toMatchObject({ industry: 'Software', companySize: 250, score: 0, referrerId: null });
-  const imported = await leads.call(`mutation($input: ImportContactsInput!) { importContacts(input: $input) { created } }`,
-    { input: { csv: 'email,companyName,industry,companySize\nimp@ref.example,Imp Co,Retail,12\n' } }, { tenantId: 'ref-fields' });
+  const imported = await leads.call(
+    `mutation($input: ImportContactsInput!) { importContacts(input: $input) { created } }`,
+    { input: { csv: 'email,companyName,industry,companySize\nimp@ref.example,Imp Co,Retail,12\n' } },
+    { tenantId: 'ref-fields' },
+  );
   expect(imported.errors).toBeUndefined();
   const [row] = await leads.service.db.query(`SELECT id FROM contacts WHERE tenant_id = 'ref-fields' AND email = 'imp@ref.example'`);
   const [importedEvent] = await outbox(row.id, 'contact.created');
@@ -66,8 +86,11 @@ test("contact.created carries the company's industry and size, the score and the
 test('an NPS answer that flips churnRisk is announced as contact.updated { churnRisk }', async () => {
   const t = 'ref-churn';
   const c = await captured(t, { email: 'cust@ref.example' });
-  await leads.call(`mutation($input: ChangeLifecycleStageInput!) { changeLifecycleStage(input: $input) { id } }`,
-    { input: { contactId: c.id, stage: 'CUSTOMER' } }, { tenantId: t });
+  await leads.call(
+    `mutation($input: ChangeLifecycleStageInput!) { changeLifecycleStage(input: $input) { id } }`,
+    { input: { contactId: c.id, stage: 'CUSTOMER' } },
+    { tenantId: t },
+  );
   const nps = (score: number) => eventMessage('survey.responded', t, randomUUID(), { contactId: c.id, kind: 'NPS', score });
   await leads.transport.publish([nps(2)]);
   await leads.transport.publish([nps(3)]); // still a detractor: no change, no event
@@ -84,8 +107,11 @@ test('a merge keeps referrals: the duplicate referred friends now count for the 
   const primary = await captured(t, { email: 'p@ref.example' });
   const duplicate = await captured(t, { email: 'd@ref.example', referrerId: primary.id });
   await captured(t, { email: 'f1@ref.example', referrerId: duplicate.id });
-  const merged = await leads.call(`mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { id referrals referredBy { id } } }`,
-    { input: { primaryId: primary.id, duplicateId: duplicate.id } }, { tenantId: t });
+  const merged = await leads.call(
+    `mutation($input: MergeContactsInput!) { mergeContacts(input: $input) { id referrals referredBy { id } } }`,
+    { input: { primaryId: primary.id, duplicateId: duplicate.id } },
+    { tenantId: t },
+  );
   expect(merged.errors).toBeUndefined();
   expect(merged.data!.mergeContacts).toEqual({ id: primary.id, referrals: 1, referredBy: null });
 });

@@ -98,7 +98,9 @@ describe('the subgraph HTTP surface matches the gateway', () => {
       expect(intro.status).toBe(400);
       expect(intro.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect((await prod.call<{ _service: { sdl: string } }>('{ _service { sdl } }')).data?._service.sdl).toContain('type Contact');
-      const get = await fetch(`${prod.service.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: prod.sign('', {}, { method: 'GET' }) });
+      const get = await fetch(`${prod.service.url}?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: prod.sign('', {}, { method: 'GET' }),
+      });
       expect(get.status).toBe(400);
       expect(await get.text()).toMatch(/CSRF|preflight/i);
     } finally {

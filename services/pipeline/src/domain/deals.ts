@@ -66,8 +66,11 @@ export function validateDealFields(input: DealFieldsInput): Validated<ValidDealF
   return {
     ok: true,
     value: {
-      title: title.value, amount: amount.value, currency: currency.value,
-      probability: probability.value, expectedCloseDate: expectedCloseDate.value,
+      title: title.value,
+      amount: amount.value,
+      currency: currency.value,
+      probability: probability.value,
+      expectedCloseDate: expectedCloseDate.value,
     },
   };
 }
@@ -105,7 +108,12 @@ export function reopenStage<S extends OrderedStage>(stages: readonly S[], closed
 
 /** A new tenant's lost-reason list; admins replace it (loseDeal also accepts free text). */
 export const DEFAULT_LOST_REASONS: readonly string[] = Object.freeze([
-  'Price', 'Competitor', 'No budget', 'No decision', 'Timing', 'Product fit',
+  'Price',
+  'Competitor',
+  'No budget',
+  'No decision',
+  'Timing',
+  'Product fit',
 ]);
 export const MAX_LOST_REASONS = 50;
 

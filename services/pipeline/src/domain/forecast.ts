@@ -121,9 +121,12 @@ function periodDate(deal: ForecastDeal): string | null {
 
 function groupKey(deal: ForecastDeal, date: string, groupBy: ForecastGroupBy): string {
   switch (groupBy) {
-    case 'MONTH': return date.slice(0, 7);
-    case 'OWNER': return deal.ownerId ?? UNASSIGNED_OWNER_KEY;
-    case 'STAGE': return deal.stageId;
+    case 'MONTH':
+      return date.slice(0, 7);
+    case 'OWNER':
+      return deal.ownerId ?? UNASSIGNED_OWNER_KEY;
+    case 'STAGE':
+      return deal.stageId;
   }
 }
 
@@ -180,9 +183,7 @@ export function computeForecast(deals: readonly ForecastDeal[], input: ForecastI
   }
 
   return {
-    groups: [...groups.values()].sort(
-      (a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.currency, b.currency),
-    ),
+    groups: [...groups.values()].sort((a, b) => compareCodeUnits(a.key, b.key) || compareCodeUnits(a.currency, b.currency)),
     totals: [...totals.values()].sort((a, b) => compareCodeUnits(a.currency, b.currency)),
   };
 }

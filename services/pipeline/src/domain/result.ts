@@ -14,8 +14,7 @@ export interface FieldError {
 
 /** A rule refused an operation: a conflict with current state, or bad input naming its field. */
 export type RuleViolation =
-  | { ok: false; code: 'CONFLICT'; message: string }
-  | { ok: false; code: 'BAD_USER_INPUT'; field: string; message: string };
+  { ok: false; code: 'CONFLICT'; message: string } | { ok: false; code: 'BAD_USER_INPUT'; field: string; message: string };
 
 export type Validation = Ok | FieldError;
 export type Validated<T> = { ok: true; value: T } | FieldError;

@@ -1,8 +1,6 @@
 // Pipeline stages and the deal state rules that depend on them (docs/api.md: moveDealStage,
 // winDeal, loseDeal). Pure: callers load the deal and stage, ask here, then write.
-import {
-  type Validation, type RuleCheck, type RuleViolation, fieldError, conflict, badUserInput, characterLength,
-} from './result';
+import { type Validation, type RuleCheck, type RuleViolation, fieldError, conflict, badUserInput, characterLength } from './result';
 
 export type ForecastCategory = 'PIPELINE' | 'BEST_CASE' | 'COMMIT' | 'CLOSED' | 'OMITTED';
 export const FORECAST_CATEGORIES: readonly ForecastCategory[] = ['PIPELINE', 'BEST_CASE', 'COMMIT', 'CLOSED', 'OMITTED'];

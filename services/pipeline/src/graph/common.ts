@@ -7,15 +7,15 @@ import type { PipelineContext } from '../context';
  * A write (the role matrix was checked from the SDL's @access before the resolver ran): run the use case in ONE transaction (its events go through the
  * outbox in that same transaction). Loaders restart so this mutation's fields see its effects.
  */
-export async function write<T>(
-  ctx: PipelineContext, work: (m: EntityManager, actor: Actor) => Promise<T>,
-): Promise<T> {
+export async function write<T>(ctx: PipelineContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  const result = await retryOnDeadlock(() => ctx.db.transaction(async (m) => {
-    const result = await work(m, actor);
-    await recordAudit(m, result); // the audit entry commits with the change
-    return result;
-  }));
+  const result = await retryOnDeadlock(() =>
+    ctx.db.transaction(async (m) => {
+      const result = await work(m, actor);
+      await recordAudit(m, result); // the audit entry commits with the change
+      return result;
+    }),
+  );
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   return result;
 }

@@ -34,8 +34,7 @@ export const dealMutations = {
     write(ctx, (m, actor) => updateDeal(m, actor, input)),
   moveDealStage: (_: unknown, { input }: Input<{ dealId: string; stageId: string; probability?: number | null }>, ctx: PipelineContext) =>
     write(ctx, (m, actor) => moveDealStage(m, actor, input)),
-  winDeal: (_: unknown, { input }: Input<{ dealId: string }>, ctx: PipelineContext) =>
-    write(ctx, (m, actor) => winDeal(m, actor, input)),
+  winDeal: (_: unknown, { input }: Input<{ dealId: string }>, ctx: PipelineContext) => write(ctx, (m, actor) => winDeal(m, actor, input)),
   loseDeal: (_: unknown, { input }: Input<{ dealId: string; reason: string }>, ctx: PipelineContext) =>
     write(ctx, (m, actor) => loseDeal(m, actor, input)),
   reopenDeal: (_: unknown, { input }: Input<{ dealId: string; stageId?: string | null }>, ctx: PipelineContext) =>

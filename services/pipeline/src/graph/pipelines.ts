@@ -3,7 +3,12 @@ import { Pipeline, PipelineStage } from '../entities';
 import type { PipelineContext } from '../context';
 import { Input, write } from './common';
 import {
-  createPipeline, CreatePipelineInput, listPipelines, updatePipeline, updatePipelineSettings, updatePipelineStages,
+  createPipeline,
+  CreatePipelineInput,
+  listPipelines,
+  updatePipeline,
+  updatePipelineSettings,
+  updatePipelineStages,
   UpdatePipelineStagesInput,
 } from '../use-cases/pipelines';
 import { loadSettings } from '../use-cases/provisioning';
@@ -23,12 +28,18 @@ export const pipelineQueries = {
 export const pipelineMutations = {
   createPipeline: (_: unknown, { input }: Input<CreatePipelineInput>, ctx: PipelineContext) =>
     write(ctx, (m, actor) => createPipeline(m, actor, input)),
-  updatePipeline: (_: unknown, { input }: Input<{ pipelineId: string; name?: string | null; isDefault?: boolean | null }>, ctx: PipelineContext) =>
-    write(ctx, (m, actor) => updatePipeline(m, actor, input)),
+  updatePipeline: (
+    _: unknown,
+    { input }: Input<{ pipelineId: string; name?: string | null; isDefault?: boolean | null }>,
+    ctx: PipelineContext,
+  ) => write(ctx, (m, actor) => updatePipeline(m, actor, input)),
   updatePipelineStages: (_: unknown, { input }: Input<UpdatePipelineStagesInput>, ctx: PipelineContext) =>
     write(ctx, (m, actor) => updatePipelineStages(m, actor, input)),
-  updatePipelineSettings: (_: unknown, { input }: Input<{ autoCreateDealOnSql?: boolean | null; lostReasons?: string[] | null }>, ctx: PipelineContext) =>
-    write(ctx, (m, actor) => updatePipelineSettings(m, actor, input)),
+  updatePipelineSettings: (
+    _: unknown,
+    { input }: Input<{ autoCreateDealOnSql?: boolean | null; lostReasons?: string[] | null }>,
+    ctx: PipelineContext,
+  ) => write(ctx, (m, actor) => updatePipelineSettings(m, actor, input)),
 };
 
 export const pipelineTypes = {

@@ -7,5 +7,12 @@ import { ContactReplicas1700000002400 } from './1700000002400-contact-replicas';
 import { SafeIntAmounts1700000002500 } from './1700000002500-safe-int-amounts';
 
 /** In order; the kit adds its own tables first. */
-export const migrations = [EventsMigration1700000000001, Pipelines1700000002000, Deals1700000002100, Activities1700000002200, UserIdWidth1700000002300,
-  ContactReplicas1700000002400, SafeIntAmounts1700000002500];
+export const migrations = [
+  EventsMigration1700000000001,
+  Pipelines1700000002000,
+  Deals1700000002100,
+  Activities1700000002200,
+  UserIdWidth1700000002300,
+  ContactReplicas1700000002400,
+  SafeIntAmounts1700000002500,
+];

@@ -1,6 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { badInput, characterLength, conflict, MAX_USER_ID_LENGTH, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import {
+  badInput,
+  characterLength,
+  conflict,
+  MAX_USER_ID_LENGTH,
+  notFound,
+  requireUuid,
+  tenantRepository,
+  type Actor,
+} from '@crm/service-kit';
 import { requireKnownContact } from './contacts';
 import { Activity, Deal } from '../entities';
 import { type ActivityKind, validateActivity } from '../domain';
@@ -26,7 +35,11 @@ async function markDone(m: EntityManager, actor: Actor, activity: Activity, emit
   const saved = await tenantRepository(m, Activity, actor.tenantId).save(activity);
   if (emitEvent) {
     await emit(m, {
-      type: 'activity.completed', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.completedAt!,
+      type: 'activity.completed',
+      tenantId: actor.tenantId,
+      aggregateId: saved.id,
+      actor: actor.userId,
+      occurredAt: saved.completedAt!,
       data: { kind: saved.kind, contactId: saved.contactId, dealId: saved.dealId, ownerId: saved.ownerId },
     });
   }
@@ -46,7 +59,8 @@ export async function createActivity(m: EntityManager, actor: Actor, input: Crea
     throw badInput('body', `body must be at most ${MAX_ACTIVITY_BODY_LENGTH} characters`);
   }
   const ownerId = input.ownerId === undefined ? actor.userId : input.ownerId?.trim() || null;
-  if (ownerId && characterLength(ownerId) > MAX_USER_ID_LENGTH) throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
+  if (ownerId && characterLength(ownerId) > MAX_USER_ID_LENGTH)
+    throw badInput('ownerId', `ownerId must be at most ${MAX_USER_ID_LENGTH} characters`);
   if (dealId) {
     const deal = await tenantRepository(m, Deal, actor.tenantId).findOne({ id: dealId });
     if (!deal) throw notFound('Deal', dealId, 'dealId');
@@ -56,10 +70,19 @@ export async function createActivity(m: EntityManager, actor: Actor, input: Crea
     await requireKnownContact(m, actor.tenantId, contactId);
   }
   const repo = tenantRepository(m, Activity, actor.tenantId);
-  const activity = await repo.save(repo.create({
-    kind: valid.kind, subject: valid.subject, body: input.body?.trim() || null, dueAt: valid.dueAt, ownerId,
-    contactId, dealId, completedAt: null, completedBy: null,
-  }));
+  const activity = await repo.save(
+    repo.create({
+      kind: valid.kind,
+      subject: valid.subject,
+      body: input.body?.trim() || null,
+      dueAt: valid.dueAt,
+      ownerId,
+      contactId,
+      dealId,
+      completedAt: null,
+      completedBy: null,
+    }),
+  );
   if (valid.kind === 'NOTE') return markDone(m, actor, activity, false);
   if (input.done) return markDone(m, actor, activity, true);
   return activity;
@@ -67,7 +90,9 @@ export async function createActivity(m: EntityManager, actor: Actor, input: Crea
 
 /** completeActivity: once; emits activity.completed in the same transaction. */
 export async function completeActivity(m: EntityManager, actor: Actor, input: { activityId: string }): Promise<Activity> {
-  const activity = await tenantRepository(m, Activity, actor.tenantId).findOneForUpdate({ id: requireUuid(input.activityId, 'activityId') });
+  const activity = await tenantRepository(m, Activity, actor.tenantId).findOneForUpdate({
+    id: requireUuid(input.activityId, 'activityId'),
+  });
   if (!activity) throw notFound('Activity', input.activityId);
   if (activity.completedAt) throw conflict('Activity is already completed');
   return markDone(m, actor, activity, true);

@@ -27,7 +27,8 @@ export const MAX_HOURS = 24 * 366;
 const HOUR_MS = 3_600_000;
 
 function checkHours(hours: number, field: string): number {
-  if (!Number.isInteger(hours) || hours < 0 || hours > MAX_HOURS) throw badInput(field, `${field} must be an integer from 0 to ${MAX_HOURS}`);
+  if (!Number.isInteger(hours) || hours < 0 || hours > MAX_HOURS)
+    throw badInput(field, `${field} must be an integer from 0 to ${MAX_HOURS}`);
   return hours;
 }
 
@@ -41,9 +42,15 @@ export function listActivities(m: EntityManager, tenantId: string, filter: Activ
   if (filter.dueWithinHours !== undefined && filter.dueWithinHours !== null) {
     const hours = checkHours(filter.dueWithinHours, 'filter.dueWithinHours');
     if (filter.status === 'DONE' || filter.status === 'OVERDUE') {
-      throw badInput('filter.dueWithinHours', `dueWithinHours selects open activities not yet due; it cannot combine with ${filter.status}`);
+      throw badInput(
+        'filter.dueWithinHours',
+        `dueWithinHours selects open activities not yet due; it cannot combine with ${filter.status}`,
+      );
     }
-    qb.andWhere('a.completed_at IS NULL AND a.due_at >= :now AND a.due_at <= :until', { now, until: new Date(now.getTime() + hours * HOUR_MS) });
+    qb.andWhere('a.completed_at IS NULL AND a.due_at >= :now AND a.due_at <= :until', {
+      now,
+      until: new Date(now.getTime() + hours * HOUR_MS),
+    });
   }
   return paginate(qb, 'a', page);
 }
@@ -55,8 +62,13 @@ export const MAX_PER_PARENT = 100;
  * function ranks each parent's rows, and the outer query keeps the top ones (the dataloader).
  */
 export async function activitiesOf(
-  m: EntityManager, tenantId: string, parent: 'contact_id' | 'deal_id', ids: readonly string[],
-  status: ActivityStatus | null, first: number, now: Date,
+  m: EntityManager,
+  tenantId: string,
+  parent: 'contact_id' | 'deal_id',
+  ids: readonly string[],
+  status: ActivityStatus | null,
+  first: number,
+  now: Date,
 ): Promise<Activity[]> {
   const ranked = `SELECT r.id FROM (
       SELECT a.id, row_number() OVER (PARTITION BY a.${parent} ORDER BY a.created_at DESC, a.id DESC) AS rank
@@ -84,7 +96,10 @@ export const MAX_REMINDER_HOURS = 24 * 31;
  * at most 100 each, with each owner's total), in one statement.
  */
 export async function dueActivities(
-  m: EntityManager, tenantId: string, input: { hours: number; ownerId?: string | null }, now: Date,
+  m: EntityManager,
+  tenantId: string,
+  input: { hours: number; ownerId?: string | null },
+  now: Date,
 ): Promise<OwnerDueActivities[]> {
   if (!Number.isInteger(input.hours) || input.hours < 1 || input.hours > MAX_REMINDER_HOURS) {
     throw badInput('hours', `hours must be an integer from 1 to ${MAX_REMINDER_HOURS}`);

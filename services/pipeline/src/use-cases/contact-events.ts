@@ -16,7 +16,8 @@ export type AutoDealOutcome = 'created' | 'not-sql' | 'disabled' | 'already-open
  * Runs in the consumer's transaction, with the event's (consumer, id) row: once per event.
  */
 export async function openDealForSqlContact(
-  m: EntityManager, event: EventEnvelope<'contact.lifecycle_stage_changed'>,
+  m: EntityManager,
+  event: EventEnvelope<'contact.lifecycle_stage_changed'>,
 ): Promise<AutoDealOutcome> {
   if (event.data.to !== 'SQL') return 'not-sql';
   const contactId = event.aggregateId.toLowerCase();
@@ -32,10 +33,19 @@ export async function openDealForSqlContact(
   const pipeline = await defaultPipeline(m, tenantId);
   // The actor (the user who qualified the contact) owns the deal; ids longer than our columns are dropped.
   const userId = event.actor && event.actor.length <= MAX_USER_ID_LENGTH ? event.actor : null;
-  await createDeal(m, { tenantId, userId }, {
-    contactId, title: AUTO_DEAL_TITLE, amount: 0, currency: DEFAULT_CURRENCY, pipelineId: pipeline.id, kind: 'NEW_BUSINESS',
-    ownerId: userId,
-  });
+  await createDeal(
+    m,
+    { tenantId, userId },
+    {
+      contactId,
+      title: AUTO_DEAL_TITLE,
+      amount: 0,
+      currency: DEFAULT_CURRENCY,
+      pipelineId: pipeline.id,
+      kind: 'NEW_BUSINESS',
+      ownerId: userId,
+    },
+  );
   return 'created';
 }
 
@@ -45,10 +55,14 @@ export async function repointMergedContact(m: EntityManager, event: EventEnvelop
   if (!isUuid(primaryId) || !isUuid(duplicateId)) return;
   await rememberMerge(m, event.tenantId, primaryId, duplicateId);
   await m.query('UPDATE deals SET contact_id = $2, updated_at = now(), version = version + 1 WHERE tenant_id = $1 AND contact_id = $3', [
-    event.tenantId, primaryId, duplicateId,
+    event.tenantId,
+    primaryId,
+    duplicateId,
   ]);
   await m.query('UPDATE activities SET contact_id = $2, updated_at = now() WHERE tenant_id = $1 AND contact_id = $3', [
-    event.tenantId, primaryId, duplicateId,
+    event.tenantId,
+    primaryId,
+    duplicateId,
   ]);
 }
 

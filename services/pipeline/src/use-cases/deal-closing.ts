@@ -32,10 +32,18 @@ export async function winDeal(m: EntityManager, actor: Actor, input: { dealId: s
   deal.closedAt = at;
   const saved = await moveTo(m, actor, deal, stage, 100);
   await emit(m, {
-    type: 'deal.won', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.closedAt!,
+    type: 'deal.won',
+    tenantId: actor.tenantId,
+    aggregateId: saved.id,
+    actor: actor.userId,
+    occurredAt: saved.closedAt!,
     data: {
-      contactId: saved.contactId, closedAt: saved.closedAt!.toISOString(), createdAt: saved.createdAt.toISOString(),
-      amount: saved.amount, currency: saved.currency, ...dealFacts(saved, stage.name),
+      contactId: saved.contactId,
+      closedAt: saved.closedAt!.toISOString(),
+      createdAt: saved.createdAt.toISOString(),
+      amount: saved.amount,
+      currency: saved.currency,
+      ...dealFacts(saved, stage.name),
     },
   });
   return saved;
@@ -52,10 +60,19 @@ export async function loseDeal(m: EntityManager, actor: Actor, input: { dealId: 
   deal.lostReason = reason;
   const saved = await moveTo(m, actor, deal, stage, 0);
   await emit(m, {
-    type: 'deal.lost', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.closedAt!,
+    type: 'deal.lost',
+    tenantId: actor.tenantId,
+    aggregateId: saved.id,
+    actor: actor.userId,
+    occurredAt: saved.closedAt!,
     data: {
-      contactId: saved.contactId, reason, closedAt: saved.closedAt!.toISOString(), createdAt: saved.createdAt.toISOString(),
-      amount: saved.amount, currency: saved.currency, ...dealFacts(saved, stage.name),
+      contactId: saved.contactId,
+      reason,
+      closedAt: saved.closedAt!.toISOString(),
+      createdAt: saved.createdAt.toISOString(),
+      amount: saved.amount,
+      currency: saved.currency,
+      ...dealFacts(saved, stage.name),
     },
   });
   return saved;
@@ -82,10 +99,19 @@ export async function reopenDeal(m: EntityManager, actor: Actor, input: { dealId
   deal.lostReason = null;
   const saved = await moveTo(m, actor, deal, stage, stage.probability);
   await emit(m, {
-    type: 'deal.reopened', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.updatedAt,
+    type: 'deal.reopened',
+    tenantId: actor.tenantId,
+    aggregateId: saved.id,
+    actor: actor.userId,
+    occurredAt: saved.updatedAt,
     data: {
-      contactId: saved.contactId, stageId: stage.id, probability: saved.probability, previousStatus,
-      amount: saved.amount, currency: saved.currency, ...dealFacts(saved, stage.name),
+      contactId: saved.contactId,
+      stageId: stage.id,
+      probability: saved.probability,
+      previousStatus,
+      amount: saved.amount,
+      currency: saved.currency,
+      ...dealFacts(saved, stage.name),
     },
   });
   return saved;

@@ -40,14 +40,20 @@ function checkFilter(f: DealFilter): void {
   if (present(f.expectedCloseFrom) && present(f.expectedCloseTo) && f.expectedCloseFrom > f.expectedCloseTo) {
     throw badInput('filter.expectedCloseTo', 'filter.expectedCloseTo must not be before filter.expectedCloseFrom');
   }
-  if (present(f.currency) && !/^[A-Za-z]{3}$/.test(f.currency)) throw badInput('filter.currency', 'filter.currency must be a 3-letter code');
+  if (present(f.currency) && !/^[A-Za-z]{3}$/.test(f.currency))
+    throw badInput('filter.currency', 'filter.currency must be a 3-letter code');
 }
 
 /** The filter as SQL on alias `d` (values bound, never interpolated). */
 function applyFilter<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, f: DealFilter): SelectQueryBuilder<T> {
   const eq: Array<[keyof DealFilter, string]> = [
-    ['status', 'd.status'], ['pipelineId', 'd.pipeline_id'], ['stageId', 'd.stage_id'], ['ownerId', 'd.owner_id'],
-    ['contactId', 'd.contact_id'], ['companyId', 'd.company_id'], ['kind', 'd.kind'],
+    ['status', 'd.status'],
+    ['pipelineId', 'd.pipeline_id'],
+    ['stageId', 'd.stage_id'],
+    ['ownerId', 'd.owner_id'],
+    ['contactId', 'd.contact_id'],
+    ['companyId', 'd.company_id'],
+    ['kind', 'd.kind'],
   ];
   for (const [key, column] of eq) {
     if (present(f[key])) qb.andWhere(`${column} = :${key}`, { [key]: f[key] });
@@ -101,6 +107,7 @@ export async function stageTotals(m: EntityManager, tenantId: string, filter: De
     .orderBy('s.pipeline_id')
     .addOrderBy('s.position')
     .addOrderBy('d.currency');
-  const rows: Array<{ stageId: string; currency: string; dealCount: number; amount: string; weightedAmount: string }> = await qb.getRawMany();
+  const rows: Array<{ stageId: string; currency: string; dealCount: number; amount: string; weightedAmount: string }> =
+    await qb.getRawMany();
   return rows.map((r) => ({ ...r, amount: Number(r.amount), weightedAmount: Number(r.weightedAmount) }));
 }

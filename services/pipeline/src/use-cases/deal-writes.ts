@@ -1,10 +1,28 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
-import { advisoryXactLock, badInput, characterLength, conflict, MAX_USER_ID_LENGTH, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import {
+  advisoryXactLock,
+  badInput,
+  characterLength,
+  conflict,
+  MAX_USER_ID_LENGTH,
+  requireUuid,
+  tenantRepository,
+  type Actor,
+} from '@crm/service-kit';
 import { Deal } from '../entities';
 import {
-  type DealKind, DEAL_KINDS, checkEditable, checkStageMove, firstOpenStage, validateAmount, validateCurrency, validateCloseDate,
-  validateDealFields, validateDealTitle, validateProbability,
+  type DealKind,
+  DEAL_KINDS,
+  checkEditable,
+  checkStageMove,
+  firstOpenStage,
+  validateAmount,
+  validateCurrency,
+  validateCloseDate,
+  validateDealFields,
+  validateDealTitle,
+  validateProbability,
 } from '../domain';
 import { dealFacts, lockDeal, recordStageChange } from './history';
 import { activeStages, defaultPipeline, findPipeline, lockStage, throwIfViolated, unwrap } from './stages';
@@ -27,7 +45,8 @@ export interface CreateDealInput {
 function checkOwner(ownerId: string | null | undefined, field = 'ownerId'): string | null {
   if (ownerId === undefined || ownerId === null) return null;
   const trimmed = ownerId.trim();
-  if (trimmed === '' || characterLength(trimmed) > MAX_USER_ID_LENGTH) throw badInput(field, `${field} must be 1 to ${MAX_USER_ID_LENGTH} characters`);
+  if (trimmed === '' || characterLength(trimmed) > MAX_USER_ID_LENGTH)
+    throw badInput(field, `${field} must be 1 to ${MAX_USER_ID_LENGTH} characters`);
   return trimmed;
 }
 
@@ -72,17 +91,42 @@ export async function createDeal(m: EntityManager, actor: Actor, input: CreateDe
 
   await lockContactDeals(m, actor.tenantId, contactId);
   const deals = tenantRepository(m, Deal, actor.tenantId);
-  const deal = await deals.save(deals.create({
-    pipelineId: pipeline.id, stageId: target.id, contactId, companyId, ownerId,
-    title: fields.title, amount: fields.amount, currency: fields.currency,
-    probability: fields.probability ?? target.probability, kind, status: 'OPEN',
-    expectedCloseDate: fields.expectedCloseDate, closedAt: null, lostReason: null, ...(at ? { createdAt: at, updatedAt: at } : {}),
-  }));
+  const deal = await deals.save(
+    deals.create({
+      pipelineId: pipeline.id,
+      stageId: target.id,
+      contactId,
+      companyId,
+      ownerId,
+      title: fields.title,
+      amount: fields.amount,
+      currency: fields.currency,
+      probability: fields.probability ?? target.probability,
+      kind,
+      status: 'OPEN',
+      expectedCloseDate: fields.expectedCloseDate,
+      closedAt: null,
+      lostReason: null,
+      ...(at ? { createdAt: at, updatedAt: at } : {}),
+    }),
+  );
   await emit(m, {
-    type: 'deal.created', tenantId: actor.tenantId, aggregateId: deal.id, actor: actor.userId, occurredAt: deal.createdAt,
+    type: 'deal.created',
+    tenantId: actor.tenantId,
+    aggregateId: deal.id,
+    actor: actor.userId,
+    occurredAt: deal.createdAt,
     data: {
-      contactId, pipelineId: pipeline.id, stageId: target.id, kind, ownerId, expectedCloseDate: deal.expectedCloseDate,
-      probability: deal.probability, stageName: target.name, amount: deal.amount, currency: deal.currency,
+      contactId,
+      pipelineId: pipeline.id,
+      stageId: target.id,
+      kind,
+      ownerId,
+      expectedCloseDate: deal.expectedCloseDate,
+      probability: deal.probability,
+      stageName: target.name,
+      amount: deal.amount,
+      currency: deal.currency,
     },
   });
   await recordStageChange(m, actor, deal, null, deal.createdAt, target.name);
@@ -136,10 +180,19 @@ export async function updateDeal(m: EntityManager, actor: Actor, input: UpdateDe
   if (changedFields.length) {
     const stage = await lockStage(m, actor.tenantId, saved.stageId, 'dealId');
     await emit(m, {
-      type: 'deal.updated', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: saved.updatedAt,
+      type: 'deal.updated',
+      tenantId: actor.tenantId,
+      aggregateId: saved.id,
+      actor: actor.userId,
+      occurredAt: saved.updatedAt,
       data: {
-        contactId: saved.contactId, changedFields: [...changedFields], amount: saved.amount, currency: saved.currency,
-        expectedCloseDate: saved.expectedCloseDate, probability: saved.probability, ...dealFacts(saved, stage.name),
+        contactId: saved.contactId,
+        changedFields: [...changedFields],
+        amount: saved.amount,
+        currency: saved.currency,
+        expectedCloseDate: saved.expectedCloseDate,
+        probability: saved.probability,
+        ...dealFacts(saved, stage.name),
       },
     });
   }
@@ -148,7 +201,9 @@ export async function updateDeal(m: EntityManager, actor: Actor, input: UpdateDe
 
 /** moveDealStage: an open deal to another open stage of its pipeline. */
 export async function moveDealStage(
-  m: EntityManager, actor: Actor, input: { dealId: string; stageId: string; probability?: number | null },
+  m: EntityManager,
+  actor: Actor,
+  input: { dealId: string; stageId: string; probability?: number | null },
 ): Promise<Deal> {
   const deal = await lockDeal(m, actor.tenantId, input.dealId);
   const stage = await lockStage(m, actor.tenantId, input.stageId, 'stageId');

@@ -20,18 +20,40 @@ export function dealFacts(deal: Deal, stageName: string) {
  * transaction. `deal` already holds the new stage (named `stageName`), amount and probability.
  */
 export async function recordStageChange(
-  m: EntityManager, actor: Actor, deal: Deal, fromStageId: string | null, at: Date, stageName: string,
+  m: EntityManager,
+  actor: Actor,
+  deal: Deal,
+  fromStageId: string | null,
+  at: Date,
+  stageName: string,
 ): Promise<void> {
   const history = tenantRepository(m, DealStageChange, actor.tenantId);
-  await history.save(history.create({
-    dealId: deal.id, fromStageId, toStageId: deal.stageId, at,
-    amount: deal.amount, currency: deal.currency, probability: deal.probability, actor: actor.userId,
-  }));
+  await history.save(
+    history.create({
+      dealId: deal.id,
+      fromStageId,
+      toStageId: deal.stageId,
+      at,
+      amount: deal.amount,
+      currency: deal.currency,
+      probability: deal.probability,
+      actor: actor.userId,
+    }),
+  );
   await emit(m, {
-    type: 'deal.stage_changed', tenantId: actor.tenantId, aggregateId: deal.id, actor: actor.userId, occurredAt: at,
+    type: 'deal.stage_changed',
+    tenantId: actor.tenantId,
+    aggregateId: deal.id,
+    actor: actor.userId,
+    occurredAt: at,
     data: {
-      contactId: deal.contactId, fromStageId, toStageId: deal.stageId,
-      probability: deal.probability, amount: deal.amount, currency: deal.currency, ...dealFacts(deal, stageName),
+      contactId: deal.contactId,
+      fromStageId,
+      toStageId: deal.stageId,
+      probability: deal.probability,
+      amount: deal.amount,
+      currency: deal.currency,
+      ...dealFacts(deal, stageName),
     },
   });
 }

@@ -1,9 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { advisoryXactLock, badInput, characterLength, conflict, tenantRepository, type Actor } from '@crm/service-kit';
 import { Deal, Pipeline, PipelineSettings, PipelineStage } from '../entities';
-import {
-  type DealReassignment, type StageInput, planStageChanges, validateLostReasons,
-} from '../domain';
+import { type DealReassignment, type StageInput, planStageChanges, validateLostReasons } from '../domain';
 import { recordStageChange } from './history';
 import { loadSettings, Settings } from './provisioning';
 import { findPipeline, unwrap } from './stages';
@@ -16,7 +14,8 @@ const MAX_PIPELINE_NAME_LENGTH = 80;
 function checkName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   if (trimmed === '') throw badInput('name', 'name must not be blank');
-  if (characterLength(trimmed) > MAX_PIPELINE_NAME_LENGTH) throw badInput('name', `name must be at most ${MAX_PIPELINE_NAME_LENGTH} characters`);
+  if (characterLength(trimmed) > MAX_PIPELINE_NAME_LENGTH)
+    throw badInput('name', `name must be at most ${MAX_PIPELINE_NAME_LENGTH} characters`);
   return trimmed;
 }
 
@@ -57,7 +56,9 @@ export async function createPipeline(m: EntityManager, actor: Actor, input: Crea
 
 /** updatePipeline: rename, or make it the tenant's default (there is always exactly one). */
 export async function updatePipeline(
-  m: EntityManager, actor: Actor, input: { pipelineId: string; name?: string | null; isDefault?: boolean | null },
+  m: EntityManager,
+  actor: Actor,
+  input: { pipelineId: string; name?: string | null; isDefault?: boolean | null },
 ): Promise<Pipeline> {
   const pipeline = await findPipeline(m, actor.tenantId, input.pipelineId, 'pipelineId');
   if (input.name !== undefined && input.name !== null) {
@@ -91,8 +92,11 @@ export async function updatePipelineStages(m: EntityManager, actor: Actor, input
   // foreign-key checks of concurrent deal writes (KEY SHARE) through instead of deadlocking.
   await m.query('SELECT 1 FROM pipelines WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE', [actor.tenantId, pipeline.id]);
   const current = await tenantRepository(m, PipelineStage, actor.tenantId)
-    .query('s').andWhere('s.pipeline_id = :id', { id: pipeline.id }).andWhere('s.archived_at IS NULL')
-    .setLock('for_no_key_update').getMany();
+    .query('s')
+    .andWhere('s.pipeline_id = :id', { id: pipeline.id })
+    .andWhere('s.archived_at IS NULL')
+    .setLock('for_no_key_update')
+    .getMany();
   const counts: Array<{ stage_id: string; n: number }> = await m.query(
     'SELECT stage_id, count(*)::int AS n FROM deals WHERE tenant_id = $1 AND pipeline_id = $2 GROUP BY stage_id',
     [actor.tenantId, pipeline.id],
@@ -102,7 +106,8 @@ export async function updatePipelineStages(m: EntityManager, actor: Actor, input
 
   // Positions are unique among active stages: park the kept ones first, then write the new order.
   await m.query('UPDATE pipeline_stages SET position = -1 - position WHERE tenant_id = $1 AND pipeline_id = $2 AND archived_at IS NULL', [
-    actor.tenantId, pipeline.id,
+    actor.tenantId,
+    pipeline.id,
   ]);
   for (const { id, definition: d } of plan.updates) {
     await m.query(
@@ -125,7 +130,11 @@ async function moveAllDeals(m: EntityManager, actor: Actor, fromStageId: string,
   const target = await tenantRepository(m, PipelineStage, actor.tenantId).findOne({ id: toStageId });
   const repo = tenantRepository(m, Deal, actor.tenantId);
   const deals = await repo
-    .query('d').andWhere('d.stage_id = :fromStageId', { fromStageId }).orderBy('d.created_at').setLock('pessimistic_write').getMany();
+    .query('d')
+    .andWhere('d.stage_id = :fromStageId', { fromStageId })
+    .orderBy('d.created_at')
+    .setLock('pessimistic_write')
+    .getMany();
   for (const deal of deals) {
     deal.stageId = toStageId;
     deal.probability = target!.probability;
@@ -135,15 +144,23 @@ async function moveAllDeals(m: EntityManager, actor: Actor, fromStageId: string,
 }
 
 export async function updatePipelineSettings(
-  m: EntityManager, actor: Actor, input: { autoCreateDealOnSql?: boolean | null; lostReasons?: string[] | null },
+  m: EntityManager,
+  actor: Actor,
+  input: { autoCreateDealOnSql?: boolean | null; lostReasons?: string[] | null },
 ): Promise<Settings> {
   const settings = await loadSettings(m, actor.tenantId);
-  if (input.autoCreateDealOnSql !== undefined && input.autoCreateDealOnSql !== null) settings.autoCreateDealOnSql = input.autoCreateDealOnSql;
+  if (input.autoCreateDealOnSql !== undefined && input.autoCreateDealOnSql !== null)
+    settings.autoCreateDealOnSql = input.autoCreateDealOnSql;
   if (input.lostReasons !== undefined && input.lostReasons !== null) {
     settings.lostReasons = unwrap(validateLostReasons(input.lostReasons));
   }
   await m.getRepository(PipelineSettings).upsert(
-    { tenantId: actor.tenantId, autoCreateDealOnSql: settings.autoCreateDealOnSql, lostReasons: settings.lostReasons, updatedAt: new Date() },
+    {
+      tenantId: actor.tenantId,
+      autoCreateDealOnSql: settings.autoCreateDealOnSql,
+      lostReasons: settings.lostReasons,
+      updatedAt: new Date(),
+    },
     ['tenantId'],
   );
   return settings;

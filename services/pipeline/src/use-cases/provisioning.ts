@@ -16,7 +16,8 @@ export async function provisionDefaultPipeline(m: EntityManager, tenantId: strin
 export async function provisionTenant(m: EntityManager, tenantId: string): Promise<void> {
   await provisionDefaultPipeline(m, tenantId);
   await m.query('INSERT INTO pipeline_settings (tenant_id, lost_reasons) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-    tenantId, [...DEFAULT_LOST_REASONS],
+    tenantId,
+    [...DEFAULT_LOST_REASONS],
   ]);
 }
 

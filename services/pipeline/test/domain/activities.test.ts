@@ -9,7 +9,8 @@ describe('validateActivity', () => {
 
   it('returns the activity normalised', () => {
     expect(validateActivity({ ...base, subject: '  Send the proposal  ', dueAt: at(HOUR) })).toEqual({
-      ok: true, value: { kind: 'TASK', subject: 'Send the proposal', dueAt: at(HOUR), contactId: 'c1', dealId: null },
+      ok: true,
+      value: { kind: 'TASK', subject: 'Send the proposal', dueAt: at(HOUR), contactId: 'c1', dealId: null },
     });
   });
 
@@ -19,7 +20,9 @@ describe('validateActivity', () => {
 
   it.each([undefined, 'task', 'SMS', 1])('rejects kind %p', (kind) => {
     expect(validateActivity({ ...base, kind })).toEqual({
-      ok: false, field: 'kind', message: 'kind must be one of TASK, CALL, MEETING, EMAIL, NOTE',
+      ok: false,
+      field: 'kind',
+      message: 'kind must be one of TASK, CALL, MEETING, EMAIL, NOTE',
     });
   });
 
@@ -30,7 +33,9 @@ describe('validateActivity', () => {
   it('allows a 200-character subject and rejects 201', () => {
     expect(validateActivity({ ...base, subject: 's'.repeat(200) })).toMatchObject({ ok: true });
     expect(validateActivity({ ...base, subject: 's'.repeat(201) })).toEqual({
-      ok: false, field: 'subject', message: 'subject must be at most 200 characters',
+      ok: false,
+      field: 'subject',
+      message: 'subject must be at most 200 characters',
     });
   });
 
@@ -42,16 +47,27 @@ describe('validateActivity', () => {
   });
 
   it('accepts a deal alone, or both links', () => {
-    expect(validateActivity({ kind: 'CALL', subject: 'Call', dealId: 'd1' })).toMatchObject({ ok: true, value: { contactId: null, dealId: 'd1' } });
+    expect(validateActivity({ kind: 'CALL', subject: 'Call', dealId: 'd1' })).toMatchObject({
+      ok: true,
+      value: { contactId: null, dealId: 'd1' },
+    });
     expect(validateActivity({ ...base, dealId: 'd1' })).toMatchObject({ ok: true, value: { contactId: 'c1', dealId: 'd1' } });
   });
 
   it('rejects an invalid due date', () => {
-    expect(validateActivity({ ...base, dueAt: new Date('nope') })).toEqual({ ok: false, field: 'dueAt', message: 'dueAt must be a valid date-time' });
+    expect(validateActivity({ ...base, dueAt: new Date('nope') })).toEqual({
+      ok: false,
+      field: 'dueAt',
+      message: 'dueAt must be a valid date-time',
+    });
   });
 
   it('refuses a due date on a note', () => {
-    expect(validateActivity({ ...base, kind: 'NOTE', dueAt: at(HOUR) })).toEqual({ ok: false, field: 'dueAt', message: 'A note has no due date' });
+    expect(validateActivity({ ...base, kind: 'NOTE', dueAt: at(HOUR) })).toEqual({
+      ok: false,
+      field: 'dueAt',
+      message: 'A note has no due date',
+    });
     expect(validateActivity({ ...base, kind: 'NOTE', dueAt: null })).toMatchObject({ ok: true });
   });
 });

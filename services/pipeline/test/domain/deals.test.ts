@@ -1,6 +1,17 @@
 import {
-  validateDealTitle, validateProbability, validateCloseDate, validateDealFields, firstOpenStage, wonStage, lostStage,
-  reopenStage, MAX_DEAL_TITLE_LENGTH, validateLostReasons, checkEditable, DEFAULT_LOST_REASONS, MAX_LOST_REASONS,
+  validateDealTitle,
+  validateProbability,
+  validateCloseDate,
+  validateDealFields,
+  firstOpenStage,
+  wonStage,
+  lostStage,
+  reopenStage,
+  MAX_DEAL_TITLE_LENGTH,
+  validateLostReasons,
+  checkEditable,
+  DEFAULT_LOST_REASONS,
+  MAX_LOST_REASONS,
 } from '../../src/domain/deals';
 import { MAX_AMOUNT_MINOR_UNITS } from '../../src/domain/money';
 
@@ -14,7 +25,9 @@ describe('validateDealTitle', () => {
   });
   it('rejects a title one character too long', () => {
     expect(validateDealTitle('x'.repeat(MAX_DEAL_TITLE_LENGTH + 1))).toEqual({
-      ok: false, field: 'title', message: `title must be at most ${MAX_DEAL_TITLE_LENGTH} characters`,
+      ok: false,
+      field: 'title',
+      message: `title must be at most ${MAX_DEAL_TITLE_LENGTH} characters`,
     });
   });
 });
@@ -51,10 +64,12 @@ describe('validateDealFields', () => {
   const base = { title: 'Deal', amount: 1000, currency: 'eur', probability: null, expectedCloseDate: '2025-06-30' };
   it('normalises every field', () => {
     expect(validateDealFields(base)).toEqual({
-      ok: true, value: { title: 'Deal', amount: 1000, currency: 'EUR', probability: null, expectedCloseDate: '2025-06-30' },
+      ok: true,
+      value: { title: 'Deal', amount: 1000, currency: 'EUR', probability: null, expectedCloseDate: '2025-06-30' },
     });
     expect(validateDealFields({ title: 'D', amount: 0 })).toEqual({
-      ok: true, value: { title: 'D', amount: 0, currency: 'USD', probability: null, expectedCloseDate: null },
+      ok: true,
+      value: { title: 'D', amount: 0, currency: 'USD', probability: null, expectedCloseDate: null },
     });
   });
   it.each([
@@ -76,7 +91,10 @@ describe('validateDealFields', () => {
 
 describe('stage choices', () => {
   const s = (id: string, order: number, flags: { isWon?: boolean; isLost?: boolean } = {}) => ({
-    id, order, isWon: flags.isWon ?? false, isLost: flags.isLost ?? false,
+    id,
+    order,
+    isWon: flags.isWon ?? false,
+    isLost: flags.isLost ?? false,
   });
   const stages = [s('won', 1, { isWon: true }), s('b', 5), s('a', 3), s('lost', 0, { isLost: true })];
 
@@ -106,7 +124,10 @@ describe('validateLostReasons', () => {
     expect(validateLostReasons(['Price', ' '])).toMatchObject({ ok: false, field: 'lostReasons[1]' });
     expect(validateLostReasons(['Price', 'PRICE'])).toEqual({ ok: false, field: 'lostReasons[1]', message: '"PRICE" is listed twice' });
     expect(validateLostReasons(['x'.repeat(501)])).toMatchObject({ ok: false, field: 'lostReasons[0]' });
-    expect(validateLostReasons(Array.from({ length: MAX_LOST_REASONS + 1 }, (_, i) => `r${i}`))).toMatchObject({ ok: false, field: 'lostReasons' });
+    expect(validateLostReasons(Array.from({ length: MAX_LOST_REASONS + 1 }, (_, i) => `r${i}`))).toMatchObject({
+      ok: false,
+      field: 'lostReasons',
+    });
   });
   it('the default list passes', () => {
     expect(validateLostReasons(DEFAULT_LOST_REASONS)).toMatchObject({ ok: true });

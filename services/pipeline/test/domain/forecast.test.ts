@@ -1,10 +1,16 @@
-import {
-  computeForecast, validateForecastInput, isCalendarDate, type ForecastDeal, type ForecastInput,
-} from '../../src/domain/forecast';
+import { computeForecast, validateForecastInput, isCalendarDate, type ForecastDeal, type ForecastInput } from '../../src/domain/forecast';
 
 const deal = (overrides: Partial<ForecastDeal>): ForecastDeal => ({
-  amount: 10000, currency: 'USD', probability: 50, forecastCategory: 'BEST_CASE', status: 'OPEN',
-  expectedCloseDate: '2025-03-15', closedAt: null, ownerId: 'u1', stageId: 'proposal', ...overrides,
+  amount: 10000,
+  currency: 'USD',
+  probability: 50,
+  forecastCategory: 'BEST_CASE',
+  status: 'OPEN',
+  expectedCloseDate: '2025-03-15',
+  closedAt: null,
+  ownerId: 'u1',
+  stageId: 'proposal',
+  ...overrides,
 });
 const q1: ForecastInput = { from: '2025-01-01', to: '2025-03-31', groupBy: 'MONTH' };
 const zero = { openAmount: 0, weightedAmount: 0, bestCase: 0, commit: 0, closedWon: 0, dealCount: 0 };
@@ -52,16 +58,23 @@ describe('computeForecast figures', () => {
       deal({ amount: 300, currency: 'USD', expectedCloseDate: '2025-01-05' }),
     ];
     const result = computeForecast(deals, q1);
-    expect(result.totals.map((t) => [t.currency, t.openAmount, t.dealCount])).toEqual([['EUR', 200, 1], ['USD', 400, 2]]);
+    expect(result.totals.map((t) => [t.currency, t.openAmount, t.dealCount])).toEqual([
+      ['EUR', 200, 1],
+      ['USD', 400, 2],
+    ]);
     expect(result.groups.map((g) => [g.key, g.currency, g.openAmount])).toEqual([
-      ['2025-01', 'USD', 300], ['2025-03', 'EUR', 200], ['2025-03', 'USD', 100],
+      ['2025-01', 'USD', 300],
+      ['2025-03', 'EUR', 200],
+      ['2025-03', 'USD', 100],
     ]);
   });
 });
 
 describe('computeForecast period', () => {
   it('includes open deals expected on the first and last day, not outside', () => {
-    const deals = ['2024-12-31', '2025-01-01', '2025-03-31', '2025-04-01'].map((date, i) => deal({ amount: 10 ** i, expectedCloseDate: date }));
+    const deals = ['2024-12-31', '2025-01-01', '2025-03-31', '2025-04-01'].map((date, i) =>
+      deal({ amount: 10 ** i, expectedCloseDate: date }),
+    );
     expect(computeForecast(deals, q1).totals[0]).toMatchObject({ openAmount: 10 + 100, dealCount: 2 });
   });
 
@@ -91,10 +104,26 @@ describe('computeForecast period', () => {
 
 describe('computeForecast grouping', () => {
   const deals = [
-    deal({ amount: 100, expectedCloseDate: '2025-02-10', ownerId: 'bob', stageId: 'negotiation', forecastCategory: 'COMMIT', probability: 75 }),
+    deal({
+      amount: 100,
+      expectedCloseDate: '2025-02-10',
+      ownerId: 'bob',
+      stageId: 'negotiation',
+      forecastCategory: 'COMMIT',
+      probability: 75,
+    }),
     deal({ amount: 200, expectedCloseDate: '2025-01-20', ownerId: null, stageId: 'proposal' }),
     deal({ amount: 400, expectedCloseDate: '2025-03-01', ownerId: 'alice', stageId: 'proposal' }),
-    deal({ amount: 800, status: 'WON', expectedCloseDate: '2025-03-30', closedAt: '2025-01-15T09:00:00Z', ownerId: 'bob', stageId: 'won', forecastCategory: 'CLOSED', probability: 100 }),
+    deal({
+      amount: 800,
+      status: 'WON',
+      expectedCloseDate: '2025-03-30',
+      closedAt: '2025-01-15T09:00:00Z',
+      ownerId: 'bob',
+      stageId: 'won',
+      forecastCategory: 'CLOSED',
+      probability: 100,
+    }),
   ];
 
   it('groups by month of expected close (open) or close (won), sorted', () => {
@@ -107,24 +136,34 @@ describe('computeForecast grouping', () => {
 
   it("groups by owner, with 'unassigned' for deals without one", () => {
     expect(computeForecast(deals, { ...q1, groupBy: 'OWNER' }).groups.map((g) => [g.key, g.openAmount, g.closedWon, g.dealCount])).toEqual([
-      ['alice', 400, 0, 1], ['bob', 100, 800, 2], ['unassigned', 200, 0, 1],
+      ['alice', 400, 0, 1],
+      ['bob', 100, 800, 2],
+      ['unassigned', 200, 0, 1],
     ]);
   });
 
   it('groups by stage id', () => {
     expect(computeForecast(deals, { ...q1, groupBy: 'STAGE' }).groups.map((g) => [g.key, g.openAmount, g.closedWon])).toEqual([
-      ['negotiation', 100, 0], ['proposal', 600, 0], ['won', 0, 800],
+      ['negotiation', 100, 0],
+      ['proposal', 600, 0],
+      ['won', 0, 800],
     ]);
   });
 
   it('has totals equal to the sum of the groups, whatever the grouping', () => {
     for (const groupBy of ['MONTH', 'OWNER', 'STAGE'] as const) {
       const { groups, totals } = computeForecast(deals, { ...q1, groupBy });
-      const summed = groups.reduce((sum, g) => ({
-        openAmount: sum.openAmount + g.openAmount, weightedAmount: sum.weightedAmount + g.weightedAmount,
-        bestCase: sum.bestCase + g.bestCase, commit: sum.commit + g.commit, closedWon: sum.closedWon + g.closedWon,
-        dealCount: sum.dealCount + g.dealCount,
-      }), zero);
+      const summed = groups.reduce(
+        (sum, g) => ({
+          openAmount: sum.openAmount + g.openAmount,
+          weightedAmount: sum.weightedAmount + g.weightedAmount,
+          bestCase: sum.bestCase + g.bestCase,
+          commit: sum.commit + g.commit,
+          closedWon: sum.closedWon + g.closedWon,
+          dealCount: sum.dealCount + g.dealCount,
+        }),
+        zero,
+      );
       expect(totals).toEqual([{ currency: 'USD', ...summed }]);
     }
   });
@@ -149,13 +188,16 @@ describe('computeForecast input', () => {
 describe('validateForecastInput', () => {
   it('accepts a valid input and returns it typed', () => {
     expect(validateForecastInput({ from: '2025-01-01', to: '2025-01-01', groupBy: 'STAGE' })).toEqual({
-      ok: true, value: { from: '2025-01-01', to: '2025-01-01', groupBy: 'STAGE' },
+      ok: true,
+      value: { from: '2025-01-01', to: '2025-01-01', groupBy: 'STAGE' },
     });
   });
 
   it.each([undefined, '', '2025-1-01', '2025-02-30', '2025-13-01', '2025-01-01T00:00:00Z', 20250101])('rejects from = %p', (from) => {
     expect(validateForecastInput({ from, to: '2025-03-31', groupBy: 'MONTH' })).toEqual({
-      ok: false, field: 'from', message: 'from must be a date written YYYY-MM-DD',
+      ok: false,
+      field: 'from',
+      message: 'from must be a date written YYYY-MM-DD',
     });
   });
 
@@ -165,14 +207,18 @@ describe('validateForecastInput', () => {
 
   it('rejects to before from', () => {
     expect(validateForecastInput({ from: '2025-03-01', to: '2025-02-28', groupBy: 'MONTH' })).toEqual({
-      ok: false, field: 'to', message: 'to must not be before from',
+      ok: false,
+      field: 'to',
+      message: 'to must not be before from',
     });
   });
 
   it('allows up to five years and no more', () => {
     expect(validateForecastInput({ from: '2020-01-01', to: '2025-01-01', groupBy: 'MONTH' })).toMatchObject({ ok: true });
     expect(validateForecastInput({ from: '2020-01-01', to: '2025-01-02', groupBy: 'MONTH' })).toEqual({
-      ok: false, field: 'to', message: 'A forecast spans at most 5 years',
+      ok: false,
+      field: 'to',
+      message: 'A forecast spans at most 5 years',
     });
   });
 
@@ -183,7 +229,9 @@ describe('validateForecastInput', () => {
 
   it.each([undefined, 'month', 'WEEK', 3])('rejects groupBy = %p', (groupBy) => {
     expect(validateForecastInput({ from: '2025-01-01', to: '2025-03-31', groupBy })).toEqual({
-      ok: false, field: 'groupBy', message: 'groupBy must be one of MONTH, OWNER, STAGE',
+      ok: false,
+      field: 'groupBy',
+      message: 'groupBy must be one of MONTH, OWNER, STAGE',
     });
   });
 });

@@ -3,11 +3,32 @@ import * as domain from '../../src/domain';
 describe('domain index', () => {
   it('re-exports the public rules', () => {
     const functions = [
-      'validatePipelineStages', 'checkStageMove', 'checkWin', 'checkLose', 'checkReopen', 'canDeleteStage',
-      'validateAmount', 'validateCurrency', 'weightedAmount', 'computeForecast', 'validateForecastInput',
-      'isCalendarDate', 'validateActivity', 'activityTiming', 'isDueWithin',
-      'validateDealTitle', 'validateProbability', 'validateCloseDate', 'validateDealFields', 'firstOpenStage', 'wonStage',
-      'lostStage', 'reopenStage', 'validateLostReasons', 'checkEditable', 'planStageChanges',
+      'validatePipelineStages',
+      'checkStageMove',
+      'checkWin',
+      'checkLose',
+      'checkReopen',
+      'canDeleteStage',
+      'validateAmount',
+      'validateCurrency',
+      'weightedAmount',
+      'computeForecast',
+      'validateForecastInput',
+      'isCalendarDate',
+      'validateActivity',
+      'activityTiming',
+      'isDueWithin',
+      'validateDealTitle',
+      'validateProbability',
+      'validateCloseDate',
+      'validateDealFields',
+      'firstOpenStage',
+      'wonStage',
+      'lostStage',
+      'reopenStage',
+      'validateLostReasons',
+      'checkEditable',
+      'planStageChanges',
     ] as const;
     expect(functions.filter((name) => typeof domain[name] !== 'function')).toEqual([]);
     expect(domain.DEFAULT_PIPELINE_STAGES).toHaveLength(6);

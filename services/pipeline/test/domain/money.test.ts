@@ -7,7 +7,11 @@ describe('validateAmount', () => {
 
   it('caps at 2^53 - 1 minor units (SafeInt end to end)', () => {
     expect(MAX_AMOUNT_MINOR_UNITS).toBe(Number.MAX_SAFE_INTEGER);
-    expect(validateAmount(Number.MAX_SAFE_INTEGER + 2)).toEqual({ ok: false, field: 'amount', message: `amount must be at most ${Number.MAX_SAFE_INTEGER} minor units` });
+    expect(validateAmount(Number.MAX_SAFE_INTEGER + 2)).toEqual({
+      ok: false,
+      field: 'amount',
+      message: `amount must be at most ${Number.MAX_SAFE_INTEGER} minor units`,
+    });
   });
 
   it('rejects negatives', () => {
@@ -16,13 +20,20 @@ describe('validateAmount', () => {
 
   it('rejects fractions of a minor unit', () => {
     expect(validateAmount(19.99)).toEqual({
-      ok: false, field: 'amount', message: 'amount must be a whole number of minor units (e.g. 1999 for 19.99)',
+      ok: false,
+      field: 'amount',
+      message: 'amount must be a whole number of minor units (e.g. 1999 for 19.99)',
     });
   });
 
   it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '100', null, undefined, 10n, {}])(
-    'rejects %p as not a number', (amount) => {
-      expect(validateAmount(amount)).toEqual({ ok: false, field: 'amount', message: 'amount must be a number of minor units (e.g. cents)' });
+    'rejects %p as not a number',
+    (amount) => {
+      expect(validateAmount(amount)).toEqual({
+        ok: false,
+        field: 'amount',
+        message: 'amount must be a number of minor units (e.g. cents)',
+      });
     },
   );
 
@@ -47,7 +58,11 @@ describe('validateCurrency', () => {
   });
 
   it.each(['', 'US', 'USDT', 'U$D', '12A', 'US D'])('rejects the malformed code %p', (code) => {
-    expect(validateCurrency(code)).toEqual({ ok: false, field: 'currency', message: 'currency must be a 3-letter ISO 4217 code, e.g. USD' });
+    expect(validateCurrency(code)).toEqual({
+      ok: false,
+      field: 'currency',
+      message: 'currency must be a 3-letter ISO 4217 code, e.g. USD',
+    });
   });
 
   it('rejects a well-formed code that is not a currency', () => {
@@ -90,7 +105,13 @@ describe('weightedAmount', () => {
     expect(weightedAmount(2, 50)).toBe(1);
   });
 
-  it.each([[1.5, 50], [Number.NaN, 50], [100, -1], [100, 101], [100, 12.5]])('throws on impossible input %p, %p', (amount, probability) => {
+  it.each([
+    [1.5, 50],
+    [Number.NaN, 50],
+    [100, -1],
+    [100, 101],
+    [100, 12.5],
+  ])('throws on impossible input %p, %p', (amount, probability) => {
     expect(() => weightedAmount(amount, probability)).toThrow(RangeError);
   });
 });

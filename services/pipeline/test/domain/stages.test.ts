@@ -1,10 +1,24 @@
 import {
-  DEFAULT_PIPELINE_NAME, DEFAULT_PIPELINE_STAGES, validatePipelineStages, checkStageMove, checkWin,
-  checkLose, checkReopen, canDeleteStage, type StageDefinition, type DealStatus,
+  DEFAULT_PIPELINE_NAME,
+  DEFAULT_PIPELINE_STAGES,
+  validatePipelineStages,
+  checkStageMove,
+  checkWin,
+  checkLose,
+  checkReopen,
+  canDeleteStage,
+  type StageDefinition,
+  type DealStatus,
 } from '../../src/domain/stages';
 
 const stage = (overrides: Partial<StageDefinition>): StageDefinition => ({
-  name: 'Open', order: 1, probability: 10, forecastCategory: 'PIPELINE', isWon: false, isLost: false, ...overrides,
+  name: 'Open',
+  order: 1,
+  probability: 10,
+  forecastCategory: 'PIPELINE',
+  isWon: false,
+  isLost: false,
+  ...overrides,
 });
 const won = stage({ name: 'Won', order: 8, probability: 100, forecastCategory: 'CLOSED', isWon: true });
 const lost = stage({ name: 'Lost', order: 9, probability: 0, forecastCategory: 'OMITTED', isLost: true });
@@ -52,25 +66,37 @@ describe('validatePipelineStages', () => {
     expect(failure([stage({}), lost])).toEqual({ ok: false, field: 'stages', message: 'A pipeline needs exactly one won stage (found 0)' });
     const secondWon = { ...won, name: 'Won again', order: 7 };
     expect(failure([stage({}), won, secondWon, lost])).toEqual({
-      ok: false, field: 'stages', message: 'A pipeline needs exactly one won stage (found 2)',
+      ok: false,
+      field: 'stages',
+      message: 'A pipeline needs exactly one won stage (found 2)',
     });
   });
 
   it('needs exactly one lost stage', () => {
     expect(failure([stage({}), won])).toEqual({ ok: false, field: 'stages', message: 'A pipeline needs exactly one lost stage (found 0)' });
     const secondLost = { ...lost, name: 'Lost again', order: 10 };
-    expect(failure([stage({}), won, lost, secondLost])).toMatchObject({ ok: false, field: 'stages', message: expect.stringContaining('found 2') });
+    expect(failure([stage({}), won, lost, secondLost])).toMatchObject({
+      ok: false,
+      field: 'stages',
+      message: expect.stringContaining('found 2'),
+    });
   });
 
   it('rejects blank names, naming the stage index', () => {
-    expect(failure([stage({ name: '   ' }), won, lost])).toEqual({ ok: false, field: 'stages[0].name', message: 'Stage name must not be blank' });
+    expect(failure([stage({ name: '   ' }), won, lost])).toEqual({
+      ok: false,
+      field: 'stages[0].name',
+      message: 'Stage name must not be blank',
+    });
     expect(failure([stage({}), { ...won, name: '' }, lost])).toMatchObject({ ok: false, field: 'stages[1].name' });
   });
 
   it('allows 80 characters after trimming and rejects 81', () => {
     expect(failure([stage({ name: `  ${'a'.repeat(80)}  ` }), won, lost])).toEqual({ ok: true });
     expect(failure([stage({ name: 'a'.repeat(81) }), won, lost])).toEqual({
-      ok: false, field: 'stages[0].name', message: 'Stage name must be at most 80 characters',
+      ok: false,
+      field: 'stages[0].name',
+      message: 'Stage name must be at most 80 characters',
     });
   });
 
@@ -98,7 +124,9 @@ describe('validatePipelineStages', () => {
 
   it.each([-1, 101, 12.5, Number.NaN])('rejects probability %p', (probability) => {
     expect(failure([stage({ probability }), won, lost])).toEqual({
-      ok: false, field: 'stages[0].probability', message: 'Stage probability must be an integer from 0 to 100',
+      ok: false,
+      field: 'stages[0].probability',
+      message: 'Stage probability must be an integer from 0 to 100',
     });
   });
 
@@ -113,16 +141,22 @@ describe('validatePipelineStages', () => {
 
   it('requires probability 100 on the won stage and 0 on the lost stage', () => {
     expect(failure([stage({}), { ...won, probability: 90 }, lost])).toEqual({
-      ok: false, field: 'stages[1].probability', message: 'The won stage must have probability 100',
+      ok: false,
+      field: 'stages[1].probability',
+      message: 'The won stage must have probability 100',
     });
     expect(failure([stage({}), won, { ...lost, probability: 5 }])).toEqual({
-      ok: false, field: 'stages[2].probability', message: 'The lost stage must have probability 0',
+      ok: false,
+      field: 'stages[2].probability',
+      message: 'The lost stage must have probability 0',
     });
   });
 
   it('rejects a stage flagged both won and lost', () => {
     expect(failure([stage({}), won, lost, stage({ name: 'Both', order: 4, isWon: true, isLost: true })])).toEqual({
-      ok: false, field: 'stages[3].isLost', message: 'A stage cannot be both won and lost',
+      ok: false,
+      field: 'stages[3].isLost',
+      message: 'A stage cannot be both won and lost',
     });
   });
 });
@@ -137,27 +171,42 @@ describe('checkStageMove', () => {
 
   it.each(['WON', 'LOST'] as const)('refuses to move a %s deal', (status) => {
     expect(checkStageMove({ ...deal, status }, target)).toEqual({
-      ok: false, code: 'CONFLICT', message: `Deal is closed (${status}); reopen it first`,
+      ok: false,
+      code: 'CONFLICT',
+      message: `Deal is closed (${status}); reopen it first`,
     });
   });
 
-  it("refuses a stage of another pipeline as bad input on stageId", () => {
+  it('refuses a stage of another pipeline as bad input on stageId', () => {
     expect(checkStageMove(deal, { ...target, pipelineId: 'p2' })).toEqual({
-      ok: false, code: 'BAD_USER_INPUT', field: 'stageId', message: "Stage does not belong to the deal's pipeline",
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      field: 'stageId',
+      message: "Stage does not belong to the deal's pipeline",
     });
   });
 
   it('sends won and lost stages to winDeal / loseDeal', () => {
     expect(checkStageMove(deal, { ...target, isWon: true })).toEqual({
-      ok: false, code: 'BAD_USER_INPUT', field: 'stageId', message: 'Use winDeal to move a deal into the won stage',
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      field: 'stageId',
+      message: 'Use winDeal to move a deal into the won stage',
     });
     expect(checkStageMove(deal, { ...target, isLost: true })).toEqual({
-      ok: false, code: 'BAD_USER_INPUT', field: 'stageId', message: 'Use loseDeal to move a deal into the lost stage',
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      field: 'stageId',
+      message: 'Use loseDeal to move a deal into the lost stage',
     });
   });
 
   it('refuses a move to the current stage as a conflict', () => {
-    expect(checkStageMove(deal, { ...target, id: 's1' })).toEqual({ ok: false, code: 'CONFLICT', message: 'Deal is already in this stage' });
+    expect(checkStageMove(deal, { ...target, id: 's1' })).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'Deal is already in this stage',
+    });
   });
 
   it('reports the closed deal before anything else', () => {
@@ -176,7 +225,9 @@ describe('checkWin / checkReopen', () => {
     expect(checkReopen({ status: 'WON' })).toEqual({ ok: true });
     expect(checkReopen({ status: 'LOST' })).toEqual({ ok: true });
     expect(checkReopen({ status: 'OPEN' })).toEqual({
-      ok: false, code: 'CONFLICT', message: 'Deal is already open; only a won or lost deal can be reopened',
+      ok: false,
+      code: 'CONFLICT',
+      message: 'Deal is already open; only a won or lost deal can be reopened',
     });
   });
 });
@@ -202,19 +253,29 @@ describe('checkLose', () => {
 
   it.each([undefined, null, '', '   '])('requires a reason (%p)', (reason) => {
     expect(checkLose(open, reason, list)).toEqual({
-      ok: false, code: 'BAD_USER_INPUT', field: 'reason', message: 'A reason is required to lose a deal',
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      field: 'reason',
+      message: 'A reason is required to lose a deal',
     });
   });
 
   it('allows 500 characters and rejects 501', () => {
     expect(checkLose(open, 'x'.repeat(500), null)).toEqual({ ok: true, reason: 'x'.repeat(500) });
     expect(checkLose(open, 'x'.repeat(501), null)).toEqual({
-      ok: false, code: 'BAD_USER_INPUT', field: 'reason', message: 'Reason must be at most 500 characters',
+      ok: false,
+      code: 'BAD_USER_INPUT',
+      field: 'reason',
+      message: 'Reason must be at most 500 characters',
     });
   });
 
   it('refuses a closed deal', () => {
-    expect(checkLose({ status: 'LOST' }, 'Price', list)).toEqual({ ok: false, code: 'CONFLICT', message: 'Deal is closed (LOST); reopen it first' });
+    expect(checkLose({ status: 'LOST' }, 'Price', list)).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'Deal is closed (LOST); reopen it first',
+    });
   });
 });
 
@@ -226,12 +287,28 @@ describe('canDeleteStage', () => {
   });
 
   it('refuses a stage holding deals and says how many', () => {
-    expect(canDeleteStage(openStage, 1)).toEqual({ ok: false, code: 'CONFLICT', message: 'Stage has 1 deal; move it to another stage first' });
-    expect(canDeleteStage(openStage, 12)).toEqual({ ok: false, code: 'CONFLICT', message: 'Stage has 12 deals; move them to another stage first' });
+    expect(canDeleteStage(openStage, 1)).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'Stage has 1 deal; move it to another stage first',
+    });
+    expect(canDeleteStage(openStage, 12)).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'Stage has 12 deals; move them to another stage first',
+    });
   });
 
   it('never deletes the won or lost stage, even empty', () => {
-    expect(canDeleteStage({ isWon: true, isLost: false }, 0)).toEqual({ ok: false, code: 'CONFLICT', message: 'The won stage cannot be deleted' });
-    expect(canDeleteStage({ isWon: false, isLost: true }, 0)).toEqual({ ok: false, code: 'CONFLICT', message: 'The lost stage cannot be deleted' });
+    expect(canDeleteStage({ isWon: true, isLost: false }, 0)).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'The won stage cannot be deleted',
+    });
+    expect(canDeleteStage({ isWon: false, isLost: true }, 0)).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+      message: 'The lost stage cannot be deleted',
+    });
   });
 });

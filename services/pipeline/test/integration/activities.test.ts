@@ -23,7 +23,15 @@ describe('createActivity and completeActivity', () => {
   test('a task on a contact: owner defaults to the caller; completion once, with activity.completed', async () => {
     const contactId = await knownContact(svc, T);
     const task = await ok(svc, CREATE, { kind: 'TASK', subject: '  Send proposal ', dueAt: inHours(3), contactId }, T);
-    expect(task).toMatchObject({ kind: 'TASK', subject: 'Send proposal', ownerId: 'rep-1', completedAt: null, timing: 'DUE_SOON', contact: { id: contactId }, deal: null });
+    expect(task).toMatchObject({
+      kind: 'TASK',
+      subject: 'Send proposal',
+      ownerId: 'rep-1',
+      completedAt: null,
+      timing: 'DUE_SOON',
+      contact: { id: contactId },
+      deal: null,
+    });
     expect(await outbox(svc, task.id)).toEqual([]);
     const done = await ok(svc, COMPLETE, { activityId: task.id }, { ...T, userId: 'rep-2' });
     expect(done).toMatchObject({ timing: 'DONE', completedBy: 'rep-2' });
@@ -61,16 +69,30 @@ describe('createActivity and completeActivity', () => {
     for (const [input, field] of cases) expect(await failure(svc, CREATE, input, T)).toMatchObject({ code: 'BAD_USER_INPUT', field });
     const bad = await svc.call(CREATE, { input: { kind: 'TASK', subject: 'x', contactId, dueAt: 'tomorrow' } }, T);
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND', field: 'dealId' });
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: newId() }, T)).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'dealId',
+    });
     // A contact leads never announced (or another tenant's): nothing may point at it.
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', contactId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', contactId: await knownContact(svc, 'act-elsewhere') }, T)).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', contactId: newId() }, T)).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'contactId',
+    });
+    expect(
+      await failure(svc, CREATE, { kind: 'TASK', subject: 'x', contactId: await knownContact(svc, 'act-elsewhere') }, T),
+    ).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
     const deal = await ok(svc, CREATE_DEAL, { contactId, title: 'Deal', amount: 1 }, T);
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id, contactId: await knownContact(svc, T) }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
-    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id }, { tenantId: 'act-other' })).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id, contactId: await knownContact(svc, T) }, T),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
+    expect(await failure(svc, CREATE, { kind: 'TASK', subject: 'x', dealId: deal.id }, { tenantId: 'act-other' })).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const task = await ok(svc, CREATE, { kind: 'TASK', subject: 'Mine', contactId }, T);
     expect(await failure(svc, COMPLETE, { activityId: task.id }, { tenantId: 'act-other' })).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, COMPLETE, { activityId: task.id }, { tenantId: T.tenantId, roles: ['analyst'] })).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(svc, COMPLETE, { activityId: task.id }, { tenantId: T.tenantId, roles: ['analyst'] })).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const [{ n }] = await svc.service.db.query(`SELECT count(*)::int AS n FROM activities WHERE contact_id = $1`, [contactId]);
     expect(n).toBe(1);
   });
@@ -82,7 +104,12 @@ describe('activities queries and reminders', () => {
   beforeAll(async () => {
     const contactId = await knownContact(svc, t);
     const add = async (subject: string, dueHours: number | null, ownerId: string | null, done = false) => {
-      const a = await ok(svc, CREATE, { kind: 'TASK', subject, contactId, dueAt: dueHours === null ? null : inHours(dueHours), ownerId, done }, t);
+      const a = await ok(
+        svc,
+        CREATE,
+        { kind: 'TASK', subject, contactId, dueAt: dueHours === null ? null : inHours(dueHours), ownerId, done },
+        t,
+      );
       made[subject] = a.id;
     };
     await add('overdue-ann', -5, 'ann');
@@ -106,7 +133,13 @@ describe('activities queries and reminders', () => {
     expect(await subjects({ status: 'OVERDUE', ownerId: 'ann' })).toEqual(['overdue-ann']);
     expect(await subjects({ status: 'UPCOMING', ownerId: 'ann' })).toEqual(['later-ann', 'soon-ann', 'soon-ann-2']);
     expect(await subjects({ status: 'DONE' })).toEqual(['done-ann']);
-    expect(await subjects({ status: 'OPEN', ownerId: 'ann' })).toEqual(['later-ann', 'overdue-ann', 'soon-ann', 'soon-ann-2', 'undated-ann']);
+    expect(await subjects({ status: 'OPEN', ownerId: 'ann' })).toEqual([
+      'later-ann',
+      'overdue-ann',
+      'soon-ann',
+      'soon-ann-2',
+      'undated-ann',
+    ]);
     expect(await subjects({ dueWithinHours: 24 })).toEqual(['soon-ann', 'soon-ann-2', 'soon-bob', 'soon-nobody']);
     expect(await subjects({ dueWithinHours: 24, ownerId: 'ann' })).toEqual(['soon-ann', 'soon-ann-2']);
     const bad = await svc.call(LIST, { filter: { status: 'DONE', dueWithinHours: 4 } }, t);
@@ -119,8 +152,15 @@ describe('activities queries and reminders', () => {
     const res = await svc.call(LIST, { first: 100 }, t);
     const timing = Object.fromEntries(res.data!.activities.edges.map((e: any) => [e.node.subject, e.node.timing]));
     expect(timing).toEqual({
-      'overdue-ann': 'OVERDUE', 'overdue-bob': 'OVERDUE', 'soon-ann': 'DUE_SOON', 'soon-ann-2': 'DUE_SOON', 'later-ann': 'UPCOMING',
-      'soon-bob': 'DUE_SOON', 'soon-nobody': 'DUE_SOON', 'undated-ann': 'NO_DUE_DATE', 'done-ann': 'DONE',
+      'overdue-ann': 'OVERDUE',
+      'overdue-bob': 'OVERDUE',
+      'soon-ann': 'DUE_SOON',
+      'soon-ann-2': 'DUE_SOON',
+      'later-ann': 'UPCOMING',
+      'soon-bob': 'DUE_SOON',
+      'soon-nobody': 'DUE_SOON',
+      'undated-ann': 'NO_DUE_DATE',
+      'done-ann': 'DONE',
     });
   });
 

@@ -23,16 +23,34 @@ const companyA = newId();
 beforeAll(async () => {
   stages = await defaultStages(svc, T.tenantId);
   await knownContact(svc, T, contactA);
-  const make = async (title: string, extra: Record<string, unknown>) => ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title, amount: 1000, ...extra }, T);
+  const make = async (title: string, extra: Record<string, unknown>) =>
+    ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title, amount: 1000, ...extra }, T);
   await make('small', { amount: 10, contactId: contactA, expectedCloseDate: '2025-01-15' });
-  await make('medium', { amount: 5_000, companyId: companyA, kind: 'UPSELL', stageId: stages.Proposal.id, expectedCloseDate: '2025-02-15' });
-  await make('large', { amount: 2_000_000_000, ownerId: 'rep-2', stageId: stages.Proposal.id, probability: 33, expectedCloseDate: '2025-03-15' });
+  await make('medium', {
+    amount: 5_000,
+    companyId: companyA,
+    kind: 'UPSELL',
+    stageId: stages.Proposal.id,
+    expectedCloseDate: '2025-02-15',
+  });
+  await make('large', {
+    amount: 2_000_000_000,
+    ownerId: 'rep-2',
+    stageId: stages.Proposal.id,
+    probability: 33,
+    expectedCloseDate: '2025-03-15',
+  });
   await make('euro', { amount: 777, currency: 'EUR', kind: 'RENEWAL', stageId: stages.Negotiation.id });
   const won = await make('won', { amount: 2_000_000_000, contactId: contactA });
   await ok(svc, `mutation($input: WinDealInput!) { winDeal(input: $input) { id } }`, { dealId: won.id }, T);
   const lost = await make('lost', { amount: 3 });
   await ok(svc, `mutation($input: LoseDealInput!) { loseDeal(input: $input) { id } }`, { dealId: lost.id, reason: 'Timing' }, T);
-  await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, { ...T, tenantId: 'dq-other' }), title: 'elsewhere', amount: 1 }, { ...T, tenantId: 'dq-other' });
+  await ok(
+    svc,
+    CREATE_DEAL,
+    { contactId: await knownContact(svc, { ...T, tenantId: 'dq-other' }), title: 'elsewhere', amount: 1 },
+    { ...T, tenantId: 'dq-other' },
+  );
 });
 
 async function titles(filter: Record<string, unknown>) {
@@ -69,7 +87,11 @@ test('board totals per stage and currency over every matching deal, not only the
   ]);
   const all = await svc.call(LIST, { first: 1 }, T);
   expect(all.data!.deals.byStage.map((s: any) => [s.stage.name, s.dealCount])).toEqual([
-    ['Prospecting', 1], ['Proposal', 2], ['Negotiation', 1], ['Closed Won', 1], ['Closed Lost', 1],
+    ['Prospecting', 1],
+    ['Proposal', 2],
+    ['Negotiation', 1],
+    ['Closed Won', 1],
+    ['Closed Lost', 1],
   ]);
 });
 
@@ -102,7 +124,10 @@ test('filter errors name their field', async () => {
     const res = await svc.call(LIST, { filter }, T);
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   }
-  expect(await failure(svc, `query($input: ID!) { deal(id: $input) { id } }`, 'nope' as never, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  expect(await failure(svc, `query($input: ID!) { deal(id: $input) { id } }`, 'nope' as never, T)).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'id',
+  });
 });
 
 test('another tenant sees none of it', async () => {

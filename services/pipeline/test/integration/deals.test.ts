@@ -21,29 +21,79 @@ describe('createDeal', () => {
     const companyId = newId();
     const deal = await create({ contactId, companyId, expectedCloseDate: '2025-09-30' });
     expect(deal).toMatchObject({
-      title: 'Acme rollout', amount: 120000, currency: 'USD', probability: 10, weightedAmount: 12000, status: 'OPEN',
-      kind: 'NEW_BUSINESS', ownerId: 'rep-1', expectedCloseDate: '2025-09-30', closedAt: null, lostReason: null,
-      stage: { id: stages.Prospecting.id, name: 'Prospecting', probability: 10 }, pipeline: { name: 'Sales' },
-      contact: { id: contactId }, company: { id: companyId },
-      history: [{ from: null, to: { id: stages.Prospecting.id, name: 'Prospecting' }, amount: 120000, currency: 'USD', probability: 10, actor: 'rep-1' }],
+      title: 'Acme rollout',
+      amount: 120000,
+      currency: 'USD',
+      probability: 10,
+      weightedAmount: 12000,
+      status: 'OPEN',
+      kind: 'NEW_BUSINESS',
+      ownerId: 'rep-1',
+      expectedCloseDate: '2025-09-30',
+      closedAt: null,
+      lostReason: null,
+      stage: { id: stages.Prospecting.id, name: 'Prospecting', probability: 10 },
+      pipeline: { name: 'Sales' },
+      contact: { id: contactId },
+      company: { id: companyId },
+      history: [
+        {
+          from: null,
+          to: { id: stages.Prospecting.id, name: 'Prospecting' },
+          amount: 120000,
+          currency: 'USD',
+          probability: 10,
+          actor: 'rep-1',
+        },
+      ],
     });
     const events = await outbox(svc, deal.id);
     expect(events.map((e) => e.event_type)).toEqual(['deal.created', 'deal.stage_changed']);
     expect(events[0].data).toEqual({
-      contactId, pipelineId: deal.pipeline.id, stageId: stages.Prospecting.id, kind: 'NEW_BUSINESS', ownerId: 'rep-1',
-      expectedCloseDate: '2025-09-30', amount: 120000, currency: 'USD', probability: 10, stageName: 'Prospecting',
+      contactId,
+      pipelineId: deal.pipeline.id,
+      stageId: stages.Prospecting.id,
+      kind: 'NEW_BUSINESS',
+      ownerId: 'rep-1',
+      expectedCloseDate: '2025-09-30',
+      amount: 120000,
+      currency: 'USD',
+      probability: 10,
+      stageName: 'Prospecting',
     });
     expect(events[1].data).toEqual({
-      contactId, fromStageId: null, toStageId: stages.Prospecting.id, probability: 10, amount: 120000, currency: 'USD',
-      pipelineId: deal.pipeline.id, ownerId: 'rep-1', kind: 'NEW_BUSINESS', stageName: 'Prospecting',
+      contactId,
+      fromStageId: null,
+      toStageId: stages.Prospecting.id,
+      probability: 10,
+      amount: 120000,
+      currency: 'USD',
+      pipelineId: deal.pipeline.id,
+      ownerId: 'rep-1',
+      kind: 'NEW_BUSINESS',
+      stageName: 'Prospecting',
     });
     expect(events[0].actor).toBe('rep-1');
   });
 
   test('explicit stage, probability, currency (normalised), kind and owner', async () => {
     const stages = await defaultStages(svc, T.tenantId);
-    const deal = await create({ stageId: stages.Proposal.id, probability: 60, currency: 'eur', kind: 'UPSELL', ownerId: 'rep-9', amount: 999 });
-    expect(deal).toMatchObject({ stage: { name: 'Proposal' }, probability: 60, weightedAmount: 599, currency: 'EUR', kind: 'UPSELL', ownerId: 'rep-9' });
+    const deal = await create({
+      stageId: stages.Proposal.id,
+      probability: 60,
+      currency: 'eur',
+      kind: 'UPSELL',
+      ownerId: 'rep-9',
+      amount: 999,
+    });
+    expect(deal).toMatchObject({
+      stage: { name: 'Proposal' },
+      probability: 60,
+      weightedAmount: 599,
+      currency: 'EUR',
+      kind: 'UPSELL',
+      ownerId: 'rep-9',
+    });
   });
 
   test.each([
@@ -68,7 +118,11 @@ describe('createDeal', () => {
     const res = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 2 ** 53 } }, T);
     expect(res.status).toBe(400);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const big = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: Number.MAX_SAFE_INTEGER } }, T);
+    const big = await svc.call(
+      CREATE_DEAL,
+      { input: { contactId: await knownContact(svc, T), title: 'x', amount: Number.MAX_SAFE_INTEGER } },
+      T,
+    );
     expect(big.errors).toBeUndefined();
     expect(big.data?.createDeal).toMatchObject({ amount: Number.MAX_SAFE_INTEGER });
     const fractional = await svc.call(CREATE_DEAL, { input: { contactId: await knownContact(svc, T), title: 'x', amount: 10.5 } }, T);
@@ -77,19 +131,41 @@ describe('createDeal', () => {
 
   test('unknown pipeline or stage is NOT_FOUND; a stage of another pipeline or a closed stage is BAD_USER_INPUT', async () => {
     const stages = await defaultStages(svc, T.tenantId);
-    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, pipelineId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, stageId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, stageId: stages['Closed Won'].id }, T))
-      .toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
-    const other = await ok(svc, `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id } }`, {
-      name: 'Renewals', stages: [
-        { name: 'Due', probability: 50, forecastCategory: 'BEST_CASE' },
-        { name: 'Renewed', probability: 100, forecastCategory: 'CLOSED', isWon: true },
-        { name: 'Churned', probability: 0, forecastCategory: 'OMITTED', isLost: true },
-      ],
-    }, { tenantId: T.tenantId });
-    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, pipelineId: other.id, stageId: stages.Proposal.id }, T))
-      .toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
+    expect(
+      await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, pipelineId: newId() }, T),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, T), title: 'x', amount: 1, stageId: newId() }, T),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(
+        svc,
+        CREATE_DEAL,
+        { contactId: await knownContact(svc, T), title: 'x', amount: 1, stageId: stages['Closed Won'].id },
+        T,
+      ),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
+    const other = await ok(
+      svc,
+      `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id } }`,
+      {
+        name: 'Renewals',
+        stages: [
+          { name: 'Due', probability: 50, forecastCategory: 'BEST_CASE' },
+          { name: 'Renewed', probability: 100, forecastCategory: 'CLOSED', isWon: true },
+          { name: 'Churned', probability: 0, forecastCategory: 'OMITTED', isLost: true },
+        ],
+      },
+      { tenantId: T.tenantId },
+    );
+    expect(
+      await failure(
+        svc,
+        CREATE_DEAL,
+        { contactId: await knownContact(svc, T), title: 'x', amount: 1, pipelineId: other.id, stageId: stages.Proposal.id },
+        T,
+      ),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
   });
 });
 
@@ -115,15 +191,35 @@ describe('moveDealStage, winDeal, loseDeal, reopenDeal', () => {
     ]);
     const events = await outbox(svc, deal.id);
     expect(events.map((e) => e.event_type)).toEqual([
-      'deal.created', 'deal.stage_changed', 'deal.stage_changed', 'deal.stage_changed', 'deal.won',
-      'deal.stage_changed', 'deal.reopened', 'deal.stage_changed', 'deal.lost',
+      'deal.created',
+      'deal.stage_changed',
+      'deal.stage_changed',
+      'deal.stage_changed',
+      'deal.won',
+      'deal.stage_changed',
+      'deal.reopened',
+      'deal.stage_changed',
+      'deal.lost',
     ]);
     expect(events[4].data).toEqual({
-      contactId: deal.contact.id, kind: 'NEW_BUSINESS', closedAt: won.closedAt, amount: 5000, currency: 'USD',
-      createdAt: expect.any(String), pipelineId: deal.pipeline.id, ownerId: 'rep-1', stageName: 'Closed Won',
+      contactId: deal.contact.id,
+      kind: 'NEW_BUSINESS',
+      closedAt: won.closedAt,
+      amount: 5000,
+      currency: 'USD',
+      createdAt: expect.any(String),
+      pipelineId: deal.pipeline.id,
+      ownerId: 'rep-1',
+      stageName: 'Closed Won',
     });
     expect(events[6].data).toMatchObject({ contactId: deal.contact.id, previousStatus: 'WON', amount: 5000, currency: 'USD' });
-    expect(events[8].data).toMatchObject({ contactId: deal.contact.id, reason: 'Price', amount: 5000, currency: 'USD', stageName: 'Closed Lost' });
+    expect(events[8].data).toMatchObject({
+      contactId: deal.contact.id,
+      reason: 'Price',
+      amount: 5000,
+      currency: 'USD',
+      stageName: 'Closed Lost',
+    });
     expect(events[3].data).toMatchObject({ fromStageId: stages.Negotiation.id, toStageId: stages['Closed Won'].id, probability: 100 });
   });
 
@@ -146,11 +242,16 @@ describe('moveDealStage, winDeal, loseDeal, reopenDeal', () => {
     const stages = await defaultStages(svc, T.tenantId);
     const deal = await create();
     expect(await failure(svc, MOVE, { dealId: deal.id, stageId: stages.Prospecting.id }, T)).toMatchObject({ code: 'CONFLICT' });
-    expect(await failure(svc, MOVE, { dealId: deal.id, stageId: stages['Closed Won'].id }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
+    expect(await failure(svc, MOVE, { dealId: deal.id, stageId: stages['Closed Won'].id }, T)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'stageId',
+    });
     expect(await failure(svc, MOVE, { dealId: deal.id, stageId: newId() }, T)).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failure(svc, MOVE, { dealId: deal.id, stageId: 'x' }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
     expect(await failure(svc, MOVE, { dealId: newId(), stageId: stages.Proposal.id }, T)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, MOVE, { dealId: deal.id, stageId: stages.Proposal.id, probability: -5 }, T)).toMatchObject({ field: 'probability' });
+    expect(await failure(svc, MOVE, { dealId: deal.id, stageId: stages.Proposal.id, probability: -5 }, T)).toMatchObject({
+      field: 'probability',
+    });
     expect(await outbox(svc, deal.id)).toHaveLength(2);
   });
 
@@ -160,25 +261,37 @@ describe('moveDealStage, winDeal, loseDeal, reopenDeal', () => {
       expect(await failure(svc, LOSE, { dealId: deal.id, reason }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     }
     expect(await failure(svc, LOSE, { dealId: deal.id, reason: 'x'.repeat(501) }, T)).toMatchObject({ field: 'reason' });
-    expect((await ok(svc, LOSE, { dealId: deal.id, reason: ' Champion left the company ' }, T)).lostReason).toBe('Champion left the company');
+    expect((await ok(svc, LOSE, { dealId: deal.id, reason: ' Champion left the company ' }, T)).lostReason).toBe(
+      'Champion left the company',
+    );
   });
 
   test('reopen into a named stage; not into a closed one', async () => {
     const stages = await defaultStages(svc, T.tenantId);
     const deal = await create();
     await ok(svc, WIN, { dealId: deal.id }, T);
-    expect(await failure(svc, REOPEN, { dealId: deal.id, stageId: stages['Closed Lost'].id }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageId' });
-    expect(await ok(svc, REOPEN, { dealId: deal.id, stageId: stages.Proposal.id }, T)).toMatchObject({ stage: { name: 'Proposal' }, probability: 50 });
+    expect(await failure(svc, REOPEN, { dealId: deal.id, stageId: stages['Closed Lost'].id }, T)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'stageId',
+    });
+    expect(await ok(svc, REOPEN, { dealId: deal.id, stageId: stages.Proposal.id }, T)).toMatchObject({
+      stage: { name: 'Proposal' },
+      probability: 50,
+    });
   });
 
   test('50 concurrent moves of one deal leave one unbroken history chain', async () => {
     const stages = await defaultStages(svc, T.tenantId);
     const deal = await create();
     const targets = ['Qualification', 'Proposal', 'Negotiation', 'Prospecting'];
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-      svc.call(MOVE, { input: { dealId: deal.id, stageId: stages[targets[i % 4]].id } }, T)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => svc.call(MOVE, { input: { dealId: deal.id, stageId: stages[targets[i % 4]].id } }, T)),
+    );
     for (const r of results.filter((x) => x.errors)) expect(r.errors![0].extensions?.code).toBe('CONFLICT');
-    const history = await svc.service.db.query('SELECT from_stage_id, to_stage_id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY seq', [deal.id]);
+    const history = await svc.service.db.query(
+      'SELECT from_stage_id, to_stage_id FROM deal_stage_changes WHERE deal_id = $1 ORDER BY seq',
+      [deal.id],
+    );
     expect(history).toHaveLength(1 + results.filter((r) => !r.errors).length);
     for (let i = 1; i < history.length; i++) expect(history[i].from_stage_id).toBe(history[i - 1].to_stage_id);
     const [row] = await svc.service.db.query('SELECT stage_id FROM deals WHERE id = $1', [deal.id]);
@@ -190,9 +303,24 @@ describe('moveDealStage, winDeal, loseDeal, reopenDeal', () => {
 describe('updateDeal', () => {
   test('changes only what is given; null clears; probability null goes back to the stage default', async () => {
     const deal = await create({ expectedCloseDate: '2025-01-31', probability: 40, companyId: newId() });
-    const updated = await ok(svc, UPDATE, { dealId: deal.id, title: ' Bigger rollout ', amount: 250000, expectedCloseDate: null, companyId: null }, T);
-    expect(updated).toMatchObject({ title: 'Bigger rollout', amount: 250000, expectedCloseDate: null, company: null, probability: 40, currency: 'USD' });
-    expect(await ok(svc, UPDATE, { dealId: deal.id, probability: null, ownerId: null }, T)).toMatchObject({ probability: 10, ownerId: null });
+    const updated = await ok(
+      svc,
+      UPDATE,
+      { dealId: deal.id, title: ' Bigger rollout ', amount: 250000, expectedCloseDate: null, companyId: null },
+      T,
+    );
+    expect(updated).toMatchObject({
+      title: 'Bigger rollout',
+      amount: 250000,
+      expectedCloseDate: null,
+      company: null,
+      probability: 40,
+      currency: 'USD',
+    });
+    expect(await ok(svc, UPDATE, { dealId: deal.id, probability: null, ownerId: null }, T)).toMatchObject({
+      probability: 10,
+      ownerId: null,
+    });
     expect(await failure(svc, UPDATE, { dealId: deal.id, title: null }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
     expect(await failure(svc, UPDATE, { dealId: deal.id, amount: -3 }, T)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'amount' });
   });
@@ -202,10 +330,20 @@ describe('updateDeal', () => {
     await ok(svc, UPDATE, { dealId: deal.id, amount: 2 ** 40, ownerId: 'rep-3' }, T);
     await ok(svc, UPDATE, { dealId: deal.id, amount: 2 ** 40 }, T);
     const updates = (await outbox(svc, deal.id)).filter((e) => e.event_type === 'deal.updated');
-    expect(updates.map((e) => e.data)).toEqual([{
-      contactId: deal.contact.id, changedFields: ['amount', 'ownerId'], amount: 2 ** 40, currency: 'USD', expectedCloseDate: null,
-      probability: 10, pipelineId: deal.pipeline.id, ownerId: 'rep-3', kind: 'NEW_BUSINESS', stageName: 'Prospecting',
-    }]);
+    expect(updates.map((e) => e.data)).toEqual([
+      {
+        contactId: deal.contact.id,
+        changedFields: ['amount', 'ownerId'],
+        amount: 2 ** 40,
+        currency: 'USD',
+        expectedCloseDate: null,
+        probability: 10,
+        pipelineId: deal.pipeline.id,
+        ownerId: 'rep-3',
+        kind: 'NEW_BUSINESS',
+        stageName: 'Prospecting',
+      },
+    ]);
   });
 });
 
@@ -214,7 +352,9 @@ describe('authorization and tenancy', () => {
     const deal = await create();
     const analyst = { tenantId: T.tenantId, roles: ['analyst' as const] };
     expect((await svc.call(`query($id: ID!) { deal(id: $id) { id } }`, { id: deal.id }, analyst)).data).toEqual({ deal: { id: deal.id } });
-    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, analyst), title: 'x', amount: 1 }, analyst)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, analyst), title: 'x', amount: 1 }, analyst)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     for (const role of ['support', 'marketing'] as const) {
       const res = await svc.call(`query($id: ID!) { deal(id: $id) { id } }`, { id: deal.id }, { tenantId: T.tenantId, roles: [role] });
       expect(res.data).toEqual({ deal: { id: deal.id } });
@@ -237,11 +377,17 @@ describe('authorization and tenancy', () => {
     // Tenant B's own deal cannot be put into tenant A's stage either.
     const own = await ok(svc, CREATE_DEAL, { contactId: await knownContact(svc, B), title: 'b', amount: 1 }, B);
     expect(await failure(svc, MOVE, { dealId: own.id, stageId: stages.Proposal.id }, B)).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, B), title: 'b', amount: 1, stageId: stages.Proposal.id }, B)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(svc, CREATE_DEAL, { contactId: await knownContact(svc, B), title: 'b', amount: 1, stageId: stages.Proposal.id }, B),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     expect((await svc.call(`query($id: ID!) { deal(id: $id) { id } }`, { id: deal.id }, B)).data).toEqual({ deal: null });
-    const viaEntities = await svc.call(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Deal { id } } }`, {
-      r: [{ __typename: 'Deal', id: deal.id }],
-    }, B);
+    const viaEntities = await svc.call(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Deal { id } } }`,
+      {
+        r: [{ __typename: 'Deal', id: deal.id }],
+      },
+      B,
+    );
     expect(viaEntities.data).toEqual({ _entities: [null] });
     expect((await outbox(svc, deal.id)).map((e) => e.event_type)).toEqual(['deal.created', 'deal.stage_changed']);
   });
@@ -250,7 +396,8 @@ describe('authorization and tenancy', () => {
 test('Deal.history is bounded: the latest 100 changes, oldest first', async () => {
   const stages = await defaultStages(svc, T.tenantId);
   const deal = await create();
-  for (let i = 0; i < 104; i++) await ok(svc, MOVE, { dealId: deal.id, stageId: i % 2 ? stages.Prospecting.id : stages.Qualification.id }, T);
+  for (let i = 0; i < 104; i++)
+    await ok(svc, MOVE, { dealId: deal.id, stageId: i % 2 ? stages.Prospecting.id : stages.Qualification.id }, T);
   const res = await svc.call(`query($id: ID!) { deal(id: $id) { history { from { name } to { name } } } }`, { id: deal.id }, T);
   const history = res.data!.deal.history;
   expect(history).toHaveLength(100);

@@ -9,7 +9,13 @@ beforeAll(async () => {
 afterAll(() => svc.stop());
 
 const toSql = (tenantId: string, contactId: string, actor: string | null = 'rep-7', to: 'SQL' | 'MQL' = 'SQL') =>
-  leadsMessage('contact.lifecycle_stage_changed', tenantId, contactId, { from: 'MQL', to, reason: null, source: 'API', at: new Date().toISOString() }, actor);
+  leadsMessage(
+    'contact.lifecycle_stage_changed',
+    tenantId,
+    contactId,
+    { from: 'MQL', to, reason: null, source: 'API', at: new Date().toISOString() },
+    actor,
+  );
 
 const dealsOf = (contactId: string) =>
   svc.service.db.query(
@@ -25,13 +31,25 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
     await svc.call('{ pipelines { id } }', {}, { tenantId: 'ev-a' });
     await svc.transport.publish([toSql('ev-a', contactId).message]);
     const deals = await dealsOf(contactId);
-    expect(deals).toEqual([{
-      tenant_id: 'ev-a', title: 'New opportunity', amount: 0, currency: 'USD', status: 'OPEN', owner_id: 'rep-7', kind: 'NEW_BUSINESS',
-      stage: 'Prospecting', is_default: true,
-    }]);
+    expect(deals).toEqual([
+      {
+        tenant_id: 'ev-a',
+        title: 'New opportunity',
+        amount: 0,
+        currency: 'USD',
+        status: 'OPEN',
+        owner_id: 'rep-7',
+        kind: 'NEW_BUSINESS',
+        stage: 'Prospecting',
+        is_default: true,
+      },
+    ]);
     const [{ id }] = await svc.service.db.query('SELECT id FROM deals WHERE contact_id = $1', [contactId]);
     const events = await outbox(svc, id);
-    expect(events.map((e) => [e.event_type, e.actor])).toEqual([['deal.created', 'rep-7'], ['deal.stage_changed', 'rep-7']]);
+    expect(events.map((e) => [e.event_type, e.actor])).toEqual([
+      ['deal.created', 'rep-7'],
+      ['deal.stage_changed', 'rep-7'],
+    ]);
     expect(events[0].data).toMatchObject({ contactId, amount: 0, currency: 'USD', kind: 'NEW_BUSINESS', ownerId: 'rep-7' });
     const [history] = await svc.service.db.query('SELECT actor, from_stage_id FROM deal_stage_changes WHERE deal_id = $1', [id]);
     expect(history).toEqual({ actor: 'rep-7', from_stage_id: null });
@@ -45,7 +63,10 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
     await svc.transport.publish([message]);
     expect(await dealsOf(contactId)).toHaveLength(1);
     expect(svc.service.consumer.duplicates).toBe(before + 2);
-    const [{ n }] = await svc.service.db.query(`SELECT count(*)::int AS n FROM crm_outbox WHERE event_type = 'deal.created' AND payload->'data'->>'contactId' = $1`, [contactId]);
+    const [{ n }] = await svc.service.db.query(
+      `SELECT count(*)::int AS n FROM crm_outbox WHERE event_type = 'deal.created' AND payload->'data'->>'contactId' = $1`,
+      [contactId],
+    );
     expect(n).toBe(1);
   });
 
@@ -56,7 +77,12 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
     const deals = await dealsOf(contactId);
     expect(deals).toHaveLength(1);
     const [{ id }] = await svc.service.db.query('SELECT id FROM deals WHERE contact_id = $1', [contactId]);
-    await ok(svc, `mutation($input: LoseDealInput!) { loseDeal(input: $input) { id } }`, { dealId: id, reason: 'Timing' }, { tenantId: 'ev-a' });
+    await ok(
+      svc,
+      `mutation($input: LoseDealInput!) { loseDeal(input: $input) { id } }`,
+      { dealId: id, reason: 'Timing' },
+      { tenantId: 'ev-a' },
+    );
     await svc.transport.publish([toSql('ev-a', contactId).message]);
     expect((await dealsOf(contactId)).map((d: { status: string }) => d.status).sort()).toEqual(['LOST', 'OPEN']);
   });
@@ -72,7 +98,9 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
     expect(await dealsOf(mql)).toHaveLength(0);
 
     const settings = `mutation($input: UpdatePipelineSettingsInput!) { updatePipelineSettings(input: $input) { autoCreateDealOnSql } }`;
-    expect(await ok(svc, settings, { autoCreateDealOnSql: false }, { tenantId: 'ev-off', roles: ['admin'] })).toEqual({ autoCreateDealOnSql: false });
+    expect(await ok(svc, settings, { autoCreateDealOnSql: false }, { tenantId: 'ev-off', roles: ['admin'] })).toEqual({
+      autoCreateDealOnSql: false,
+    });
     const off = newId();
     await svc.transport.publish([toSql('ev-off', off).message]);
     expect(await dealsOf(off)).toHaveLength(0);
@@ -81,7 +109,9 @@ describe('contact.lifecycle_stage_changed to SQL', () => {
   test('a tenant that never called pipeline is provisioned by the handler, once, with no actor as owner', async () => {
     const contactId = newId();
     await svc.transport.publish([toSql('ev-fresh', contactId, null).message]);
-    expect(await dealsOf(contactId)).toEqual([expect.objectContaining({ tenant_id: 'ev-fresh', owner_id: null, stage: 'Prospecting', is_default: true })]);
+    expect(await dealsOf(contactId)).toEqual([
+      expect.objectContaining({ tenant_id: 'ev-fresh', owner_id: null, stage: 'Prospecting', is_default: true }),
+    ]);
     // Its first request finds the defaults already there and provisions nothing twice.
     const res = await svc.call<{ pipelines: unknown[] }>('{ pipelines { id } }', {}, { tenantId: 'ev-fresh' });
     expect(res.data!.pipelines).toHaveLength(1);
@@ -104,21 +134,43 @@ describe('contact.merged', () => {
     await knownContact(svc, 'ev-merge-other', duplicateId);
     const dealOfDuplicate = await ok(svc, CREATE_DEAL, { contactId: duplicateId, title: 'dup deal', amount: 5 }, t);
     await ok(svc, CREATE_DEAL, { contactId: primaryId, title: 'primary deal', amount: 7 }, t);
-    const activity = await ok(svc, `mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }`, { kind: 'CALL', subject: 'Call', contactId: duplicateId }, t);
-    const otherTenant = await ok(svc, CREATE_DEAL, { contactId: duplicateId, title: 'elsewhere', amount: 1 }, { tenantId: 'ev-merge-other' });
+    const activity = await ok(
+      svc,
+      `mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }`,
+      { kind: 'CALL', subject: 'Call', contactId: duplicateId },
+      t,
+    );
+    const otherTenant = await ok(
+      svc,
+      CREATE_DEAL,
+      { contactId: duplicateId, title: 'elsewhere', amount: 1 },
+      { tenantId: 'ev-merge-other' },
+    );
 
     const { message } = leadsMessage('contact.merged', 'ev-merge', primaryId, { primaryId, duplicateId });
     await svc.transport.publish([message, message]);
 
-    const contactOf = async (table: string, id: string) => (await svc.service.db.query(`SELECT contact_id FROM ${table} WHERE id = $1`, [id]))[0].contact_id;
+    const contactOf = async (table: string, id: string) =>
+      (await svc.service.db.query(`SELECT contact_id FROM ${table} WHERE id = $1`, [id]))[0].contact_id;
     expect(await contactOf('deals', dealOfDuplicate.id)).toBe(primaryId);
     expect(await contactOf('activities', activity.id)).toBe(primaryId);
     expect(await contactOf('deals', otherTenant.id)).toBe(duplicateId);
-    const res = await svc.call(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id deals { title } activities { id } } } }`, {
-      r: [{ __typename: 'Contact', id: primaryId }, { __typename: 'Contact', id: duplicateId }],
-    }, t);
+    const res = await svc.call(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Contact { id deals { title } activities { id } } } }`,
+      {
+        r: [
+          { __typename: 'Contact', id: primaryId },
+          { __typename: 'Contact', id: duplicateId },
+        ],
+      },
+      t,
+    );
     expect(res.data!._entities).toEqual([
-      { id: primaryId, deals: expect.arrayContaining([{ title: 'dup deal' }, { title: 'primary deal' }]), activities: [{ id: activity.id }] },
+      {
+        id: primaryId,
+        deals: expect.arrayContaining([{ title: 'dup deal' }, { title: 'primary deal' }]),
+        activities: [{ id: activity.id }],
+      },
       { id: duplicateId, deals: [], activities: [] },
     ]);
   });
@@ -134,14 +186,24 @@ describe('the contact replica (contact.created, contact.merged)', () => {
     await svc.transport.publish([message, message]);
     expect((await create(unknown)).errors).toBeUndefined();
     // Another tenant's contact of the same id is not this tenant's.
-    expect((await svc.call(CREATE_DEAL, { input: { contactId: unknown, title: 'd', amount: 1 } }, { tenantId: 'ev-replica-2' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await svc.call(CREATE_DEAL, { input: { contactId: unknown, title: 'd', amount: 1 } }, { tenantId: 'ev-replica-2' })).errors?.[0]
+        .extensions?.code,
+    ).toBe('NOT_FOUND');
 
     const primaryId = await knownContact(svc, t);
     await svc.transport.publish([leadsMessage('contact.merged', 'ev-replica', primaryId, { primaryId, duplicateId: unknown }).message]);
     expect((await create(unknown)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
     expect((await create(primaryId)).errors).toBeUndefined();
-    const rows = await svc.service.db.query(`SELECT id, merged_into FROM contact_replicas WHERE tenant_id = 'ev-replica' ORDER BY merged_into NULLS FIRST`);
-    expect(rows).toEqual([{ id: primaryId, merged_into: null }, { id: unknown, merged_into: primaryId }].sort((a, b) => (a.merged_into ? 1 : b.merged_into ? -1 : a.id < b.id ? -1 : 1)));
+    const rows = await svc.service.db.query(
+      `SELECT id, merged_into FROM contact_replicas WHERE tenant_id = 'ev-replica' ORDER BY merged_into NULLS FIRST`,
+    );
+    expect(rows).toEqual(
+      [
+        { id: primaryId, merged_into: null },
+        { id: unknown, merged_into: primaryId },
+      ].sort((a, b) => (a.merged_into ? 1 : b.merged_into ? -1 : a.id < b.id ? -1 : 1)),
+    );
   });
 
   test('the SQL event alone (contact.created lost or not yet seen) still records the contact it proves', async () => {

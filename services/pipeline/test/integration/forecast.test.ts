@@ -35,19 +35,31 @@ async function seedDeals(tenantId: string, count: number, seed: number): Promise
   for (let i = 0; i < count; i++) {
     const pipeline = pick(pipelines);
     const status = pick(['OPEN', 'OPEN', 'OPEN', 'WON', 'WON', 'LOST'] as const);
-    const stage = status === 'WON' ? pipeline.stages.find((s) => s.isWon)! : status === 'LOST' ? pipeline.stages.find((s) => s.isLost)! : pick(pipeline.stages.filter((s) => !s.isWon && !s.isLost));
+    const stage =
+      status === 'WON'
+        ? pipeline.stages.find((s) => s.isWon)!
+        : status === 'LOST'
+          ? pipeline.stages.find((s) => s.isLost)!
+          : pick(pipeline.stages.filter((s) => !s.isWon && !s.isLost));
     const day = new Date(Date.UTC(2024, 10, 1) + Math.floor(random() * 480) * 86_400_000);
     // Close times cluster around UTC midnight so the UTC-date rule is exercised.
-    const closedAt = status === 'OPEN' ? null : new Date(day.getTime() + pick([0, 1, 86_399_999, 86_400_000 - 1000, 43_200_000])).toISOString();
+    const closedAt =
+      status === 'OPEN' ? null : new Date(day.getTime() + pick([0, 1, 86_399_999, 86_400_000 - 1000, 43_200_000])).toISOString();
     rows.push({
-      tenant_id: tenantId, pipeline_id: pipeline.id, stage_id: stage.id, contact_id: newId(),
-      owner_id: pick(['ann', 'bob', 'Zed', 'émile', null]), title: `deal ${i}`,
+      tenant_id: tenantId,
+      pipeline_id: pipeline.id,
+      stage_id: stage.id,
+      contact_id: newId(),
+      owner_id: pick(['ann', 'bob', 'Zed', 'émile', null]),
+      title: `deal ${i}`,
       amount: pick([0, 1, 5, 50, 150, 999, 12345, 1_000_001, Math.floor(random() * 5_000_000)]),
       currency: pick(['USD', 'USD', 'EUR', 'JPY']),
       probability: status === 'WON' ? 100 : status === 'LOST' ? 0 : pick([0, 10, 25, 33, 50, 75, 99, Math.floor(random() * 101)]),
-      kind: 'NEW_BUSINESS', status,
+      kind: 'NEW_BUSINESS',
+      status,
       expected_close_date: random() < 0.1 ? null : day.toISOString().slice(0, 10),
-      closed_at: closedAt, lost_reason: status === 'LOST' ? 'Price' : null,
+      closed_at: closedAt,
+      lost_reason: status === 'LOST' ? 'Price' : null,
     });
   }
   await svc.service.db.query(
@@ -72,8 +84,15 @@ async function referenceDeals(tenantId: string, pipelineId?: string): Promise<Fo
     [tenantId, pipelineId ?? null],
   );
   return rows.map((r: any) => ({
-    amount: Number(r.amount), currency: r.currency, probability: r.probability, forecastCategory: r.forecast_category, status: r.status,
-    expectedCloseDate: r.ecd, closedAt: r.closed_at ? r.closed_at.toISOString() : null, ownerId: r.owner_id, stageId: r.stage_id,
+    amount: Number(r.amount),
+    currency: r.currency,
+    probability: r.probability,
+    forecastCategory: r.forecast_category,
+    status: r.status,
+    expectedCloseDate: r.ecd,
+    closedAt: r.closed_at ? r.closed_at.toISOString() : null,
+    ownerId: r.owner_id,
+    stageId: r.stage_id,
   }));
 }
 
@@ -81,26 +100,43 @@ async function sqlForecast(input: ForecastInput & { pipelineId?: string }, tenan
   const res = await svc.call(QUERY, { input }, { tenantId, roles: ['analyst'] });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   const f = res.data!.forecast;
-  return { ...f, groups: f.groups.map(({ stage, ...g }: any) => { void stage; return g; }) };
+  return {
+    ...f,
+    groups: f.groups.map(({ stage, ...g }: any) => {
+      void stage;
+      return g;
+    }),
+  };
 }
 
 beforeAll(async () => {
-  await ok(svc, `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id } }`, {
-    name: 'Enterprise', stages: [
-      { name: 'Lead', probability: 5, forecastCategory: 'OMITTED' },
-      { name: 'Scoping', probability: 30, forecastCategory: 'PIPELINE' },
-      { name: 'Shortlist', probability: 55, forecastCategory: 'BEST_CASE' },
-      { name: 'Verbal', probability: 90, forecastCategory: 'COMMIT' },
-      { name: 'Signed', probability: 100, forecastCategory: 'CLOSED', isWon: true },
-      { name: 'Dropped', probability: 0, forecastCategory: 'OMITTED', isLost: true },
-    ],
-  }, { tenantId: TENANT, roles: ['admin'] });
+  await ok(
+    svc,
+    `mutation($input: CreatePipelineInput!) { createPipeline(input: $input) { id } }`,
+    {
+      name: 'Enterprise',
+      stages: [
+        { name: 'Lead', probability: 5, forecastCategory: 'OMITTED' },
+        { name: 'Scoping', probability: 30, forecastCategory: 'PIPELINE' },
+        { name: 'Shortlist', probability: 55, forecastCategory: 'BEST_CASE' },
+        { name: 'Verbal', probability: 90, forecastCategory: 'COMMIT' },
+        { name: 'Signed', probability: 100, forecastCategory: 'CLOSED', isWon: true },
+        { name: 'Dropped', probability: 0, forecastCategory: 'OMITTED', isLost: true },
+      ],
+    },
+    { tenantId: TENANT, roles: ['admin'] },
+  );
   await seedDeals(TENANT, 200, 42);
   await seedDeals('fc-other', 50, 7); // another tenant's deals must never count
 });
 
 describe('forecast equals computeForecast over the same deals', () => {
-  const periods: Array<[string, string]> = [['2024-11-01', '2026-03-31'], ['2025-01-01', '2025-03-31'], ['2025-02-01', '2025-02-01'], ['2023-01-01', '2023-12-31']];
+  const periods: Array<[string, string]> = [
+    ['2024-11-01', '2026-03-31'],
+    ['2025-01-01', '2025-03-31'],
+    ['2025-02-01', '2025-02-01'],
+    ['2023-01-01', '2023-12-31'],
+  ];
   for (const [from, to] of periods) {
     for (const groupBy of ['MONTH', 'OWNER', 'STAGE'] as const) {
       test(`${from}..${to} by ${groupBy}`, async () => {
@@ -116,7 +152,9 @@ describe('forecast equals computeForecast over the same deals', () => {
   test('restricted to one pipeline', async () => {
     const [, enterprise] = await pipelinesOf(svc, TENANT);
     const input = { from: '2024-11-01', to: '2026-03-31', groupBy: 'STAGE' as const };
-    expect(await sqlForecast({ ...input, pipelineId: enterprise.id })).toEqual(computeForecast(await referenceDeals(TENANT, enterprise.id), input));
+    expect(await sqlForecast({ ...input, pipelineId: enterprise.id })).toEqual(
+      computeForecast(await referenceDeals(TENANT, enterprise.id), input),
+    );
   });
 
   test('grouped by stage, each group names its stage', async () => {
@@ -130,14 +168,22 @@ describe('forecast equals computeForecast over the same deals', () => {
 test('a deal won through the API counts on its UTC close date; a lost one never counts', async () => {
   const t = { tenantId: 'fc-api', roles: ['sales' as const] };
   const today = new Date().toISOString().slice(0, 10);
-  const make = async (amount: number) => ok(svc, `mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }`, { contactId: await knownContact(svc, t), title: 't', amount, expectedCloseDate: today }, t);
+  const make = async (amount: number) =>
+    ok(
+      svc,
+      `mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }`,
+      { contactId: await knownContact(svc, t), title: 't', amount, expectedCloseDate: today },
+      t,
+    );
   const won = await make(1000);
   const lost = await make(2000);
   await make(333);
   await ok(svc, `mutation($input: WinDealInput!) { winDeal(input: $input) { id } }`, { dealId: won.id }, t);
   await ok(svc, `mutation($input: LoseDealInput!) { loseDeal(input: $input) { id } }`, { dealId: lost.id, reason: 'Price' }, t);
   const f = await sqlForecast({ from: today, to: today, groupBy: 'OWNER' }, 'fc-api');
-  expect(f.totals).toEqual([{ currency: 'USD', openAmount: 333, weightedAmount: 33, bestCase: 1000, commit: 0, closedWon: 1000, dealCount: 2 }]);
+  expect(f.totals).toEqual([
+    { currency: 'USD', openAmount: 333, weightedAmount: 33, bestCase: 1000, commit: 0, closedWon: 1000, dealCount: 2 },
+  ]);
   expect(f.groups).toEqual([{ key: 'user-1', ...f.totals[0] }]);
 });
 
@@ -148,7 +194,14 @@ test('bad input is BAD_USER_INPUT naming the field; roles', async () => {
     [{ from: '2020-01-01', to: '2026-01-01', groupBy: 'MONTH' }, 'to'],
     [{ from: '2025-01-01', to: '2025-02-01', groupBy: 'MONTH', pipelineId: 'x' }, 'pipelineId'],
   ];
-  for (const [input, field] of cases) expect(await failure(svc, QUERY, input, { tenantId: TENANT })).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(await failure(svc, QUERY, { from: '2025-01-01', to: '2025-02-01', groupBy: 'MONTH' }, { tenantId: TENANT, roles: [], scopes: ['contacts:read'] }))
-    .toMatchObject({ code: 'FORBIDDEN', operation: 'forecast', requiredScope: 'deals:read' });
+  for (const [input, field] of cases)
+    expect(await failure(svc, QUERY, input, { tenantId: TENANT })).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  expect(
+    await failure(
+      svc,
+      QUERY,
+      { from: '2025-01-01', to: '2025-02-01', groupBy: 'MONTH' },
+      { tenantId: TENANT, roles: [], scopes: ['contacts:read'] },
+    ),
+  ).toMatchObject({ code: 'FORBIDDEN', operation: 'forecast', requiredScope: 'deals:read' });
 });

@@ -40,7 +40,13 @@ beforeAll(async () => {
     const a = await ok(svc, CREATE_DEAL, { contactId, title: `A${i}`, amount: 100 + i, companyId: i < 5 ? companyId : null }, T);
     await ok(svc, CREATE_DEAL, { contactId, title: `B${i}`, amount: 7, currency: 'EUR', stageId: stages.Proposal.id }, T);
     if (i % 4 === 0) await ok(svc, `mutation($input: WinDealInput!) { winDeal(input: $input) { id } }`, { dealId: a.id }, T);
-    if (i < 3) await ok(svc, `mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }`, { kind: 'TASK', subject: `t${i}`, contactId }, T);
+    if (i < 3)
+      await ok(
+        svc,
+        `mutation($input: CreateActivityInput!) { createActivity(input: $input) { id } }`,
+        { kind: 'TASK', subject: `t${i}`, contactId },
+        T,
+      );
   }
   await svc.call('{ pipelines { id } }', {}, T); // the tenant is known: no provisioning query below
 });
@@ -66,16 +72,26 @@ describe('Contact.deals through _entities', () => {
     expect(many.statements).toHaveLength(4);
     const [first, fourth, empty] = [0, 3, 45].map((i) => many.result.data!._entities[i]);
     expect(first.openDealValue).toEqual([{ amount: 7, currency: 'EUR' }]); // A0 was won
-    expect(fourth.openDealValue).toEqual([{ amount: 7, currency: 'EUR' }, { amount: 103, currency: 'USD' }]);
+    expect(fourth.openDealValue).toEqual([
+      { amount: 7, currency: 'EUR' },
+      { amount: 103, currency: 'USD' },
+    ]);
     expect(fourth.deals.map((d: any) => d.stage.name).sort()).toEqual(['Proposal', 'Prospecting']);
     expect(first.activities).toEqual([{ subject: 't0' }]);
     expect(empty).toEqual({ id: contacts[45], deals: [], openDealValue: [], activities: [] });
   });
 
   test('Contact.deals is bounded per contact in SQL: first (1 to 100) newest, status applied before the bound', async () => {
-    const one = await svc.call(ENTITIES('deals(first: 1) { title } openDealValue { amount currency }'), { r: contactRefs(contacts.slice(3, 4)) }, T);
+    const one = await svc.call(
+      ENTITIES('deals(first: 1) { title } openDealValue { amount currency }'),
+      { r: contactRefs(contacts.slice(3, 4)) },
+      T,
+    );
     expect(one.data!._entities[0].deals).toEqual([{ title: 'B3' }]); // the newer of A3 and B3
-    expect(one.data!._entities[0].openDealValue).toEqual([{ amount: 7, currency: 'EUR' }, { amount: 103, currency: 'USD' }]); // over every open deal
+    expect(one.data!._entities[0].openDealValue).toEqual([
+      { amount: 7, currency: 'EUR' },
+      { amount: 103, currency: 'USD' },
+    ]); // over every open deal
     const won = await svc.call(ENTITIES('deals(status: WON, first: 1) { title }'), { r: contactRefs(contacts.slice(0, 1)) }, T);
     expect(won.data!._entities[0].deals).toEqual([{ title: 'A0' }]);
     for (const first of [0, 101]) {
@@ -86,29 +102,60 @@ describe('Contact.deals through _entities', () => {
 
   test('Company.deals, also batched', async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Company { id deals { title } } } }`;
-    const { result, statements } = await countingQueries(() => svc.call(query, { r: [{ __typename: 'Company', id: companyId }, { __typename: 'Company', id: newId() }] }, T));
+    const { result, statements } = await countingQueries(() =>
+      svc.call(
+        query,
+        {
+          r: [
+            { __typename: 'Company', id: companyId },
+            { __typename: 'Company', id: newId() },
+          ],
+        },
+        T,
+      ),
+    );
     expect(result.data!._entities[0].deals.map((d: any) => d.title).sort()).toEqual(['A0', 'A1', 'A2', 'A3', 'A4']);
     expect(result.data!._entities[1].deals).toEqual([]);
     expect(statements).toHaveLength(1);
   });
 
   test('another tenant sees no deals for the same contacts; roles apply to extension fields', async () => {
-    const other = await svc.call(ENTITIES('deals { id } openDealValue { amount }'), { r: contactRefs(contacts.slice(0, 3)) }, { tenantId: 'graph-other' });
+    const other = await svc.call(
+      ENTITIES('deals { id } openDealValue { amount }'),
+      { r: contactRefs(contacts.slice(0, 3)) },
+      { tenantId: 'graph-other' },
+    );
     expect(other.data!._entities).toEqual(contacts.slice(0, 3).map((id) => ({ id, deals: [], openDealValue: [] })));
-    const ticketsKey = await svc.call(ENTITIES('deals { id }'), { r: contactRefs(contacts.slice(0, 1)) }, { tenantId: T.tenantId, roles: [], scopes: ['tickets:read'] });
-    expect(ticketsKey.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: '_entities(Contact)', requiredScope: 'deals:read' });
+    const ticketsKey = await svc.call(
+      ENTITIES('deals { id }'),
+      { r: contactRefs(contacts.slice(0, 1)) },
+      { tenantId: T.tenantId, roles: [], scopes: ['tickets:read'] },
+    );
+    expect(ticketsKey.errors?.[0].extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      operation: '_entities(Contact)',
+      requiredScope: 'deals:read',
+    });
     expect(ticketsKey.data?._entities).toEqual([null]);
   });
 
   test('a malformed contact id resolves to no deals, not a database error', async () => {
-    const res = await svc.call(ENTITIES('deals { id } activities { id }'), { r: contactRefs(['not-a-uuid', contacts[0].toUpperCase()]) }, T);
+    const res = await svc.call(
+      ENTITIES('deals { id } activities { id }'),
+      { r: contactRefs(['not-a-uuid', contacts[0].toUpperCase()]) },
+      T,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities[0]).toEqual({ id: 'not-a-uuid', deals: [], activities: [] });
     expect(res.data!._entities[1].deals).toHaveLength(2);
   });
 
   test('Deal.contact and Deal.company are references for the gateway to resolve', async () => {
-    const res = await svc.call(`{ deals(first: 1, filter: { companyId: "${companyId}" }) { edges { node { contact { __typename id } company { __typename id } } } } }`, {}, T);
+    const res = await svc.call(
+      `{ deals(first: 1, filter: { companyId: "${companyId}" }) { edges { node { contact { __typename id } company { __typename id } } } } }`,
+      {},
+      T,
+    );
     const node = res.data!.deals.edges[0].node;
     expect(node.company).toEqual({ __typename: 'Company', id: companyId });
     expect(contacts.slice(0, 5)).toContain(node.contact.id);

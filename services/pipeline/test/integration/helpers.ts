@@ -15,8 +15,21 @@ export const REOPEN = `mutation($input: ReopenDealInput!) { reopenDeal(input: $i
 export const UPDATE = `mutation($input: UpdateDealInput!) { updateDeal(input: $input) { ${DEAL_FIELDS} } }`;
 export const PIPELINES = `{ pipelines { id name isDefault stages { id name order probability forecastCategory isWon isLost } } }`;
 
-export interface Stage { id: string; name: string; order: number; probability: number; forecastCategory: string; isWon: boolean; isLost: boolean }
-export interface PipelineView { id: string; name: string; isDefault: boolean; stages: Stage[] }
+export interface Stage {
+  id: string;
+  name: string;
+  order: number;
+  probability: number;
+  forecastCategory: string;
+  isWon: boolean;
+  isLost: boolean;
+}
+export interface PipelineView {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  stages: Stage[];
+}
 
 export async function pipelinesOf(svc: TestService, tenantId: string): Promise<PipelineView[]> {
   const res = await svc.call<{ pipelines: PipelineView[] }>(PIPELINES, {}, { tenantId });
@@ -31,7 +44,12 @@ export async function defaultStages(svc: TestService, tenantId: string): Promise
 }
 
 /** Run a mutation that must succeed; returns its one field. */
-export async function ok<T = any>(svc: TestService, query: string, input: Record<string, unknown>, identity: Partial<Identity>): Promise<T> {
+export async function ok<T = any>(
+  svc: TestService,
+  query: string,
+  input: Record<string, unknown>,
+  identity: Partial<Identity>,
+): Promise<T> {
   const res = await svc.call(query, { input }, identity);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return Object.values(res.data!)[0] as T;
@@ -45,7 +63,10 @@ export async function failure(svc: TestService, query: string, input: Record<str
   return { ...res.errors![0].extensions, message: res.errors![0].message };
 }
 
-export async function outbox(svc: TestService, aggregateId: string): Promise<Array<{ event_type: string; data: any; actor: string | null }>> {
+export async function outbox(
+  svc: TestService,
+  aggregateId: string,
+): Promise<Array<{ event_type: string; data: any; actor: string | null }>> {
   return svc.service.db.query(
     `SELECT event_type, payload->'data' AS data, payload->>'actor' AS actor FROM crm_outbox WHERE message_key = $1 ORDER BY seq`,
     [aggregateId],
@@ -53,11 +74,22 @@ export async function outbox(svc: TestService, aggregateId: string): Promise<Arr
 }
 
 /** Deliver an event as leads would publish it (the same message twice = a redelivery). */
-export function leadsMessage<T extends EventType>(type: T, tenantId: string, aggregateId: string, data: EventData<T>, actor: string | null = null) {
+export function leadsMessage<T extends EventType>(
+  type: T,
+  tenantId: string,
+  aggregateId: string,
+  data: EventData<T>,
+  actor: string | null = null,
+) {
   const event = buildEvent({ type, tenantId, aggregateId, data, actor });
   return {
     event,
-    message: { topic: topicOf(sourceOf(type)), key: aggregateId, value: JSON.stringify(event), headers: { 'event-id': event.id, 'event-type': type } },
+    message: {
+      topic: topicOf(sourceOf(type)),
+      key: aggregateId,
+      value: JSON.stringify(event),
+      headers: { 'event-id': event.id, 'event-type': type },
+    },
   };
 }
 

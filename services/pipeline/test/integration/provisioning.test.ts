@@ -11,7 +11,13 @@ afterAll(() => pipeline.stop());
 
 test('a new tenant gets exactly one default pipeline, even when its first 20 requests arrive at once', async () => {
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => pipeline.call<{ pipelines: Array<{ name: string; stages: unknown[] }> }>('{ pipelines { name isDefault stages { name probability forecastCategory isWon isLost } } }', {}, { tenantId: 'burst' })),
+    Array.from({ length: 20 }, () =>
+      pipeline.call<{ pipelines: Array<{ name: string; stages: unknown[] }> }>(
+        '{ pipelines { name isDefault stages { name probability forecastCategory isWon isLost } } }',
+        {},
+        { tenantId: 'burst' },
+      ),
+    ),
   );
   for (const r of results) {
     expect(r.errors).toBeUndefined();
@@ -37,7 +43,13 @@ test('a new tenant gets exactly one default pipeline, even when its first 20 req
 
 test('a service restarted on its existing database keeps its data and runs no migration twice', async () => {
   const db = testDatabase('pipeline_restart');
-  const config = { port: 0, databaseUrl: db.url, subgraphSecret: TEST_SUBGRAPH_SECRET, transport: new InProcessTransport(), logger: createLogger('t', 'silent') };
+  const config = {
+    port: 0,
+    databaseUrl: db.url,
+    subgraphSecret: TEST_SUBGRAPH_SECRET,
+    transport: new InProcessTransport(),
+    logger: createLogger('t', 'silent'),
+  };
   const first = await createService(config);
   await first.ensureTenant('restart');
   const before = await first.db.query(`SELECT id FROM pipelines WHERE tenant_id = 'restart'`);
@@ -48,8 +60,14 @@ test('a service restarted on its existing database keeps its data and runs no mi
     expect(await second.db.query(`SELECT id FROM pipelines WHERE tenant_id = 'restart'`)).toEqual(before);
     const migrations = await second.db.query('SELECT name FROM migrations ORDER BY id');
     expect(migrations.map((m: { name: string }) => m.name)).toEqual([
-      'KitMigration1700000000000', 'EventsMigration1700000000001', 'Pipelines1700000002000', 'Deals1700000002100', 'Activities1700000002200', 'UserIdWidth1700000002300',
-      'ContactReplicas1700000002400', 'SafeIntAmounts1700000002500',
+      'KitMigration1700000000000',
+      'EventsMigration1700000000001',
+      'Pipelines1700000002000',
+      'Deals1700000002100',
+      'Activities1700000002200',
+      'UserIdWidth1700000002300',
+      'ContactReplicas1700000002400',
+      'SafeIntAmounts1700000002500',
     ]);
   } finally {
     await second.stop();

@@ -64,5 +64,10 @@ export function validateCalendar(c: BusinessCalendar): BusinessCalendar {
   if (c.holidays.length > MAX_HOLIDAYS) throw badInput('holidays', `at most ${MAX_HOLIDAYS} holidays`);
   for (const h of c.holidays) if (!isLocalDate(h)) throw badInput('holidays', `holiday ${h} must be a date written YYYY-MM-DD`);
   const weekdays = WEEKDAYS.filter((d) => c.weekdays.includes(d));
-  return { ...c, weekdays, timeZone: new Intl.DateTimeFormat('en-US', { timeZone: c.timeZone }).resolvedOptions().timeZone, holidays: [...new Set(c.holidays)].sort() };
+  return {
+    ...c,
+    weekdays,
+    timeZone: new Intl.DateTimeFormat('en-US', { timeZone: c.timeZone }).resolvedOptions().timeZone,
+    holidays: [...new Set(c.holidays)].sort(),
+  };
 }

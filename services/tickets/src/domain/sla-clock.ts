@@ -37,7 +37,11 @@ const pending = (s: SlaState, t: SlaTarget) => (t === 'FIRST_RESPONSE' ? s.first
 const TARGETS: SlaTarget[] = ['FIRST_RESPONSE', 'RESOLUTION'];
 
 /** A new ticket's clock: running from `openedAt` (from the next opening when outside hours). */
-export function openSla(targets: { firstResponseMinutes: number; resolutionMinutes: number }, openedAt: Date, cal: BusinessCalendar): SlaState {
+export function openSla(
+  targets: { firstResponseMinutes: number; resolutionMinutes: number },
+  openedAt: Date,
+  cal: BusinessCalendar,
+): SlaState {
   return {
     ...targets,
     elapsedMs: 0,
@@ -67,7 +71,12 @@ export function isLate(s: SlaState, target: SlaTarget, at: Date, cal: BusinessCa
  * while running; a write that stops the clock marks the ones it finds late first). Each target
  * is marked once per ticket: the returned breaches are the ones to announce.
  */
-export function markLate(s: SlaState, at: Date, cal: BusinessCalendar, targets: readonly SlaTarget[] = TARGETS): { state: SlaState; breaches: Breach[] } {
+export function markLate(
+  s: SlaState,
+  at: Date,
+  cal: BusinessCalendar,
+  targets: readonly SlaTarget[] = TARGETS,
+): { state: SlaState; breaches: Breach[] } {
   const breaches: Breach[] = [];
   const next = { ...s };
   for (const t of targets) {

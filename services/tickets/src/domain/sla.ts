@@ -31,4 +31,6 @@ export function validateSlaTargets(t: SlaTargets): { ok: true } | { ok: false; f
 
 /** Policies listed from the most urgent priority down. */
 export const byUrgency = <T extends { priority: string }>(rows: T[]) =>
-  [...rows].sort((a, b) => TICKET_PRIORITIES.indexOf(b.priority as TicketPriority) - TICKET_PRIORITIES.indexOf(a.priority as TicketPriority));
+  [...rows].sort(
+    (a, b) => TICKET_PRIORITIES.indexOf(b.priority as TicketPriority) - TICKET_PRIORITIES.indexOf(a.priority as TicketPriority),
+  );

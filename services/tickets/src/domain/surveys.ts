@@ -7,7 +7,11 @@ export type SurveyKind = (typeof SURVEY_KINDS)[number];
 export const SCORE_RANGE: Readonly<Record<SurveyKind, readonly [number, number]>> = { NPS: [0, 10], CSAT: [1, 5] };
 export const MAX_SURVEY_COMMENT = 5_000;
 
-export function validateSurvey(input: { kind: unknown; score: unknown; comment?: unknown }): { kind: SurveyKind; score: number; comment: string | null } {
+export function validateSurvey(input: { kind: unknown; score: unknown; comment?: unknown }): {
+  kind: SurveyKind;
+  score: number;
+  comment: string | null;
+} {
   if (!(SURVEY_KINDS as readonly unknown[]).includes(input.kind)) throw badInput('kind', 'kind must be NPS or CSAT');
   const kind = input.kind as SurveyKind;
   const [min, max] = SCORE_RANGE[kind];

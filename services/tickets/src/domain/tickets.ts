@@ -30,13 +30,15 @@ export function validateCommentBody(body: unknown): string {
 
 export function validatePriority(priority: unknown): TicketPriority {
   if (priority === undefined || priority === null) return 'NORMAL';
-  if (!(TICKET_PRIORITIES as readonly unknown[]).includes(priority)) throw badInput('priority', `priority must be one of ${TICKET_PRIORITIES.join(', ')}`);
+  if (!(TICKET_PRIORITIES as readonly unknown[]).includes(priority))
+    throw badInput('priority', `priority must be one of ${TICKET_PRIORITIES.join(', ')}`);
   return priority as TicketPriority;
 }
 
 export function validateChannel(channel: unknown): TicketChannel {
   if (channel === undefined || channel === null) return 'API';
-  if (!(TICKET_CHANNELS as readonly unknown[]).includes(channel)) throw badInput('channel', `channel must be one of ${TICKET_CHANNELS.join(', ')}`);
+  if (!(TICKET_CHANNELS as readonly unknown[]).includes(channel))
+    throw badInput('channel', `channel must be one of ${TICKET_CHANNELS.join(', ')}`);
   return channel as TicketChannel;
 }
 

@@ -8,16 +8,16 @@ import type { TicketsContext } from '../context';
  * events go through the outbox in that transaction). Loaders restart so the mutation's fields
  * see its effects.
  */
-export async function write<T>(
-  ctx: TicketsContext, work: (m: EntityManager, actor: Actor, now: Date) => Promise<T>,
-): Promise<T> {
+export async function write<T>(ctx: TicketsContext, work: (m: EntityManager, actor: Actor, now: Date) => Promise<T>): Promise<T> {
   const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
   let now = new Date();
-  const result = await retryOnDeadlock(() => ctx.db.transaction(async (m) => {
-    const result = await work(m, actor, (now = new Date()));
-    await recordAudit(m, result); // the audit entry commits with the change
-    return result;
-  }));
+  const result = await retryOnDeadlock(() =>
+    ctx.db.transaction(async (m) => {
+      const result = await work(m, actor, (now = new Date()));
+      await recordAudit(m, result); // the audit entry commits with the change
+      return result;
+    }),
+  );
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   ctx.now = now; // the mutation's fields show the SLA at the moment of the write
   return result;

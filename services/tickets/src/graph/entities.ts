@@ -12,7 +12,12 @@ export const entityTypes = {
   Contact: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
     tickets: (c: Ref, args: { first?: number | null; after?: string | null; status?: TicketStatus | null }, ctx: TicketsContext) => {
-      return ctx.loaders.ticketsOfContact.load({ contactId: c.id, status: args.status ?? null, first: nestedFirst(args.first), after: args.after ?? null });
+      return ctx.loaders.ticketsOfContact.load({
+        contactId: c.id,
+        status: args.status ?? null,
+        first: nestedFirst(args.first),
+        after: args.after ?? null,
+      });
     },
     latestNps: (c: Ref, _: unknown, ctx: TicketsContext) => {
       return ctx.loaders.latestNps.load(c.id);

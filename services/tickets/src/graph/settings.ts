@@ -2,12 +2,22 @@ import type { TicketsContext } from '../context';
 import { BusinessCalendar, formatClock } from '../domain';
 import { Input, write } from './common';
 import {
-  listSlaPolicies, loadCalendar, loadTicketSettings, updateBusinessHours, UpdateBusinessHoursInput, updateSlaPolicy, UpdateSlaPolicyInput,
+  listSlaPolicies,
+  loadCalendar,
+  loadTicketSettings,
+  updateBusinessHours,
+  UpdateBusinessHoursInput,
+  updateSlaPolicy,
+  UpdateSlaPolicyInput,
   updateTicketSettings,
 } from '../use-cases/settings';
 
 const hoursView = (c: BusinessCalendar) => ({
-  weekdays: c.weekdays, opensAt: formatClock(c.opensAtMinute), closesAt: formatClock(c.closesAtMinute), timeZone: c.timeZone, holidays: c.holidays,
+  weekdays: c.weekdays,
+  opensAt: formatClock(c.opensAtMinute),
+  closesAt: formatClock(c.closesAtMinute),
+  timeZone: c.timeZone,
+  holidays: c.holidays,
 });
 
 export const settingsQueries = {

@@ -53,7 +53,11 @@ export async function markBreachesBatch(m: EntityManager, now: Date, limit = BRE
     if (r.resolution) list.push({ target: 'RESOLUTION', dueAt: r.resolution_due_at });
     return list;
   });
-  const events = breachEvents(rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, contactId: r.contact_id })), targets, null);
+  const events = breachEvents(
+    rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, contactId: r.contact_id })),
+    targets,
+    null,
+  );
   await emitMany(m, events);
   return { rows: rows.length, breaches: events.length };
 }

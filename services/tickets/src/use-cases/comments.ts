@@ -27,17 +27,31 @@ export async function addTicketComment(m: EntityManager, actor: Actor, input: Ad
   if (internal && fromContact) throw badInput('internal', 'a comment from the contact cannot be internal');
   const ticket = await lockTicket(m, actor.tenantId, input.ticketId);
   const comments = tenantRepository(m, TicketComment, actor.tenantId);
-  await comments.save(comments.create({
-    ticketId: ticket.id, body, internal, fromContact, authorId: fromContact ? ticket.contactId : actor.userId, createdAt: now,
-  }));
+  await comments.save(
+    comments.create({
+      ticketId: ticket.id,
+      body,
+      internal,
+      fromContact,
+      authorId: fromContact ? ticket.contactId : actor.userId,
+      createdAt: now,
+    }),
+  );
   const events: Array<NewEvent<EventType>> = [];
   if (!internal && !fromContact && ticket.firstRespondedAt === null) {
     const response = respondFirst(ticket, now, await loadCalendar(m, actor.tenantId));
     applySla(ticket, response.state);
     events.push(...breachEvents([ticket], [response.breaches], actor.userId), {
-      type: 'ticket.first_responded', tenantId: actor.tenantId, aggregateId: ticket.id, actor: actor.userId, occurredAt: now,
+      type: 'ticket.first_responded',
+      tenantId: actor.tenantId,
+      aggregateId: ticket.id,
+      actor: actor.userId,
+      occurredAt: now,
       data: {
-        contactId: ticket.contactId, at: now.toISOString(), dueAt: ticket.firstResponseDueAt.toISOString(), breached: response.breached,
+        contactId: ticket.contactId,
+        at: now.toISOString(),
+        dueAt: ticket.firstResponseDueAt.toISOString(),
+        breached: response.breached,
         businessMinutes: response.businessMinutes,
       },
     });

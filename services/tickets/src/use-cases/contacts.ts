@@ -8,7 +8,10 @@ const MAX_MERGE_HOPS = 10;
 /** contact.created: the id exists in its tenant (a merge seen earlier keeps its merged_into). */
 export async function recordContactCreated(m: EntityManager, event: EventEnvelope<'contact.created'>): Promise<void> {
   if (!isUuid(event.aggregateId)) return;
-  await m.query('INSERT INTO contact_refs (tenant_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [event.tenantId, event.aggregateId.toLowerCase()]);
+  await m.query('INSERT INTO contact_refs (tenant_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    event.tenantId,
+    event.aggregateId.toLowerCase(),
+  ]);
 }
 
 /**
@@ -27,7 +30,11 @@ export async function recordContactMerged(m: EntityManager, event: EventEnvelope
   );
   // Ids already merged into the duplicate follow it to the primary.
   await m.query('UPDATE contact_refs SET merged_into = $2 WHERE tenant_id = $1 AND merged_into = $3', [tenantId, primaryId, duplicateId]);
-  await m.query('UPDATE tickets SET contact_id = $2, updated_at = now() WHERE tenant_id = $1 AND contact_id = $3', [tenantId, primaryId, duplicateId]);
+  await m.query('UPDATE tickets SET contact_id = $2, updated_at = now() WHERE tenant_id = $1 AND contact_id = $3', [
+    tenantId,
+    primaryId,
+    duplicateId,
+  ]);
   await m.query('UPDATE survey_responses SET contact_id = $2 WHERE tenant_id = $1 AND contact_id = $3', [tenantId, primaryId, duplicateId]);
 }
 
@@ -36,7 +43,8 @@ export async function resolveContact(m: EntityManager, tenantId: string, contact
   let id = requireUuid(contactId, 'contactId');
   for (let hop = 0; hop <= MAX_MERGE_HOPS; hop++) {
     const [row]: Array<{ merged_into: string | null }> = await m.query(
-      'SELECT merged_into FROM contact_refs WHERE tenant_id = $1 AND id = $2', [tenantId, id],
+      'SELECT merged_into FROM contact_refs WHERE tenant_id = $1 AND id = $2',
+      [tenantId, id],
     );
     if (!row) break;
     if (!row.merged_into) return id;

@@ -2,8 +2,18 @@ import type { EntityManager } from 'typeorm';
 import { advisoryXactLock, badInput, tenantRepository } from '@crm/service-kit';
 import { BusinessHours, SlaPolicy, TicketSettings } from '../entities';
 import {
-  BusinessCalendar, byUrgency, DEFAULT_CALENDAR, DEFAULT_SLA_POLICIES, nextAssignee, parseClock, validateCalendar, validateSlaTargets,
-  validateSupportAgents, validatePriority, Weekday, WEEKDAYS,
+  BusinessCalendar,
+  byUrgency,
+  DEFAULT_CALENDAR,
+  DEFAULT_SLA_POLICIES,
+  nextAssignee,
+  parseClock,
+  validateCalendar,
+  validateSlaTargets,
+  validateSupportAgents,
+  validatePriority,
+  Weekday,
+  WEEKDAYS,
 } from '../domain';
 
 /** A new tenant's defaults: one SLA policy per priority (runs once, inside tenant provisioning). */
@@ -19,7 +29,11 @@ export async function loadCalendar(m: EntityManager, tenantId: string): Promise<
 }
 
 export const calendarOf = (row: BusinessHours): BusinessCalendar => ({
-  weekdays: row.weekdays, opensAtMinute: row.opensAtMinute, closesAtMinute: row.closesAtMinute, timeZone: row.timeZone, holidays: row.holidays,
+  weekdays: row.weekdays,
+  opensAtMinute: row.opensAtMinute,
+  closesAtMinute: row.closesAtMinute,
+  timeZone: row.timeZone,
+  holidays: row.holidays,
 });
 
 export interface UpdateBusinessHoursInput {
@@ -94,7 +108,11 @@ export async function loadTicketSettings(m: EntityManager, tenantId: string): Pr
   return { supportAgentIds: row?.supportAgentIds ?? [] };
 }
 
-export async function updateTicketSettings(m: EntityManager, tenantId: string, input: { supportAgentIds?: string[] | null }): Promise<TicketSettingsView> {
+export async function updateTicketSettings(
+  m: EntityManager,
+  tenantId: string,
+  input: { supportAgentIds?: string[] | null },
+): Promise<TicketSettingsView> {
   if (input.supportAgentIds === undefined) return loadTicketSettings(m, tenantId);
   const agents = validateSupportAgents(input.supportAgentIds);
   await m.query(
@@ -108,7 +126,8 @@ export async function updateTicketSettings(m: EntityManager, tenantId: string, i
 /** The next agent of the round-robin; the row lock makes concurrent tickets take turns. */
 export async function takeRoundRobinAgent(m: EntityManager, tenantId: string): Promise<string | null> {
   const [row]: Array<{ support_agent_ids: string[]; next_agent_index: number }> = await m.query(
-    'SELECT support_agent_ids, next_agent_index FROM ticket_settings WHERE tenant_id = $1 FOR UPDATE', [tenantId],
+    'SELECT support_agent_ids, next_agent_index FROM ticket_settings WHERE tenant_id = $1 FOR UPDATE',
+    [tenantId],
   );
   if (!row) return null;
   const pick = nextAssignee(row.support_agent_ids, row.next_agent_index);

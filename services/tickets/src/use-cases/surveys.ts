@@ -18,7 +18,12 @@ export interface RecordSurveyResponseInput {
  * contact's tickets (another contact's or tenant's ticket is BAD_USER_INPUT on ticketId).
  * Emits survey.responded (leads turns NPS into PROMOTER / churn risk).
  */
-export async function recordSurveyResponse(m: EntityManager, actor: Actor, input: RecordSurveyResponseInput, now: Date): Promise<SurveyResponse> {
+export async function recordSurveyResponse(
+  m: EntityManager,
+  actor: Actor,
+  input: RecordSurveyResponseInput,
+  now: Date,
+): Promise<SurveyResponse> {
   const { kind, score, comment } = validateSurvey(input);
   const contactId = await resolveContact(m, actor.tenantId, input.contactId);
   let ticketId: string | null = null;
@@ -30,7 +35,11 @@ export async function recordSurveyResponse(m: EntityManager, actor: Actor, input
   const responses = tenantRepository(m, SurveyResponse, actor.tenantId);
   const saved = await responses.save(responses.create({ contactId, ticketId, kind, score, comment, respondedAt: now }));
   await emit(m, {
-    type: 'survey.responded', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: now,
+    type: 'survey.responded',
+    tenantId: actor.tenantId,
+    aggregateId: saved.id,
+    actor: actor.userId,
+    occurredAt: now,
     data: { contactId, kind, score, ticketId, respondedAt: now.toISOString() },
   });
   return saved;

@@ -26,7 +26,8 @@ export const BREACHED_SQL = `(t.first_response_breached_at IS NOT NULL OR t.reso
 
 function checkFilter(f: TicketFilter): void {
   if (present(f.status) && !(TICKET_STATUSES as readonly string[]).includes(f.status)) throw badInput('filter.status', 'unknown status');
-  if (present(f.priority) && !(TICKET_PRIORITIES as readonly string[]).includes(f.priority)) throw badInput('filter.priority', 'unknown priority');
+  if (present(f.priority) && !(TICKET_PRIORITIES as readonly string[]).includes(f.priority))
+    throw badInput('filter.priority', 'unknown priority');
   if (present(f.contactId)) requireUuid(f.contactId, 'filter.contactId');
   if (present(f.createdAfter) && present(f.createdBefore) && f.createdAfter >= f.createdBefore) {
     throw badInput('filter.createdBefore', 'filter.createdBefore must be after filter.createdAfter');

@@ -13,8 +13,14 @@ import { applySla, breachEvents } from './ticket-sla';
  * the SLA clock and leaving it restarts it (due times move by the pause); RESOLVED judges both
  * targets and emits ticket.resolved; a late target not yet marked is announced once here.
  */
-export async function changeTicketStatus(m: EntityManager, actor: Actor, input: { ticketId: string; status: TicketStatus }, now: Date): Promise<Ticket> {
-  if (!(TICKET_STATUSES as readonly unknown[]).includes(input.status)) throw badInput('status', `status must be one of ${TICKET_STATUSES.join(', ')}`);
+export async function changeTicketStatus(
+  m: EntityManager,
+  actor: Actor,
+  input: { ticketId: string; status: TicketStatus },
+  now: Date,
+): Promise<Ticket> {
+  if (!(TICKET_STATUSES as readonly unknown[]).includes(input.status))
+    throw badInput('status', `status must be one of ${TICKET_STATUSES.join(', ')}`);
   const ticket = await lockTicket(m, actor.tenantId, input.ticketId);
   const from = ticket.status;
   const to = input.status;
@@ -36,10 +42,19 @@ export async function changeTicketStatus(m: EntityManager, actor: Actor, input: 
     applySla(ticket, resolution.state);
     breaches = resolution.breaches;
     events.push({
-      type: 'ticket.resolved', tenantId: actor.tenantId, aggregateId: ticket.id, actor: actor.userId, occurredAt: now,
+      type: 'ticket.resolved',
+      tenantId: actor.tenantId,
+      aggregateId: ticket.id,
+      actor: actor.userId,
+      occurredAt: now,
       data: {
-        contactId: ticket.contactId, at: now.toISOString(), dueAt: ticket.resolutionDueAt.toISOString(), breached: resolution.breached,
-        firstResponseBreached: resolution.firstResponseBreached, openedAt: ticket.createdAt.toISOString(), businessMinutes: resolution.businessMinutes,
+        contactId: ticket.contactId,
+        at: now.toISOString(),
+        dueAt: ticket.resolutionDueAt.toISOString(),
+        breached: resolution.breached,
+        firstResponseBreached: resolution.firstResponseBreached,
+        openedAt: ticket.createdAt.toISOString(),
+        businessMinutes: resolution.businessMinutes,
       },
     });
   }
@@ -49,7 +64,11 @@ export async function changeTicketStatus(m: EntityManager, actor: Actor, input: 
   await emitMany(m, [
     ...breachEvents([ticket], [breaches], actor.userId),
     {
-      type: 'ticket.status_changed', tenantId: actor.tenantId, aggregateId: ticket.id, actor: actor.userId, occurredAt: now,
+      type: 'ticket.status_changed',
+      tenantId: actor.tenantId,
+      aggregateId: ticket.id,
+      actor: actor.userId,
+      occurredAt: now,
       data: { contactId: ticket.contactId, from, to, at: now.toISOString() },
     },
     ...events,

@@ -2,7 +2,16 @@ import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
 import { notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { SlaPolicy, Ticket } from '../entities';
-import { openSla, TicketChannel, TicketPriority, validateChannel, validateDescription, validatePriority, validateSubject, validateUserId } from '../domain';
+import {
+  openSla,
+  TicketChannel,
+  TicketPriority,
+  validateChannel,
+  validateDescription,
+  validatePriority,
+  validateSubject,
+  validateUserId,
+} from '../domain';
 import { resolveContact } from './contacts';
 import { loadCalendar, takeRoundRobinAgent } from './settings';
 import { applySla } from './ticket-sla';
@@ -42,22 +51,46 @@ export async function openTicket(m: EntityManager, actor: Actor, input: OpenTick
   const sla = openSla(policy, now, await loadCalendar(m, actor.tenantId));
   const tickets = tenantRepository(m, Ticket, actor.tenantId);
   const ticket = tickets.create({
-    contactId, subject, description, priority, channel, assigneeId, status: 'NEW',
-    policyId: policy.id, policyVersion: policy.version, createdAt: now, updatedAt: now,
+    contactId,
+    subject,
+    description,
+    priority,
+    channel,
+    assigneeId,
+    status: 'NEW',
+    policyId: policy.id,
+    policyVersion: policy.version,
+    createdAt: now,
+    updatedAt: now,
   });
   const saved = await tickets.save(applySla(ticket, sla));
   await emit(m, {
-    type: 'ticket.opened', tenantId: actor.tenantId, aggregateId: saved.id, actor: actor.userId, occurredAt: now,
+    type: 'ticket.opened',
+    tenantId: actor.tenantId,
+    aggregateId: saved.id,
+    actor: actor.userId,
+    occurredAt: now,
     data: {
-      contactId, priority, subject, channel, assigneeId, policyId: policy.id,
-      firstResponseDueAt: sla.firstResponseDueAt.toISOString(), resolutionDueAt: sla.resolutionDueAt.toISOString(),
+      contactId,
+      priority,
+      subject,
+      channel,
+      assigneeId,
+      policyId: policy.id,
+      firstResponseDueAt: sla.firstResponseDueAt.toISOString(),
+      resolutionDueAt: sla.resolutionDueAt.toISOString(),
     },
   });
   return saved;
 }
 
 /** assignTicket: to an agent, or (assigneeId null) to the next agent of the round-robin. */
-export async function assignTicket(m: EntityManager, actor: Actor, input: { ticketId: string; assigneeId?: string | null }, now: Date): Promise<Ticket> {
+export async function assignTicket(
+  m: EntityManager,
+  actor: Actor,
+  input: { ticketId: string; assigneeId?: string | null },
+  now: Date,
+): Promise<Ticket> {
   const explicit = input.assigneeId === undefined || input.assigneeId === null ? null : validateUserId(input.assigneeId, 'assigneeId');
   const ticket = await lockTicket(m, actor.tenantId, input.ticketId);
   const assigneeId = explicit ?? (await takeRoundRobinAgent(m, actor.tenantId));
@@ -67,7 +100,11 @@ export async function assignTicket(m: EntityManager, actor: Actor, input: { tick
   ticket.updatedAt = now;
   const saved = await tenantRepository(m, Ticket, actor.tenantId).save(ticket);
   await emit(m, {
-    type: 'ticket.assigned', tenantId: actor.tenantId, aggregateId: ticket.id, actor: actor.userId, occurredAt: now,
+    type: 'ticket.assigned',
+    tenantId: actor.tenantId,
+    aggregateId: ticket.id,
+    actor: actor.userId,
+    occurredAt: now,
     data: { contactId: ticket.contactId, assigneeId, previousAssigneeId },
   });
   return saved;

@@ -1,5 +1,11 @@
 import {
-  addBusinessMinutes, BusinessCalendar, businessMsBetween, DEFAULT_CALENDAR, localToInstant, zoneOffsetMs, localDayOf,
+  addBusinessMinutes,
+  BusinessCalendar,
+  businessMsBetween,
+  DEFAULT_CALENDAR,
+  localToInstant,
+  zoneOffsetMs,
+  localDayOf,
 } from '../../src/domain';
 
 const at = (iso: string) => new Date(iso);
@@ -94,7 +100,11 @@ describe('time zones and daylight saving time', () => {
     expect(zoneOffsetMs(Date.parse('2026-07-01T00:00:00Z'), 'Europe/Paris')).toBe(2 * 3600_000);
     expect(zoneOffsetMs(Date.parse('2026-12-01T00:00:00Z'), 'Asia/Kolkata')).toBe(5.5 * 3600_000);
     // 23:30Z on 30 Nov is already 1 December in Tokyo.
-    expect(new Date(localDayOf(Date.parse('2026-11-30T23:30:00Z'), 'Asia/Tokyo') * 86_400_000).toISOString().slice(0, 10)).toBe('2026-12-01');
-    expect(new Date(localToInstant(localDayOf(Date.parse('2026-12-01T03:00:00Z'), 'Asia/Tokyo'), 9 * 60, 'Asia/Tokyo')).toISOString()).toBe('2026-12-01T00:00:00.000Z'); // 09:00 JST
+    expect(new Date(localDayOf(Date.parse('2026-11-30T23:30:00Z'), 'Asia/Tokyo') * 86_400_000).toISOString().slice(0, 10)).toBe(
+      '2026-12-01',
+    );
+    expect(new Date(localToInstant(localDayOf(Date.parse('2026-12-01T03:00:00Z'), 'Asia/Tokyo'), 9 * 60, 'Asia/Tokyo')).toISOString()).toBe(
+      '2026-12-01T00:00:00.000Z',
+    ); // 09:00 JST
   });
 });

@@ -1,6 +1,18 @@
 import {
-  DEFAULT_CALENDAR, dueAt, firstResponseBreached, markLate, openSla, pauseSla, remainingMinutes, reopenSla, resolutionBreached, resolveSla,
-  respondFirst, resumeSla, slaBreached, slaPaused,
+  DEFAULT_CALENDAR,
+  dueAt,
+  firstResponseBreached,
+  markLate,
+  openSla,
+  pauseSla,
+  remainingMinutes,
+  reopenSla,
+  resolutionBreached,
+  resolveSla,
+  respondFirst,
+  resumeSla,
+  slaBreached,
+  slaPaused,
 } from '../../src/domain';
 
 const at = (iso: string) => new Date(iso);

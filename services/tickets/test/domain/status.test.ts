@@ -3,7 +3,15 @@ import { DomainError } from '@crm/service-kit';
 import { canMove, checkStatusMove, clockEffect, OPEN_STATUSES, TicketStatus } from '../../src/domain';
 
 const ALLOWED = new Set([
-  'NEW>OPEN', 'NEW>PENDING', 'NEW>RESOLVED', 'OPEN>PENDING', 'OPEN>RESOLVED', 'PENDING>OPEN', 'PENDING>RESOLVED', 'RESOLVED>OPEN', 'RESOLVED>CLOSED',
+  'NEW>OPEN',
+  'NEW>PENDING',
+  'NEW>RESOLVED',
+  'OPEN>PENDING',
+  'OPEN>RESOLVED',
+  'PENDING>OPEN',
+  'PENDING>RESOLVED',
+  'RESOLVED>OPEN',
+  'RESOLVED>CLOSED',
 ]);
 const pairs = TICKET_STATUSES.flatMap((from) => TICKET_STATUSES.map((to) => [from, to] as [TicketStatus, TicketStatus]));
 
@@ -31,8 +39,14 @@ describe('ticket status machine, over all 25 pairs', () => {
   });
 
   test.each([
-    ['NEW', 'OPEN', 'none'], ['NEW', 'PENDING', 'pause'], ['NEW', 'RESOLVED', 'resolve'], ['OPEN', 'PENDING', 'pause'],
-    ['OPEN', 'RESOLVED', 'resolve'], ['PENDING', 'OPEN', 'resume'], ['PENDING', 'RESOLVED', 'resolve'], ['RESOLVED', 'OPEN', 'reopen'],
+    ['NEW', 'OPEN', 'none'],
+    ['NEW', 'PENDING', 'pause'],
+    ['NEW', 'RESOLVED', 'resolve'],
+    ['OPEN', 'PENDING', 'pause'],
+    ['OPEN', 'RESOLVED', 'resolve'],
+    ['PENDING', 'OPEN', 'resume'],
+    ['PENDING', 'RESOLVED', 'resolve'],
+    ['RESOLVED', 'OPEN', 'reopen'],
     ['RESOLVED', 'CLOSED', 'none'],
   ] as const)('%s -> %s does %s to the SLA clock', (from, to, effect) => {
     expect(clockEffect(from, to)).toBe(effect);

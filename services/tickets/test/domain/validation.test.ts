@@ -1,6 +1,14 @@
 import { DomainError } from '@crm/service-kit';
 import {
-  DEFAULT_CALENDAR, formatClock, parseClock, validateCalendar, validateChannel, validateCommentBody, validatePriority, validateSubject, validateSurvey,
+  DEFAULT_CALENDAR,
+  formatClock,
+  parseClock,
+  validateCalendar,
+  validateChannel,
+  validateCommentBody,
+  validatePriority,
+  validateSubject,
+  validateSurvey,
 } from '../../src/domain';
 
 function fieldOf(run: () => unknown): string | undefined {
@@ -15,8 +23,15 @@ function fieldOf(run: () => unknown): string | undefined {
 
 describe('survey scores', () => {
   test.each([
-    ['NPS', 0, true], ['NPS', 10, true], ['NPS', 11, false], ['NPS', -1, false], ['NPS', 7.5, false],
-    ['CSAT', 1, true], ['CSAT', 5, true], ['CSAT', 0, false], ['CSAT', 6, false],
+    ['NPS', 0, true],
+    ['NPS', 10, true],
+    ['NPS', 11, false],
+    ['NPS', -1, false],
+    ['NPS', 7.5, false],
+    ['CSAT', 1, true],
+    ['CSAT', 5, true],
+    ['CSAT', 0, false],
+    ['CSAT', 6, false],
   ] as const)('%s %d valid: %s', (kind, score, valid) => {
     expect(fieldOf(() => validateSurvey({ kind, score }))).toBe(valid ? undefined : 'score');
   });
@@ -59,8 +74,12 @@ describe('business hours', () => {
   });
 
   test('a valid calendar comes back normalised: weekdays in order, holidays sorted and unique', () => {
-    expect(validateCalendar({ ...DEFAULT_CALENDAR, weekdays: ['FRIDAY', 'MONDAY'], holidays: ['2026-12-25', '2026-01-01', '2026-12-25'] })).toEqual({
-      ...DEFAULT_CALENDAR, weekdays: ['MONDAY', 'FRIDAY'], holidays: ['2026-01-01', '2026-12-25'],
+    expect(
+      validateCalendar({ ...DEFAULT_CALENDAR, weekdays: ['FRIDAY', 'MONDAY'], holidays: ['2026-12-25', '2026-01-01', '2026-12-25'] }),
+    ).toEqual({
+      ...DEFAULT_CALENDAR,
+      weekdays: ['MONDAY', 'FRIDAY'],
+      holidays: ['2026-01-01', '2026-12-25'],
     });
   });
 });

@@ -47,7 +47,8 @@ beforeAll(async () => {
 describe('Contact fields through _entities, batched', () => {
   test('100 contacts: tickets { sla { breached } } and latestNps cost TWO statements', async () => {
     const { result, statements } = await counting(() =>
-      svc.call(ENTITIES('tickets { edges { node { sla { breached } } } } latestNps { score }'), { r: refs(contacts) }, SUPPORT(T)));
+      svc.call(ENTITIES('tickets { edges { node { sla { breached } } } } latestNps { score }'), { r: refs(contacts) }, SUPPORT(T)),
+    );
     expect(result.errors).toBeUndefined();
     expect(statements).toHaveLength(2);
     const list = result.data!._entities as Array<{ tickets: { edges: unknown[] }; latestNps: { score: number } | null }>;
@@ -65,7 +66,11 @@ describe('Contact fields through _entities, batched', () => {
     expect(hundred.statements).toHaveLength(ten.statements.length);
     expect(hundred.statements.length).toBeLessThanOrEqual(6);
     const c2 = (hundred.result.data!._entities as any[])[2];
-    expect(c2).toMatchObject({ openTicketCount: 2, resolved: { totalCount: 1, edges: [{ node: { status: 'RESOLVED' } }] }, tickets: { totalCount: 3, pageInfo: { hasNextPage: true } } });
+    expect(c2).toMatchObject({
+      openTicketCount: 2,
+      resolved: { totalCount: 1, edges: [{ node: { status: 'RESOLVED' } }] },
+      tickets: { totalCount: 3, pageInfo: { hasNextPage: true } },
+    });
   });
 
   test('nested pages follow the cursor per contact', async () => {

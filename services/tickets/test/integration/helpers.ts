@@ -21,7 +21,12 @@ export const ALL_WEEK = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY',
 export const SUPPORT = (tenantId: string): Partial<Identity> => ({ tenantId, userId: 'agent-1', roles: ['support'] });
 
 /** Run an operation that must succeed; returns its one field. */
-export async function ok<T = any>(svc: TestService, query: string, input: Record<string, unknown>, identity: Partial<Identity>): Promise<T> {
+export async function ok<T = any>(
+  svc: TestService,
+  query: string,
+  input: Record<string, unknown>,
+  identity: Partial<Identity>,
+): Promise<T> {
   const res = await svc.call(query, { input }, identity);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return Object.values(res.data!)[0] as T;
@@ -48,7 +53,10 @@ export async function roundTheClock(svc: TestService, tenantId: string): Promise
   await ok(svc, HOURS, { weekdays: ALL_WEEK, opensAt: '00:00', closesAt: '24:00', timeZone: 'UTC' }, { tenantId });
 }
 
-export async function outbox(svc: TestService, aggregateId: string): Promise<Array<{ event_type: string; data: any; actor: string | null; occurred_at: string }>> {
+export async function outbox(
+  svc: TestService,
+  aggregateId: string,
+): Promise<Array<{ event_type: string; data: any; actor: string | null; occurred_at: string }>> {
   return svc.service.db.query(
     `SELECT event_type, payload->'data' AS data, payload->>'actor' AS actor, payload->>'occurredAt' AS occurred_at
        FROM crm_outbox WHERE message_key = $1 ORDER BY seq`,

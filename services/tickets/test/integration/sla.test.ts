@@ -1,7 +1,21 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
 import { detectSlaBreaches } from '../../src/use-cases/breaches';
-import { ALL_WEEK, COMMENT, failure, HOURS, knownContact, ok, OPEN, outbox, POLICY, roundTheClock, STATUS, SUPPORT, TICKET } from './helpers';
+import {
+  ALL_WEEK,
+  COMMENT,
+  failure,
+  HOURS,
+  knownContact,
+  ok,
+  OPEN,
+  outbox,
+  POLICY,
+  roundTheClock,
+  STATUS,
+  SUPPORT,
+  TICKET,
+} from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -31,8 +45,13 @@ describe('SLA policies', () => {
 
   test('validation names the field; only admins edit', async () => {
     const T = 'policy-b';
-    expect(await failure(svc, POLICY, { priority: 'LOW', firstResponseMinutes: 0 }, { tenantId: T })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'firstResponseMinutes' });
-    expect(await failure(svc, POLICY, { priority: 'LOW', firstResponseMinutes: 9000, resolutionMinutes: 10 }, { tenantId: T })).toMatchObject({ field: 'firstResponseMinutes' });
+    expect(await failure(svc, POLICY, { priority: 'LOW', firstResponseMinutes: 0 }, { tenantId: T })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'firstResponseMinutes',
+    });
+    expect(
+      await failure(svc, POLICY, { priority: 'LOW', firstResponseMinutes: 9000, resolutionMinutes: 10 }, { tenantId: T }),
+    ).toMatchObject({ field: 'firstResponseMinutes' });
     expect(await failure(svc, POLICY, { priority: 'LOW', resolutionMinutes: 100 }, SUPPORT(T))).toMatchObject({ code: 'FORBIDDEN' });
     expect(await failure(svc, HOURS, { timeZone: 'UTC' }, SUPPORT(T))).toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -41,14 +60,25 @@ describe('SLA policies', () => {
 describe('business hours', () => {
   test('default Mon-Fri 09:00-17:00 UTC; partial updates; bad values name their field', async () => {
     const T = 'hours-a';
-    const read = async () => (await svc.call('{ businessHours { weekdays opensAt closesAt timeZone holidays } }', {}, SUPPORT(T))).data!.businessHours;
+    const read = async () =>
+      (await svc.call('{ businessHours { weekdays opensAt closesAt timeZone holidays } }', {}, SUPPORT(T))).data!.businessHours;
     expect(await read()).toEqual({ weekdays: ALL_WEEK.slice(0, 5), opensAt: '09:00', closesAt: '17:00', timeZone: 'UTC', holidays: [] });
     await ok(svc, HOURS, { timeZone: 'Europe/Paris', holidays: ['2026-12-25'] }, { tenantId: T });
     await ok(svc, HOURS, { opensAt: '08:30' }, { tenantId: T });
-    expect(await read()).toEqual({ weekdays: ALL_WEEK.slice(0, 5), opensAt: '08:30', closesAt: '17:00', timeZone: 'Europe/Paris', holidays: ['2026-12-25'] });
+    expect(await read()).toEqual({
+      weekdays: ALL_WEEK.slice(0, 5),
+      opensAt: '08:30',
+      closesAt: '17:00',
+      timeZone: 'Europe/Paris',
+      holidays: ['2026-12-25'],
+    });
     for (const [input, field] of [
-      [{ timeZone: 'Mars/Base' }, 'timeZone'], [{ opensAt: '18:00' }, 'closesAt'], [{ holidays: ['25/12/2026'] }, 'holidays'],
-      [{ weekdays: [] }, 'weekdays'], [{ closesAt: '25:00' }, 'closesAt'], [{ timeZone: null }, 'timeZone'],
+      [{ timeZone: 'Mars/Base' }, 'timeZone'],
+      [{ opensAt: '18:00' }, 'closesAt'],
+      [{ holidays: ['25/12/2026'] }, 'holidays'],
+      [{ weekdays: [] }, 'weekdays'],
+      [{ closesAt: '25:00' }, 'closesAt'],
+      [{ timeZone: null }, 'timeZone'],
     ] as const) {
       expect(await failure(svc, HOURS, input, { tenantId: T })).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
@@ -68,7 +98,11 @@ describe('the breach job', () => {
     const { contactId, ticket } = await oneMinuteTicket('breach-a');
     expect(await detectSlaBreaches(svc.service.db, new Date())).toBe(0);
     const later = inMinutes(2);
-    await Promise.all([detectSlaBreaches(svc.service.db, later), detectSlaBreaches(svc.service.db, later), detectSlaBreaches(svc.service.db, later)]);
+    await Promise.all([
+      detectSlaBreaches(svc.service.db, later),
+      detectSlaBreaches(svc.service.db, later),
+      detectSlaBreaches(svc.service.db, later),
+    ]);
     await detectSlaBreaches(svc.service.db, inMinutes(5));
     const events = await breachesOf(ticket.id);
     expect(events.map((e) => e.data)).toEqual([
@@ -76,7 +110,9 @@ describe('the breach job', () => {
       { contactId, target: 'RESOLUTION', dueAt: ticket.sla.resolutionDueAt },
     ]);
     expect(events.map((e) => e.occurred_at)).toEqual([ticket.sla.firstResponseDueAt, ticket.sla.resolutionDueAt]);
-    const [row] = await svc.service.db.query('SELECT first_response_breached_at, resolution_breached_at FROM tickets WHERE id = $1', [ticket.id]);
+    const [row] = await svc.service.db.query('SELECT first_response_breached_at, resolution_breached_at FROM tickets WHERE id = $1', [
+      ticket.id,
+    ]);
     expect(row.first_response_breached_at.toISOString()).toBe(ticket.sla.firstResponseDueAt);
     expect(row.resolution_breached_at.toISOString()).toBe(ticket.sla.resolutionDueAt);
   });

@@ -1,6 +1,21 @@
 import { startTestService, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
-import { ASSIGN, COMMENT, failure, knownContact, minutesAfter, newId, ok, OPEN, outbox, roundTheClock, SETTINGS, STATUS, SUPPORT, TICKET } from './helpers';
+import {
+  ASSIGN,
+  COMMENT,
+  failure,
+  knownContact,
+  minutesAfter,
+  newId,
+  ok,
+  OPEN,
+  outbox,
+  roundTheClock,
+  SETTINGS,
+  STATUS,
+  SUPPORT,
+  TICKET,
+} from './helpers';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -13,25 +28,54 @@ describe('openTicket', () => {
     const T = 'open-a';
     await roundTheClock(svc, T);
     const contactId = await knownContact(svc, T);
-    const t = await ok(svc, OPEN, { contactId, subject: ' Cannot log in ', description: 'Since Monday', priority: 'HIGH', channel: 'EMAIL', assigneeId: 'agent-9' }, SUPPORT(T));
+    const t = await ok(
+      svc,
+      OPEN,
+      { contactId, subject: ' Cannot log in ', description: 'Since Monday', priority: 'HIGH', channel: 'EMAIL', assigneeId: 'agent-9' },
+      SUPPORT(T),
+    );
     expect(t).toMatchObject({
-      subject: 'Cannot log in', description: 'Since Monday', status: 'NEW', priority: 'HIGH', channel: 'EMAIL', assigneeId: 'agent-9',
-      contact: { id: contactId }, comments: [],
+      subject: 'Cannot log in',
+      description: 'Since Monday',
+      status: 'NEW',
+      priority: 'HIGH',
+      channel: 'EMAIL',
+      assigneeId: 'agent-9',
+      contact: { id: contactId },
+      comments: [],
       sla: {
-        policyVersion: 1, firstResponseMinutes: 240, resolutionMinutes: 1440, firstRespondedAt: null, resolvedAt: null,
-        firstResponseBreached: false, resolutionBreached: false, breached: false, paused: false, remainingMinutes: 240,
+        policyVersion: 1,
+        firstResponseMinutes: 240,
+        resolutionMinutes: 1440,
+        firstRespondedAt: null,
+        resolvedAt: null,
+        firstResponseBreached: false,
+        resolutionBreached: false,
+        breached: false,
+        paused: false,
+        remainingMinutes: 240,
       },
     });
     expect(t.sla.firstResponseDueAt).toBe(minutesAfter(t.createdAt, 240));
     expect(t.sla.resolutionDueAt).toBe(minutesAfter(t.createdAt, 1440));
     const events = await outbox(svc, t.id);
-    expect(events).toEqual([{
-      event_type: 'ticket.opened', actor: 'agent-1', occurred_at: t.createdAt,
-      data: {
-        contactId, priority: 'HIGH', subject: 'Cannot log in', channel: 'EMAIL', assigneeId: 'agent-9', policyId: t.sla.policyId,
-        firstResponseDueAt: t.sla.firstResponseDueAt, resolutionDueAt: t.sla.resolutionDueAt,
+    expect(events).toEqual([
+      {
+        event_type: 'ticket.opened',
+        actor: 'agent-1',
+        occurred_at: t.createdAt,
+        data: {
+          contactId,
+          priority: 'HIGH',
+          subject: 'Cannot log in',
+          channel: 'EMAIL',
+          assigneeId: 'agent-9',
+          policyId: t.sla.policyId,
+          firstResponseDueAt: t.sla.firstResponseDueAt,
+          resolutionDueAt: t.sla.resolutionDueAt,
+        },
       },
-    }]);
+    ]);
     const [row] = await svc.service.db.query('SELECT tenant_id, sla_policy_id FROM tickets WHERE id = $1', [t.id]);
     expect(row).toEqual({ tenant_id: T, sla_policy_id: t.sla.policyId });
   });
@@ -46,13 +90,28 @@ describe('openTicket', () => {
   test('an unknown contact (or one of another tenant) is NOT_FOUND on contactId; bad input names its field', async () => {
     const other = await knownContact(svc, 'open-other');
     for (const contactId of [newId(), other]) {
-      expect(await failure(svc, OPEN, { contactId, subject: 'x' }, SUPPORT('open-c'))).toMatchObject({ code: 'NOT_FOUND', field: 'contactId' });
+      expect(await failure(svc, OPEN, { contactId, subject: 'x' }, SUPPORT('open-c'))).toMatchObject({
+        code: 'NOT_FOUND',
+        field: 'contactId',
+      });
     }
     const contactId = await knownContact(svc, 'open-c');
-    expect(await failure(svc, OPEN, { contactId: 'nope', subject: 'x' }, SUPPORT('open-c'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contactId' });
-    expect(await failure(svc, OPEN, { contactId, subject: '  ' }, SUPPORT('open-c'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'subject' });
-    expect(await failure(svc, OPEN, { contactId, subject: 'x', priority: 'CRITICAL' }, SUPPORT('open-c'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'priority' });
-    expect(await failure(svc, OPEN, { contactId, subject: 'x', assigneeId: 'a'.repeat(65) }, SUPPORT('open-c'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assigneeId' });
+    expect(await failure(svc, OPEN, { contactId: 'nope', subject: 'x' }, SUPPORT('open-c'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'contactId',
+    });
+    expect(await failure(svc, OPEN, { contactId, subject: '  ' }, SUPPORT('open-c'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'subject',
+    });
+    expect(await failure(svc, OPEN, { contactId, subject: 'x', priority: 'CRITICAL' }, SUPPORT('open-c'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'priority',
+    });
+    expect(await failure(svc, OPEN, { contactId, subject: 'x', assigneeId: 'a'.repeat(65) }, SUPPORT('open-c'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'assigneeId',
+    });
     const [{ n }] = await svc.service.db.query(`SELECT count(*)::int AS n FROM tickets WHERE tenant_id = 'open-c'`);
     expect(n).toBe(0);
   });
@@ -84,7 +143,10 @@ describe('assignTicket', () => {
       { contactId, assigneeId: 'kim', previousAssigneeId: 'zed' },
       { contactId, assigneeId: 'ann', previousAssigneeId: 'kim' },
     ]);
-    expect(await failure(svc, ASSIGN, { ticketId: newId(), assigneeId: 'x' }, SUPPORT(T))).toMatchObject({ code: 'NOT_FOUND', field: 'ticketId' });
+    expect(await failure(svc, ASSIGN, { ticketId: newId(), assigneeId: 'x' }, SUPPORT(T))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'ticketId',
+    });
   });
 });
 
@@ -95,14 +157,28 @@ describe('changeTicketStatus', () => {
     const t = await ok(svc, OPEN, { contactId, subject: 'x' }, SUPPORT(T));
     const open = await ok(svc, STATUS, { ticketId: t.id, status: 'OPEN' }, SUPPORT(T));
     expect(open.status).toBe('OPEN');
-    expect(await failure(svc, STATUS, { ticketId: t.id, status: 'NEW' }, SUPPORT(T))).toMatchObject({ code: 'CONFLICT', from: 'OPEN', to: 'NEW' });
+    expect(await failure(svc, STATUS, { ticketId: t.id, status: 'NEW' }, SUPPORT(T))).toMatchObject({
+      code: 'CONFLICT',
+      from: 'OPEN',
+      to: 'NEW',
+    });
     await ok(svc, STATUS, { ticketId: t.id, status: 'RESOLVED' }, SUPPORT(T));
     await ok(svc, STATUS, { ticketId: t.id, status: 'CLOSED' }, SUPPORT(T));
-    expect(await failure(svc, STATUS, { ticketId: t.id, status: 'OPEN' }, SUPPORT(T))).toMatchObject({ code: 'CONFLICT', from: 'CLOSED', to: 'OPEN' });
+    expect(await failure(svc, STATUS, { ticketId: t.id, status: 'OPEN' }, SUPPORT(T))).toMatchObject({
+      code: 'CONFLICT',
+      from: 'CLOSED',
+      to: 'OPEN',
+    });
     const events = await outbox(svc, t.id);
-    expect(events.filter((e) => e.event_type === 'ticket.status_changed').map((e) => `${e.data.from}>${e.data.to}`)).toEqual(['NEW>OPEN', 'OPEN>RESOLVED', 'RESOLVED>CLOSED']);
+    expect(events.filter((e) => e.event_type === 'ticket.status_changed').map((e) => `${e.data.from}>${e.data.to}`)).toEqual([
+      'NEW>OPEN',
+      'OPEN>RESOLVED',
+      'RESOLVED>CLOSED',
+    ]);
     const resolved = events.find((e) => e.event_type === 'ticket.resolved')!;
-    expect(Object.keys(resolved.data).sort()).toEqual(['at', 'breached', 'businessMinutes', 'contactId', 'dueAt', 'firstResponseBreached', 'openedAt'].sort());
+    expect(Object.keys(resolved.data).sort()).toEqual(
+      ['at', 'breached', 'businessMinutes', 'contactId', 'dueAt', 'firstResponseBreached', 'openedAt'].sort(),
+    );
     expect(resolved.data).toMatchObject({ contactId, openedAt: t.createdAt, breached: false, firstResponseBreached: false });
   });
 
@@ -126,7 +202,7 @@ describe('changeTicketStatus', () => {
 });
 
 describe('addTicketComment', () => {
-  test('the first public agent comment is the first response; internal notes and the contact\'s own never are; status never moves', async () => {
+  test("the first public agent comment is the first response; internal notes and the contact's own never are; status never moves", async () => {
     const T = 'comment-a';
     await roundTheClock(svc, T);
     const contactId = await knownContact(svc, T);
@@ -143,9 +219,17 @@ describe('addTicketComment', () => {
     await ok(svc, COMMENT, { ticketId: t.id, body: 'again' }, SUPPORT(T));
     const events = (await outbox(svc, t.id)).filter((e) => e.event_type === 'ticket.first_responded');
     expect(events).toHaveLength(1);
-    expect(events[0].data).toEqual({ contactId, at: reply.sla.firstRespondedAt, dueAt: t.sla.firstResponseDueAt, breached: false, businessMinutes: 0 });
+    expect(events[0].data).toEqual({
+      contactId,
+      at: reply.sla.firstRespondedAt,
+      dueAt: t.sla.firstResponseDueAt,
+      breached: false,
+      businessMinutes: 0,
+    });
     expect(await failure(svc, COMMENT, { ticketId: t.id, body: '' }, SUPPORT(T))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' });
-    expect(await failure(svc, COMMENT, { ticketId: t.id, body: 'x', internal: true, fromContact: true }, SUPPORT(T))).toMatchObject({ field: 'internal' });
+    expect(await failure(svc, COMMENT, { ticketId: t.id, body: 'x', internal: true, fromContact: true }, SUPPORT(T))).toMatchObject({
+      field: 'internal',
+    });
   });
 });
 
@@ -158,7 +242,10 @@ describe('concurrent writes on one ticket', () => {
     expect(new Set(replies.map((r) => r.sla.firstRespondedAt)).size).toBe(1);
     expect((await outbox(svc, t.id)).filter((e) => e.event_type === 'ticket.first_responded')).toHaveLength(1);
     const moves = await Promise.all(['OPEN', 'OPEN'].map((status) => svc.call(STATUS, { input: { ticketId: t.id, status } }, SUPPORT(T))));
-    expect(moves.map((r) => (r.errors ? r.errors[0].extensions!.code : r.data!.changeTicketStatus.status)).sort()).toEqual(['CONFLICT', 'OPEN']);
+    expect(moves.map((r) => (r.errors ? r.errors[0].extensions!.code : r.data!.changeTicketStatus.status)).sort()).toEqual([
+      'CONFLICT',
+      'OPEN',
+    ]);
   });
 });
 
@@ -172,10 +259,18 @@ describe('reading tickets', () => {
     const b = await knownContact(svc, T);
     const made = [];
     for (const [i, contactId] of [a, a, b, a, b].entries()) {
-      made.push(await ok(svc, OPEN, { contactId, subject: `t${i}`, priority: i % 2 ? 'HIGH' : 'LOW', assigneeId: i < 2 ? 'ann' : null }, SUPPORT(T)));
+      made.push(
+        await ok(
+          svc,
+          OPEN,
+          { contactId, subject: `t${i}`, priority: i % 2 ? 'HIGH' : 'LOW', assigneeId: i < 2 ? 'ann' : null },
+          SUPPORT(T),
+        ),
+      );
     }
     await ok(svc, STATUS, { ticketId: made[0].id, status: 'PENDING' }, SUPPORT(T));
-    const list = async (filter: object, first = 10, after?: string) => (await svc.call(LIST, { filter, first, after }, SUPPORT(T))).data!.tickets;
+    const list = async (filter: object, first = 10, after?: string) =>
+      (await svc.call(LIST, { filter, first, after }, SUPPORT(T))).data!.tickets;
     expect((await list({})).edges.map((e: any) => e.node.id)).toEqual(made.map((t) => t.id).reverse());
     expect((await list({ contactId: a })).totalCount).toBe(3);
     expect((await list({ priority: 'HIGH' })).totalCount).toBe(2);
@@ -194,7 +289,7 @@ describe('reading tickets', () => {
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
-  test('tenant B never sees tenant A\'s tickets: by id, in lists, or through _entities', async () => {
+  test("tenant B never sees tenant A's tickets: by id, in lists, or through _entities", async () => {
     const contactId = await knownContact(svc, 'iso-a');
     const t = await ok(svc, OPEN, { contactId, subject: 'secret' }, SUPPORT('iso-a'));
     const B = SUPPORT('iso-b');
@@ -202,24 +297,40 @@ describe('reading tickets', () => {
     expect((await svc.call(LIST, { filter: { contactId } }, B)).data!.tickets.totalCount).toBe(0);
     const entities = await svc.call(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id subject } ... on Contact { id openTicketCount tickets { totalCount edges { node { id } } } } } }`,
-      { r: [{ __typename: 'Ticket', id: t.id }, { __typename: 'Contact', id: contactId }] }, B,
+      {
+        r: [
+          { __typename: 'Ticket', id: t.id },
+          { __typename: 'Contact', id: contactId },
+        ],
+      },
+      B,
     );
     expect(entities.data!._entities).toEqual([null, { id: contactId, openTicketCount: 0, tickets: { totalCount: 0, edges: [] } }]);
     // B cannot change A's ticket either.
     expect(await failure(svc, STATUS, { ticketId: t.id, status: 'OPEN' }, B)).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await svc.call(`query($id: ID!) { ticket(id: $id) { ${TICKET} } }`, { id: t.id }, SUPPORT('iso-a'))).data!.ticket.status).toBe('NEW');
+    expect((await svc.call(`query($id: ID!) { ticket(id: $id) { ${TICKET} } }`, { id: t.id }, SUPPORT('iso-a'))).data!.ticket.status).toBe(
+      'NEW',
+    );
   });
 
   test('roles: sales and analysts read but cannot write; marketing neither; partner keys need tickets scopes', async () => {
     const T = 'roles-a';
     const contactId = await knownContact(svc, T);
     const marketing = await svc.call('{ tickets { totalCount } }', {}, { tenantId: T, roles: ['marketing'] });
-    expect(marketing.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', operation: 'tickets', requiredRoles: ['admin', 'sales', 'support', 'analyst'] });
+    expect(marketing.errors![0].extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      operation: 'tickets',
+      requiredRoles: ['admin', 'sales', 'support', 'analyst'],
+    });
     for (const roles of [['sales'], ['analyst']] as const) {
       expect((await svc.call('{ tickets { totalCount } }', {}, { tenantId: T, roles: [...roles] })).errors).toBeUndefined();
-      expect(await failure(svc, OPEN, { contactId, subject: 'x' }, { tenantId: T, roles: [...roles] })).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await failure(svc, OPEN, { contactId, subject: 'x' }, { tenantId: T, roles: [...roles] })).toMatchObject({
+        code: 'FORBIDDEN',
+      });
     }
-    expect(await failure(svc, OPEN, { contactId, subject: 'x' }, { tenantId: T, roles: [], scopes: ['tickets:read'] })).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(svc, OPEN, { contactId, subject: 'x' }, { tenantId: T, roles: [], scopes: ['tickets:read'] })).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await ok(svc, OPEN, { contactId, subject: 'x' }, { tenantId: T, roles: [], scopes: ['tickets:write'] })).status).toBe('NEW');
     const read = await svc.call('{ tickets { totalCount } }', {}, { tenantId: T, roles: [], scopes: ['contacts:read'] });
     expect(read.errors![0].extensions!.code).toBe('FORBIDDEN');
