@@ -23,3 +23,4 @@ export * from './request-log';
 export * from './telemetry';
 export * from './access';
 export * from './audit';
+export * from './write';

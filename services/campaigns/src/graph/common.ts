@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { recordAudit, retryOnDeadlock, type Actor } from '@crm/service-kit';
+import { writeInTransaction, type Actor } from '@crm/service-kit';
 import { createLoaders } from '../loaders';
 import type { CampaignsContext } from '../context';
 
@@ -8,15 +8,8 @@ import type { CampaignsContext } from '../context';
  * outbox in that same transaction). Loaders restart so this mutation's fields see its effects.
  */
 export async function write<T>(ctx: CampaignsContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
-  const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
-  const result = await retryOnDeadlock(() =>
-    ctx.db.transaction(async (m) => {
-      const result = await work(m, actor);
-      await recordAudit(m, result); // the audit entry commits with the change
-      return result;
-    }),
-  );
-  ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
+  const result = await writeInTransaction(ctx, work);
+  ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId); // this mutation's fields see its effects
   return result;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { recordAudit, retryOnDeadlock, type Actor } from '@crm/service-kit';
-import { actorOf, type LeadsContext } from '../context';
+import { writeInTransaction, type Actor } from '@crm/service-kit';
+import type { LeadsContext } from '../context';
 import { createLoaders } from '../loaders';
 
 /**
@@ -8,14 +8,8 @@ import { createLoaders } from '../loaders';
  * outbox in that same transaction). Loaders restart so this mutation's fields see its effects.
  */
 export async function write<T>(ctx: LeadsContext, work: (m: EntityManager, actor: Actor) => Promise<T>): Promise<T> {
-  const result = await retryOnDeadlock(() =>
-    ctx.db.transaction(async (m) => {
-      const result = await work(m, actorOf(ctx));
-      await recordAudit(m, result); // the audit entry commits with the change
-      return result;
-    }),
-  );
-  ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
+  const result = await writeInTransaction(ctx, work);
+  ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId); // this mutation's fields see its effects
   return result;
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { recordAudit, retryOnDeadlock, type Actor } from '@crm/service-kit';
+import { writeInTransaction, type Actor } from '@crm/service-kit';
 import { createLoaders } from '../loaders';
 import type { TicketsContext } from '../context';
 
@@ -9,15 +9,8 @@ import type { TicketsContext } from '../context';
  * see its effects.
  */
 export async function write<T>(ctx: TicketsContext, work: (m: EntityManager, actor: Actor, now: Date) => Promise<T>): Promise<T> {
-  const actor = { tenantId: ctx.tenantId, userId: ctx.userId };
   let now = new Date();
-  const result = await retryOnDeadlock(() =>
-    ctx.db.transaction(async (m) => {
-      const result = await work(m, actor, (now = new Date()));
-      await recordAudit(m, result); // the audit entry commits with the change
-      return result;
-    }),
-  );
+  const result = await writeInTransaction(ctx, (m, actor) => work(m, actor, (now = new Date())));
   ctx.loaders = createLoaders(ctx.db.manager, ctx.tenantId);
   ctx.now = now; // the mutation's fields show the SLA at the moment of the write
   return result;
