@@ -50,7 +50,8 @@ export function validName(name: string | null | undefined, field = 'name'): stri
 }
 
 /** A new campaign's fields, checked and normalised (currency upper-cased, default USD). */
-export function validateCampaignDraft(input: {
+/** What createCampaign accepts, before validation. */
+export interface CampaignDraftInput {
   name: string;
   kind: string;
   channel?: string | null;
@@ -58,7 +59,9 @@ export function validateCampaignDraft(input: {
   currency?: string | null;
   startsAt?: Date | null;
   endsAt?: Date | null;
-}): CampaignDraft {
+}
+
+export function validateCampaignDraft(input: CampaignDraftInput): CampaignDraft {
   const name = validName(input.name);
   if (!(CAMPAIGN_KINDS as readonly string[]).includes(input.kind))
     throw badInput('kind', `kind must be one of ${CAMPAIGN_KINDS.join(', ')}`);

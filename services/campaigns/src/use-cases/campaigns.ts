@@ -2,17 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
 import { notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Campaign, CampaignCost } from '../entities';
-import { CampaignStatus, checkCampaignMove, validateCampaignDraft, validateCost } from '../domain';
+import { type CampaignDraftInput, CampaignStatus, checkCampaignMove, validateCampaignDraft, validateCost } from '../domain';
 
-export interface CreateCampaignInput {
-  name: string;
-  kind: string;
-  channel?: string | null;
-  budget?: number | null;
-  currency?: string | null;
-  startsAt?: Date | null;
-  endsAt?: Date | null;
-}
+export type CreateCampaignInput = CampaignDraftInput;
 
 /** The campaign row locked for this transaction; NOT_FOUND naming `field` otherwise. */
 export async function lockCampaign(m: EntityManager, tenantId: string, id: string, field = 'campaignId'): Promise<Campaign> {
