@@ -105,9 +105,18 @@ describe('audit log', () => {
     (await svc.call(LOG, { f, first, after }, admin(tenantId))).data!.auditLog;
 
   test('every mutation is recorded with actor, operation, targets and outcome; failures with their code', async () => {
+    // The log is ordered by each entry's time (milliseconds): let the clock tick between calls, so
+    // the expected order is the order of the calls, never a tie broken by a random id.
+    const nextMillisecond = async () => {
+      const now = Date.now();
+      while (Date.now() === now) await new Promise((r) => setImmediate(r));
+    };
     const { apiKey } = await create('audit-a');
+    await nextMillisecond();
     await svc.call(REVOKE, { id: apiKey.id }, admin('audit-a'));
+    await nextMillisecond();
     await svc.call(REVOKE, { id: apiKey.id }, admin('audit-a')); // CONFLICT
+    await nextMillisecond();
     await svc.call(CREATE, { input: { name: 'x', scopes: ['deals:read'] } }, { tenantId: 'audit-a', userId: 'rep', roles: ['sales'] });
     const entries = await eventually(async () => {
       const page = await log('audit-a');
