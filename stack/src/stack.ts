@@ -35,6 +35,9 @@ export interface StackOptions {
   consumerMaxAttempts?: number;
   consumerBackoffMs?: number;
   relayPollMs?: number;
+  /** See ServiceConfig: the seed lets each relay gather rows into larger deliveries. */
+  relayLingerMs?: number;
+  relayBatchSize?: number;
   /** Database pool per service (default 10). */
   poolSize?: number;
   relayMaxBackoffMs?: number;
@@ -89,6 +92,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         consumerMaxAttempts: opts.consumerMaxAttempts,
         consumerBackoffMs: opts.consumerBackoffMs,
         relayPollMs: opts.relayPollMs,
+        relayLingerMs: opts.relayLingerMs,
+        relayBatchSize: opts.relayBatchSize,
         poolSize: opts.poolSize,
         relayMaxBackoffMs: opts.relayMaxBackoffMs,
         outboxRetentionMs: opts.outboxRetentionMs,

@@ -58,6 +58,21 @@ export class EventConsumer {
     return this;
   }
 
+  /**
+   * Per-event handlers whose delivered runs share one transaction: each event applied in order,
+   * as if alone. A failing run falls back to one transaction per event, like handleBatch.
+   */
+  handleInRuns(handlers: { [T in EventType]?: EventHandler<T> }, opts: BatchHandlerOptions = {}): this {
+    const types = Object.keys(handlers) as EventType[];
+    return this.handleBatch(
+      types,
+      async (events, manager) => {
+        for (const event of events) await (handlers[event.type] as EventHandler<EventType>)(event, manager);
+      },
+      opts,
+    );
+  }
+
   private handles(type: EventType): boolean {
     return this.handlers.has(type) || this.batchHandlers.has(type);
   }
@@ -81,6 +96,8 @@ export class EventConsumer {
         run.push(message);
         continue;
       }
+      // Not ours at all: no effect, so it must not cut a run into single-event transactions.
+      if (type && !this.handlers.has(type)) continue;
       if (run.length) await this.consumeRun(run);
       run = [];
       await this.consume(message);

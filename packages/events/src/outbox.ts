@@ -81,10 +81,13 @@ export async function emitMany(manager: EntityManager, inputs: Array<NewEvent<Ev
   // ORDER BY the array position: seq (the publish order) follows the order of `inputs`.
   // Payloads travel as text[] and are cast per row: Postgres parses a large jsonb[] parameter
   // disproportionately slowly (465 ms for 6,600 elements vs 32 ms for 3,300 as text[]).
+  // The NOTIFY (delivered on commit) rides in the same statement: one round trip per emit.
   await manager.query(
-    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
-     SELECT e, t, k, ty, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
-       WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord`,
+    `WITH inserted AS (
+       INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
+       SELECT e, t, k, ty, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+         WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
     [
       events.map((e) => e.id),
       events.map((e) => topicOf(e.source)),
@@ -93,6 +96,5 @@ export async function emitMany(manager: EntityManager, inputs: Array<NewEvent<Ev
       events.map((e) => JSON.stringify(e)),
     ],
   );
-  await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return events;
 }

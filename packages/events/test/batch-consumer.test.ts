@@ -69,6 +69,19 @@ test('a run of batch-handled events is one transaction with the new events only,
   expect(await appliedOf(ids)).toHaveLength(4);
 });
 
+test('events the consumer does not handle are skipped without cutting a run in two', async () => {
+  const { c, batches } = consumer();
+  const a = stage(randomUUID());
+  const merged = eventMessage('contact.merged', 'batch', randomUUID(), { primaryId: randomUUID(), duplicateId: randomUUID() });
+  const b = stage(randomUUID());
+  await c.consumeBatch([a, merged, b]);
+  const rows = await appliedOf([a, b].map((m) => m.headers['event-id']));
+  expect(rows.map((r: { kind: string }) => r.kind)).toEqual(['batch', 'batch']);
+  expect(rows[0].txid).toBe(rows[1].txid);
+  expect(batches.map((bs) => bs.length)).toEqual([2]);
+  expect(c.processed).toBe(2);
+});
+
 test('a batch that keeps failing falls back to one event at a time: only the bad one is dead-lettered', async () => {
   const bad = randomUUID();
   const { c } = consumer(new Set([bad]));

@@ -58,6 +58,10 @@ export interface ServiceConfig {
   /** Close the transport on stop (default: when it is Kafka, which each service owns). */
   closeTransport?: boolean;
   relayPollMs?: number;
+  /** How long the relay lets rows gather after a NOTIFY before it publishes them (default 0). */
+  relayLingerMs?: number;
+  /** Rows per relay batch (default 500). */
+  relayBatchSize?: number;
   /** Cap of the relay's backoff while the broker is unreachable (default 30 s). */
   relayMaxBackoffMs?: number;
   consumerMaxAttempts?: number;
@@ -106,6 +110,8 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
     transport: config.transport,
     logger,
     pollMs: config.relayPollMs,
+    lingerMs: config.relayLingerMs,
+    batchSize: config.relayBatchSize,
     maxBackoffMs: config.relayMaxBackoffMs,
     retentionMs: config.outboxRetentionMs,
   });

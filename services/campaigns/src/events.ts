@@ -1,5 +1,5 @@
 import type { EventConsumer } from '@crm/events';
-import { onContactCreated, onContactMerged, onContactUpdated, onDealWon, onScoreChanged, onStageChanged } from './use-cases/contact-events';
+import { onCaptureEvents, onContactMerged, onContactUpdated, onDealWon } from './use-cases/contact-events';
 
 /**
  * What campaigns consumes: leads' contact events feed the replica (never a read of leads'
@@ -9,14 +9,8 @@ import { onContactCreated, onContactMerged, onContactUpdated, onDealWon, onScore
 export function registerHandlers(consumer: EventConsumer): void {
   consumer
     // The replica's busiest events (three per capture): a delivered run of them is one
-    // transaction, each applied in order as alone (a failing run falls back to one per event).
-    .handleBatch(['contact.created', 'contact.score_changed', 'contact.lifecycle_stage_changed'], async (events, m) => {
-      for (const event of events) {
-        if (event.type === 'contact.created') await onContactCreated(m, event);
-        else if (event.type === 'contact.score_changed') await onScoreChanged(m, event);
-        else if (event.type === 'contact.lifecycle_stage_changed') await onStageChanged(m, event);
-      }
-    })
+    // transaction and one set-based replica write (a failing run falls back to one per event).
+    .handleBatch(['contact.created', 'contact.score_changed', 'contact.lifecycle_stage_changed'], (events, m) => onCaptureEvents(m, events))
     .handle('contact.updated', (event, m) => onContactUpdated(m, event))
     .handle('contact.merged', (event, m) => onContactMerged(m, event))
     .handle('deal.won', (event, m) => onDealWon(m, event));

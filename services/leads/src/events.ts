@@ -10,11 +10,14 @@ import {
 
 /** What leads consumes (the README's lifecycle rules); each handler is one call into a use case. */
 export function registerHandlers(consumer: EventConsumer): void {
-  consumer
-    .handle('deal.created', (event, m) => reactToDealCreated(m, event))
-    .handle('deal.won', (event, m) => reactToDealWon(m, event))
-    .handle('deal.lost', (event, m) => reactToDealLost(m, event))
-    .handle('survey.responded', (event, m) => reactToSurveyResponse(m, event))
-    .handle('campaign.response_recorded', (event, m) => reactToCampaignResponse(m, event))
-    .handle('activity.completed', (event, m) => reactToActivityCompleted(m, event));
+  // A delivered run is one transaction, each event applied in order as alone (a failing run
+  // falls back to one transaction per event): a day of deals is not a thousand commits.
+  consumer.handleInRuns({
+    'deal.created': (event, m) => reactToDealCreated(m, event),
+    'deal.won': (event, m) => reactToDealWon(m, event),
+    'deal.lost': (event, m) => reactToDealLost(m, event),
+    'survey.responded': (event, m) => reactToSurveyResponse(m, event),
+    'campaign.response_recorded': (event, m) => reactToCampaignResponse(m, event),
+    'activity.completed': (event, m) => reactToActivityCompleted(m, event),
+  });
 }

@@ -1,5 +1,5 @@
 import type { EventConsumer } from '@crm/events';
-import { openDealForSqlContact, replicateCreatedContact, repointMergedContact } from './use-cases/contact-events';
+import { applyContactRun, repointMergedContact } from './use-cases/contact-events';
 
 /**
  * What pipeline consumes from leads. Each handler runs in the consumer's transaction together
@@ -8,14 +8,9 @@ import { openDealForSqlContact, replicateCreatedContact, repointMergedContact } 
  */
 export function registerHandlers(consumer: EventConsumer): void {
   consumer
-    // Two per capture: a delivered run of them is one transaction, each applied in order as
-    // alone (a failing run falls back to one transaction per event).
-    .handleBatch(['contact.created', 'contact.lifecycle_stage_changed'], async (events, m) => {
-      for (const event of events) {
-        if (event.type === 'contact.created') await replicateCreatedContact(m, event);
-        else if (event.type === 'contact.lifecycle_stage_changed') await openDealForSqlContact(m, event);
-      }
-    })
+    // Two per capture: a delivered run of them is one transaction (a failing run falls back
+    // to one transaction per event).
+    .handleBatch(['contact.created', 'contact.lifecycle_stage_changed'], (events, m) => applyContactRun(m, events))
     .handle('contact.merged', async (event, m) => {
       await repointMergedContact(m, event);
     });

@@ -1,5 +1,5 @@
-import type { EventConsumer } from '@crm/events';
-import { recordContactCreated, recordContactMerged } from './use-cases/contacts';
+import type { EventConsumer, EventEnvelope } from '@crm/events';
+import { recordContactsCreated, recordContactMerged } from './use-cases/contacts';
 
 /**
  * What tickets consumes from leads: the contact replica (which ids exist, where merged ones
@@ -8,9 +8,8 @@ import { recordContactCreated, recordContactMerged } from './use-cases/contacts'
  */
 export function registerHandlers(consumer: EventConsumer): void {
   consumer
-    .handle('contact.created', async (event, m) => {
-      await recordContactCreated(m, event);
-    })
+    // One per capture: a delivered run of them is one statement in one transaction.
+    .handleBatch(['contact.created'], (events, m) => recordContactsCreated(m, events as Array<EventEnvelope<'contact.created'>>))
     .handle('contact.merged', async (event, m) => {
       await recordContactMerged(m, event);
     });

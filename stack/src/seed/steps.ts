@@ -1,4 +1,5 @@
 // The phases of the demo story, each through the real use cases of one service, in-process.
+import type { EntityManager } from 'typeorm';
 import { DomainError, type Actor, type RunningService } from '@crm/service-kit';
 import { changeLifecycleStage, importContacts } from '@crm/leads';
 import { createDeal, loseDeal, winDeal } from '@crm/pipeline';
@@ -66,20 +67,23 @@ export async function captureContacts(s: SeedScope, plan: SeedPlan): Promise<voi
 }
 
 /** A planned move, unless the contact is already past it (a scoring rule or a reaction moved it): CONFLICT is skipped. */
-async function moveStage(s: SeedScope, c: ContactPlan, to: string, at: Date, reason: string | null): Promise<void> {
+async function moveStage(m: EntityManager, s: SeedScope, c: ContactPlan, to: string, at: Date, reason: string | null): Promise<void> {
   try {
-    await s.services.leads.db.transaction((m) =>
-      changeLifecycleStage(m, who(s, SALES, c.index), { contactId: s.contactIds[c.index], stage: to, reason }, 'API', at),
-    );
+    await changeLifecycleStage(m, who(s, SALES, c.index), { contactId: s.contactIds[c.index], stage: to, reason }, 'API', at);
   } catch (err) {
+    // The stage machine refuses before it writes anything, so the transaction goes on.
     if (!(err instanceof DomainError && err.code === 'CONFLICT')) throw err;
   }
 }
 
-/** MQL, SQL and disqualifications (the churn moves come later, once the deals made customers). */
+/** MQL, SQL and disqualifications (the churn moves come later, once the deals made customers); one transaction per contact. */
 export async function qualifyContacts(s: SeedScope, plan: SeedPlan): Promise<void> {
   await inParallel(plan.contacts, 8, async (c) => {
-    for (const move of c.moves) if (move.to !== 'CHURNED') await moveStage(s, c, move.to, move.at, move.reason);
+    const moves = c.moves.filter((move) => move.to !== 'CHURNED');
+    if (moves.length)
+      await s.services.leads.db.transaction(async (m) => {
+        for (const move of moves) await moveStage(m, s, c, move.to, move.at, move.reason);
+      });
     s.tick();
   });
 }
@@ -155,14 +159,14 @@ export async function enrolAndRespond(s: SeedScope, plan: SeedPlan): Promise<voi
   s.tick(plan.contacts.length);
 }
 
+/** A deal's story (created, then won or lost) in one transaction. */
 async function playDeal(s: SeedScope, c: ContactPlan, d: DealPlan, title: string): Promise<void> {
-  const db = s.services.pipeline.db;
   const actor = who(s, SALES, c.index);
-  const deal = await db.transaction((m) =>
-    createDeal(m, actor, { contactId: s.contactIds[c.index], title, amount: d.amount, kind: d.kind }, d.createdAt),
-  );
-  if (d.outcome === 'WON') await db.transaction((m) => winDeal(m, actor, { dealId: deal.id }, d.closedAt!));
-  if (d.outcome === 'LOST') await db.transaction((m) => loseDeal(m, actor, { dealId: deal.id, reason: d.lostReason! }, d.closedAt!));
+  await s.services.pipeline.db.transaction(async (m) => {
+    const deal = await createDeal(m, actor, { contactId: s.contactIds[c.index], title, amount: d.amount, kind: d.kind }, d.createdAt);
+    if (d.outcome === 'WON') await winDeal(m, actor, { dealId: deal.id }, d.closedAt!);
+    if (d.outcome === 'LOST') await loseDeal(m, actor, { dealId: deal.id, reason: d.lostReason! }, d.closedAt!);
+  });
 }
 
 /** First deals: created after SQL, won or lost (leads moves the contacts by their events). */
@@ -173,29 +177,30 @@ export async function playFirstDeals(s: SeedScope, plan: SeedPlan): Promise<void
   });
 }
 
+/** A ticket's story (opened, answered, pending and back, resolved, closed, its CSAT) in one transaction. */
 async function playTicket(s: SeedScope, c: ContactPlan, t: TicketPlan, n: number): Promise<void> {
-  const db = s.services.tickets.db;
   const agent = who(s, AGENTS, c.index + n);
   const subject = ['Cannot log in', 'Invoice question', 'Export is slow', 'How do I add a user?', 'Integration error'][(c.index + n) % 5];
-  const ticket = await db.transaction((m) =>
-    openTicket(m, seeder(s), { contactId: s.contactIds[c.index], subject, priority: t.priority, channel: t.channel }, t.openedAt),
-  );
-  const status = (status: 'OPEN' | 'PENDING' | 'RESOLVED' | 'CLOSED', at: Date) =>
-    db.transaction((m) => changeTicketStatus(m, agent, { ticketId: ticket.id, status }, at));
-  if (!t.firstResponseAt) return;
-  await db.transaction((m) =>
-    addTicketComment(m, agent, { ticketId: ticket.id, body: 'Thanks for reaching out, we are on it.' }, t.firstResponseAt!),
-  );
-  if (t.pendingAt) await status('PENDING', t.pendingAt);
-  if (t.resumedAt) await status('OPEN', t.resumedAt);
-  if (t.resolvedAt) await status('RESOLVED', t.resolvedAt);
-  if (t.closedAt) await status('CLOSED', t.closedAt);
-  if (t.csat) {
-    const { at, score } = t.csat;
-    await db.transaction((m) =>
-      recordSurveyResponse(m, seeder(s), { contactId: s.contactIds[c.index], ticketId: ticket.id, kind: 'CSAT', score }, at),
+  await s.services.tickets.db.transaction(async (m) => {
+    const ticket = await openTicket(
+      m,
+      seeder(s),
+      { contactId: s.contactIds[c.index], subject, priority: t.priority, channel: t.channel },
+      t.openedAt,
     );
-  }
+    if (!t.firstResponseAt) return;
+    const status = (status: 'OPEN' | 'PENDING' | 'RESOLVED' | 'CLOSED', at: Date) =>
+      changeTicketStatus(m, agent, { ticketId: ticket.id, status }, at);
+    await addTicketComment(m, agent, { ticketId: ticket.id, body: 'Thanks for reaching out, we are on it.' }, t.firstResponseAt);
+    if (t.pendingAt) await status('PENDING', t.pendingAt);
+    if (t.resumedAt) await status('OPEN', t.resumedAt);
+    if (t.resolvedAt) await status('RESOLVED', t.resolvedAt);
+    if (t.closedAt) await status('CLOSED', t.closedAt);
+    if (t.csat) {
+      const { at, score } = t.csat;
+      await recordSurveyResponse(m, seeder(s), { contactId: s.contactIds[c.index], ticketId: ticket.id, kind: 'CSAT', score }, at);
+    }
+  });
 }
 
 /** Customers: upsells, tickets with their SLA story and CSAT, NPS (leads makes promoters and flags churn risk). */
@@ -217,7 +222,7 @@ export async function serveCustomers(s: SeedScope, plan: SeedPlan): Promise<void
 export async function churnAndWinBack(s: SeedScope, plan: SeedPlan): Promise<void> {
   await inParallel(plan.contacts, 8, async (c) => {
     const churn = c.moves.find((m) => m.to === 'CHURNED');
-    if (churn) await moveStage(s, c, 'CHURNED', churn.at, churn.reason);
+    if (churn) await s.services.leads.db.transaction((m) => moveStage(m, s, c, 'CHURNED', churn.at, churn.reason));
     if (c.winBack) await playDeal(s, c, c.winBack, `${c.companyName}: win-back`);
     s.tick();
   });

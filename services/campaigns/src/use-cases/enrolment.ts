@@ -4,6 +4,12 @@ import { badInput, conflict, notFound, requireUuid, tenantRepository, type Actor
 import { Campaign, EnrolmentRule } from '../entities';
 import { enrolContact } from './members';
 
+/**
+ * A tenant's rules, read once per transaction: a delivered run of events (one transaction)
+ * asks for them per stage change. Writing a rule forgets the transaction's copy.
+ */
+const rulesInTransaction = new WeakMap<EntityManager, Map<string, EnrolmentRule[]>>();
+
 export const ENROLMENT_TRIGGERS = ['DEAL_WON', 'CHURN_RISK', 'STAGE_REACHED'] as const;
 export type EnrolmentTrigger = (typeof ENROLMENT_TRIGGERS)[number];
 
@@ -28,6 +34,7 @@ export async function createEnrolmentRule(m: EntityManager, actor: Actor, input:
     [actor.tenantId, input.trigger, stage, campaignId],
   );
   if (!rows.length) throw conflict('This enrolment rule exists already', { reason: 'DUPLICATE_RULE' });
+  rulesInTransaction.delete(m);
   return (await tenantRepository(m, EnrolmentRule, actor.tenantId).findOne({ id: rows[0].id }))!;
 }
 
@@ -36,11 +43,20 @@ export async function deleteEnrolmentRule(m: EntityManager, actor: Actor, input:
   const rule = await repo.findOneForUpdate({ id: requireUuid(input.id, 'id') });
   if (!rule) throw notFound('Enrolment rule', input.id, 'id');
   await repo.delete({ id: rule.id });
+  rulesInTransaction.delete(m);
   return rule;
 }
 
 export const listEnrolmentRules = (m: EntityManager, tenantId: string) =>
   tenantRepository(m, EnrolmentRule, tenantId).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+
+async function tenantRules(m: EntityManager, tenantId: string): Promise<EnrolmentRule[]> {
+  let byTenant = rulesInTransaction.get(m);
+  if (!byTenant) rulesInTransaction.set(m, (byTenant = new Map()));
+  let rules = byTenant.get(tenantId);
+  if (!rules) byTenant.set(tenantId, (rules = await tenantRepository(m, EnrolmentRule, tenantId).find()));
+  return rules;
+}
 
 /** An event happened to a contact: enrol it into the ACTIVE campaigns of the matching rules (once each). */
 export async function enrolByRules(
@@ -51,8 +67,6 @@ export async function enrolByRules(
   stage: string | null,
   actor: string | null,
 ): Promise<number> {
-  const rules = await tenantRepository(m, EnrolmentRule, tenantId).find({
-    where: trigger === 'STAGE_REACHED' ? { trigger, stage: stage! } : { trigger },
-  });
+  const rules = (await tenantRules(m, tenantId)).filter((r) => r.trigger === trigger && (trigger !== 'STAGE_REACHED' || r.stage === stage));
   return enrolContact(m, tenantId, contactId, [...new Set(rules.map((r) => r.campaignId))], new Date(), actor);
 }

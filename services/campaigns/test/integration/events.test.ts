@@ -96,6 +96,30 @@ describe('contact replica', () => {
     expect(row.created_at).not.toBeNull();
     expect(row.stage).toBe('CUSTOMER');
   });
+  test('a run of capture events for several contacts, out of order and repeated, ends as event by event', async () => {
+    const t = 'e-replica-run';
+    const [a, b] = [randomUUID(), randomUUID()];
+    const created = (id: string, email: string) =>
+      message('contact.created', t, id, { email, lifecycleStage: 'LEAD', source: 'Ads', score: 3 }, ago(10));
+    const score = (id: string, value: number, days: number) =>
+      message('contact.score_changed', t, id, { previous: 0, score: value, fit: 1, engagement: 1 }, ago(days));
+    const run = [
+      created(a, 'ra@x.io'),
+      created(b, 'rb@x.io'),
+      score(a, 40, 2),
+      score(a, 20, 5), // older than the one before it: ignored
+      stageChange(t, b, 'LEAD', 'MQL', ago(4)),
+      stageChange(t, b, 'MQL', 'CUSTOMER', ago(1)),
+      score(b, 55, 3),
+    ];
+    await deliver(svc, ...run, run[2]);
+    // Each contact as the same events would leave it one at a time.
+    expect(await replicaOf(svc, t, a)).toMatchObject({ stage: 'LEAD', score: 40, source: 'ads', customer_since: null });
+    const rowB = await replicaOf(svc, t, b);
+    expect(rowB).toMatchObject({ stage: 'CUSTOMER', score: 55 });
+    expect(rowB.customer_since.toISOString()).toBe(new Date(JSON.parse(run[5].value).data.at).toISOString());
+    expect(rowB.versions.score).toBe(JSON.parse(run[6].value).occurredAt);
+  });
   test('becoming a customer sets customerSince at the stage change', async () => {
     const t = 'e-customer-since';
     const id = await seedContact(svc, t, { stage: 'OPPORTUNITY' });

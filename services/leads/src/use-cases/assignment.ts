@@ -11,8 +11,12 @@ import { loadSettings } from './settings';
  */
 export async function assignOwnerIfDue(m: EntityManager, actor: Actor, contact: Contact, trigger: 'CAPTURE' | 'MQL'): Promise<Contact> {
   if (contact.ownerId) return contact;
+  // Read first, lock only when a rule applies: otherwise every MQL move of a tenant would queue
+  // on its settings row until commit.
+  const due = (s: LeadSettings) => !!s.assignmentRule && s.assignOn === trigger;
+  if (!due(await loadSettings(m, actor.tenantId))) return contact;
   const settings = await loadSettings(m, actor.tenantId, true);
-  if (!settings.assignmentRule || settings.assignOn !== trigger) return contact;
+  if (!due(settings) || !settings.assignmentRule) return contact;
   const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: actor.tenantId } }) : null;
   const pick = pickOwner(
     settings.assignmentRule,

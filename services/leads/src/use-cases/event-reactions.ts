@@ -14,7 +14,7 @@ import {
 } from '../domain/lifecycle';
 import type { EngagementKind } from '../domain/scoring';
 import { openDealCount, trackDeal } from './contact-records';
-import { applyStageMove, findContactForUpdate } from './lifecycle';
+import { applyStageMove, findContactForUpdate, saveLockedContact } from './lifecycle';
 import { addEngagement } from './scoring';
 import { loadSettings } from './settings';
 
@@ -42,9 +42,10 @@ export async function reactToDealWon(m: EntityManager, event: EventEnvelope<'dea
   let contact = await findContactForUpdate(m, event.tenantId, event.data.contactId);
   if (!contact) return;
   const closedAt = new Date(event.data.closedAt);
-  if (isRepeatPurchase(stageOf(contact))) contact.repeatPurchases += 1;
-  if (!contact.lastPurchaseAt || contact.lastPurchaseAt < closedAt) contact.lastPurchaseAt = closedAt;
-  contact = await m.save(contact);
+  const changes: Partial<Contact> = {};
+  if (isRepeatPurchase(stageOf(contact))) changes.repeatPurchases = contact.repeatPurchases + 1;
+  if (!contact.lastPurchaseAt || contact.lastPurchaseAt < closedAt) changes.lastPurchaseAt = closedAt;
+  if (Object.keys(changes).length) contact = await saveLockedContact(m, contact, changes);
   await move(m, actorOf(event), contact, onDealWon(stageOf(contact)), new Date(event.occurredAt));
 }
 
@@ -64,8 +65,8 @@ export async function reactToSurveyResponse(m: EntityManager, event: EventEnvelo
   const settings = await loadSettings(m, event.tenantId);
   const decision = onNpsResponse(stageOf(contact), event.data.score, settings.npsPromoterThreshold, settings.npsDetractorThreshold);
   if (contact.churnRisk !== decision.churnRisk) {
-    contact.churnRisk = decision.churnRisk; // the latest answer decides: a detractor flags, a better score clears
-    contact = await m.save(contact);
+    // The latest answer decides: a detractor flags, a better score clears.
+    contact = await saveLockedContact(m, contact, { churnRisk: decision.churnRisk });
     // Announced like any other contact change: campaigns' segments and retention rules select on it.
     await emit(m, {
       type: 'contact.updated',

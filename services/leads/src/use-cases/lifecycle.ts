@@ -42,6 +42,23 @@ export function findContactForUpdate(m: EntityManager, tenantId: string, contact
   return tenantRepository(m, Contact, tenantId).findOneForUpdate({ id: contactId });
 }
 
+/**
+ * Writes `changes` to a contact this transaction has locked: one UPDATE (version and updatedAt
+ * bumped, returned) instead of save(), which re-reads the row to diff it. The hot path of every
+ * stage move and reaction.
+ */
+export async function saveLockedContact(m: EntityManager, contact: Contact, changes: Partial<Contact>): Promise<Contact> {
+  const result = await m
+    .createQueryBuilder()
+    .update(Contact)
+    .set(changes)
+    .where('tenant_id = :tenantId AND id = :id', { tenantId: contact.tenantId, id: contact.id })
+    .returning(['version', 'updated_at'])
+    .execute();
+  const [row] = result.raw as Array<{ version: number; updated_at: Date }>;
+  return Object.assign(contact, changes, { version: row.version, updatedAt: row.updated_at });
+}
+
 /** The same for an API caller: a malformed id is BAD_USER_INPUT, an unknown one NOT_FOUND. */
 export async function lockContact(m: EntityManager, tenantId: string, contactId: string, field = 'contactId'): Promise<Contact> {
   const contact = await findContactForUpdate(m, tenantId, requireUuid(contactId, field));
@@ -65,9 +82,9 @@ export async function moveContact(
     if (verdict.code === 'REASON_REQUIRED') throw badInput('reason', verdict.message);
     throw conflict(verdict.message, { reason: verdict.code, from, to });
   }
-  contact.lifecycleStage = to;
-  if (to === 'CUSTOMER' && !isCustomerStage(from)) contact.customerSince = at; // churn clock starts
-  const saved = await m.save(contact);
+  const changes: Partial<Contact> = { lifecycleStage: to };
+  if (to === 'CUSTOMER' && !isCustomerStage(from)) changes.customerSince = at; // churn clock starts
+  const saved = await saveLockedContact(m, contact, changes);
   await recordStageChange(m, actor, saved, from, to, reason?.trim() || null, source, at);
   return to === 'MQL' ? assignOwnerIfDue(m, actor, saved, 'MQL') : saved;
 }

@@ -4,7 +4,7 @@ import { Company, Contact } from '../entities';
 import { ENGAGEMENT_KINDS, EngagementKind, ScoringRules, scoreContact } from '../domain/scoring';
 import { onScoreChanged, LifecycleStage } from '../domain/lifecycle';
 import type { Actor } from '@crm/service-kit';
-import { applyStageMove } from './lifecycle';
+import { applyStageMove, saveLockedContact } from './lifecycle';
 import { loadSettings } from './settings';
 import { engagementsOf, insertEngagement } from './contact-records';
 
@@ -46,10 +46,7 @@ export async function rescore(m: EntityManager, actor: Actor, contact: Contact, 
   const engagement = Math.round(result.engagement);
   const previous = contact.score;
   if (result.score === previous && fit === contact.fitScore && engagement === contact.engagementScore) return contact;
-  contact.score = result.score;
-  contact.fitScore = fit;
-  contact.engagementScore = engagement;
-  contact = await m.save(contact);
+  contact = await saveLockedContact(m, contact, { score: result.score, fitScore: fit, engagementScore: engagement });
   await emit(m, {
     type: 'contact.score_changed',
     tenantId: actor.tenantId,

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EventEnvelope } from '@crm/events';
+import type { AnyEvent, EventEnvelope } from '@crm/events';
 import { isUuid, MAX_USER_ID_LENGTH, tenantRepository } from '@crm/service-kit';
 import { Deal } from '../entities';
 import { AUTO_DEAL_TITLE, DEFAULT_CURRENCY } from '../domain';
@@ -66,7 +66,17 @@ export async function repointMergedContact(m: EntityManager, event: EventEnvelop
   ]);
 }
 
-/** contact.created: deals and activities may point at this contact from now on. */
-export async function replicateCreatedContact(m: EntityManager, event: EventEnvelope<'contact.created'>): Promise<void> {
-  if (isUuid(event.aggregateId)) await rememberContact(m, event.tenantId, event.aggregateId);
+/**
+ * A delivered run of leads' capture events (one transaction): first every created contact
+ * (deals and activities may point at it from now on) in one statement, as remembering is
+ * idempotent and a merge is never inside such a run; then each stage change in order.
+ */
+export async function applyContactRun(m: EntityManager, events: AnyEvent[]): Promise<void> {
+  const created = events.filter((e) => e.type === 'contact.created' && isUuid(e.aggregateId));
+  if (created.length)
+    await m.query('INSERT INTO contact_replicas (tenant_id, id) SELECT * FROM unnest($1::varchar[], $2::uuid[]) ON CONFLICT DO NOTHING', [
+      created.map((e) => e.tenantId),
+      created.map((e) => e.aggregateId.toLowerCase()),
+    ]);
+  for (const event of events) if (event.type === 'contact.lifecycle_stage_changed') await openDealForSqlContact(m, event);
 }

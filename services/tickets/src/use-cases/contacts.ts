@@ -5,12 +5,16 @@ import { awaitReplica, isUuid, notFound, requireUuid } from '@crm/service-kit';
 /** How many merges deep a contact id is followed to its surviving primary. */
 const MAX_MERGE_HOPS = 10;
 
-/** contact.created: the id exists in its tenant (a merge seen earlier keeps its merged_into). */
-export async function recordContactCreated(m: EntityManager, event: EventEnvelope<'contact.created'>): Promise<void> {
-  if (!isUuid(event.aggregateId)) return;
-  await m.query('INSERT INTO contact_refs (tenant_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-    event.tenantId,
-    event.aggregateId.toLowerCase(),
+/**
+ * contact.created (a delivered run of them, in one statement): each id exists in its tenant (a
+ * merge seen earlier keeps its merged_into).
+ */
+export async function recordContactsCreated(m: EntityManager, events: Array<EventEnvelope<'contact.created'>>): Promise<void> {
+  const known = events.filter((e) => isUuid(e.aggregateId));
+  if (!known.length) return;
+  await m.query('INSERT INTO contact_refs (tenant_id, id) SELECT * FROM unnest($1::varchar[], $2::uuid[]) ON CONFLICT DO NOTHING', [
+    known.map((e) => e.tenantId),
+    known.map((e) => e.aggregateId.toLowerCase()),
   ]);
 }
 
