@@ -35,6 +35,33 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
     expect(outbox[0].sent_at).not.toBeNull();
   });
 
+  test("a transaction's events are written as it commits, in order; a savepoint rolled back drops only its own", async () => {
+    const kept = [randomUUID(), randomUUID(), randomUUID()];
+    const dropped = randomUUID();
+    const change = (aggregateId: string, to: string) => ({
+      type: 'contact.lifecycle_stage_changed' as const,
+      tenantId: 't',
+      aggregateId,
+      data: { from: null, to: to as 'LEAD', reason: null, source: 'API' as const, at: new Date().toISOString() },
+    });
+    const inTransaction = await h.db.transaction(async (m) => {
+      await emit(m, change(kept[0], 'LEAD'));
+      await emit(m, change(kept[1], 'LEAD'));
+      await m
+        .transaction(async (inner) => {
+          await emit(inner, change(dropped, 'LEAD'));
+          throw new Error('inner step failed');
+        })
+        .catch(() => undefined);
+      await emit(m, change(kept[2], 'MQL'));
+      // Not yet written: the rows appear as the transaction commits.
+      return Number((await m.query('SELECT count(*) AS n FROM crm_outbox WHERE message_key = ANY($1)', [kept]))[0].n);
+    });
+    expect(inTransaction).toBe(2); // the two written before the savepoint began
+    const rows = await h.db.query('SELECT message_key FROM crm_outbox WHERE message_key = ANY($1) ORDER BY seq', [[...kept, dropped]]);
+    expect(rows.map((r: { message_key: string }) => r.message_key)).toEqual(kept);
+  });
+
   test('events of one contact arrive in the order they were written', async () => {
     const contacts: string[] = [randomUUID(), randomUUID(), randomUUID()];
     for (const stage of STAGES) for (const c of contacts) await h.stageChange(c, stage);

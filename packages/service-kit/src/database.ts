@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from './logger';
+import { OutboxFlush } from '@crm/events';
 
 type Constructor = new (...args: never[]) => unknown;
 
@@ -58,6 +59,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // A transaction's events are written in one statement as it commits (see emitMany).
+    subscribers: [OutboxFlush],
     extra: { max: options.poolSize ?? 10 },
   });
   await dataSource.initialize();

@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { findOneByEquality } from './equality-find';
 
 export interface TenantOwned extends ObjectLiteral {
   tenantId: string;
@@ -14,8 +15,11 @@ export function tenantRepository<T extends TenantOwned>(manager: EntityManager, 
   return {
     tenantId,
     manager,
-    findOne: (where: FindOptionsWhere<T>) => repo.findOne({ where: scoped(where) }),
-    findOneForUpdate: (where: FindOptionsWhere<T>) => repo.findOne({ where: scoped(where), lock: { mode: 'pessimistic_write' } }),
+    findOne: (where: FindOptionsWhere<T>) =>
+      findOneByEquality<T>(manager, entity, scoped(where), false) ?? repo.findOne({ where: scoped(where) }),
+    findOneForUpdate: (where: FindOptionsWhere<T>) =>
+      findOneByEquality<T>(manager, entity, scoped(where), true) ??
+      repo.findOne({ where: scoped(where), lock: { mode: 'pessimistic_write' } }),
     find: (options: Omit<FindManyOptions<T>, 'where'> & { where?: FindOptionsWhere<T> } = {}) =>
       repo.find({ ...options, where: scoped(options.where) }),
     count: (where: FindOptionsWhere<T> = {}) => repo.count({ where: scoped(where) }),

@@ -3,7 +3,7 @@ import { emit } from '@crm/events';
 import { Company, Contact, LeadSettings } from '../entities';
 import { pickOwner } from '../domain/assignment';
 import type { Actor } from '@crm/service-kit';
-import { loadSettings } from './settings';
+import { forgetSettings, loadSettings } from './settings';
 
 /**
  * Give an unowned contact an owner by the tenant's rule, when the rule's trigger happens
@@ -25,6 +25,7 @@ export async function assignOwnerIfDue(m: EntityManager, actor: Actor, contact: 
   );
   if (!pick.ownerId) return contact;
   await m.update(LeadSettings, { tenantId: actor.tenantId }, { assignmentCursor: pick.nextCursor });
+  forgetSettings(m);
   contact.ownerId = pick.ownerId;
   const saved = await m.save(contact);
   await emit(m, {

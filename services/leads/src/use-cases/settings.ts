@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badInput } from '@crm/service-kit';
+import { badInput, tenantRepository } from '@crm/service-kit';
 import { LeadSettings } from '../entities';
 import { DEFAULT_SCORING_RULES } from '../domain/scoring';
 import { validateScoringRules } from '../domain/scoring-validation';
@@ -19,13 +19,31 @@ export const DEFAULT_LEAD_SETTINGS: Omit<LeadSettings, 'tenantId' | 'updatedAt'>
 /** A new tenant's settings row (tenant provisioning). */
 export async function provisionLeadSettings(m: EntityManager, tenantId: string): Promise<void> {
   await m.insert(LeadSettings, { tenantId, ...DEFAULT_LEAD_SETTINGS });
+  forgetSettings(m);
+}
+
+/**
+ * Unlocked reads are kept for the rest of the transaction: a consumer run or a contact's moves
+ * ask for them once per event. A locked read, or a write of the row, starts afresh.
+ */
+const settingsInTransaction = new WeakMap<EntityManager, Map<string, LeadSettings>>();
+
+/** After writing the settings row inside `m`'s transaction. */
+export function forgetSettings(m: EntityManager): void {
+  settingsInTransaction.delete(m);
 }
 
 export async function loadSettings(m: EntityManager, tenantId: string, forUpdate = false): Promise<LeadSettings> {
-  const row = await m
-    .getRepository(LeadSettings)
-    .findOne({ where: { tenantId }, lock: forUpdate ? { mode: 'pessimistic_write' } : undefined });
-  return row ?? ({ tenantId, updatedAt: new Date(), ...DEFAULT_LEAD_SETTINGS } as LeadSettings);
+  const kept = forUpdate ? undefined : settingsInTransaction.get(m)?.get(tenantId);
+  if (kept) return kept;
+  if (forUpdate) forgetSettings(m);
+  const row = await tenantRepository(m, LeadSettings, tenantId)[forUpdate ? 'findOneForUpdate' : 'findOne']({});
+  const settings = row ?? ({ tenantId, updatedAt: new Date(), ...DEFAULT_LEAD_SETTINGS } as LeadSettings);
+  if (!forUpdate && m.queryRunner?.isTransactionActive) {
+    const byTenant = settingsInTransaction.get(m) ?? new Map<string, LeadSettings>();
+    settingsInTransaction.set(m, byTenant.set(tenantId, settings));
+  }
+  return settings;
 }
 
 export interface UpdateLeadSettingsInput {
@@ -86,5 +104,6 @@ export async function updateLeadSettings(m: EntityManager, tenantId: string, inp
     if (input.assignOn !== 'CAPTURE' && input.assignOn !== 'MQL') throw badInput('assignOn', 'assignOn must be CAPTURE or MQL');
     settings.assignOn = input.assignOn;
   }
+  forgetSettings(m);
   return m.save(LeadSettings, settings);
 }
