@@ -28,6 +28,13 @@ export function consumersByType(): Map<EventType, string[]> {
         types.forEach(record);
         return recorder;
       },
+      handleInRuns(handlers: Partial<Record<EventType, unknown>>) {
+        (Object.keys(handlers) as EventType[]).forEach(record);
+        return recorder;
+      },
+      inLanes() {
+        return recorder;
+      },
     };
     registerHandlers(recorder, undefined);
   }

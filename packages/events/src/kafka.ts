@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { dlqTopicOf, SOURCES, topicOf } from './catalog';
 import { randomUUID } from 'node:crypto';
 import type { HistoryReader } from './history';
-import type { BatchHandler, EventTransport, TransportMessage } from './transport';
+import type { BatchHandler, EventTransport, SubscribeOptions, TransportMessage } from './transport';
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -125,7 +125,7 @@ export class KafkaTransport implements EventTransport {
     }
   }
 
-  async subscribe(group: string, topics: string[], handler: BatchHandler): Promise<void> {
+  async subscribe(group: string, topics: string[], handler: BatchHandler, _opts?: SubscribeOptions): Promise<void> {
     await this.ensureTopics();
     // A 10 s session (not kafkajs' 30 s): after a broker restart the group waits out the old
     // member's session before it rebalances, and that wait is the consumers' downtime.

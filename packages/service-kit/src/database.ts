@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger } from './logger';
 import { OutboxFlush } from '@crm/events';
+import { PreparingClient } from './prepared-client';
 
 type Constructor = new (...args: never[]) => unknown;
 
@@ -61,7 +62,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     synchronize: false,
     // A transaction's events are written in one statement as it commits (see emitMany).
     subscribers: [OutboxFlush],
-    extra: { max: options.poolSize ?? 10 },
+    extra: { max: options.poolSize ?? 10, Client: PreparingClient },
   });
   await dataSource.initialize();
   countStatements(dataSource);
