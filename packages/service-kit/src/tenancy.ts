@@ -31,6 +31,11 @@ export function tenantRepository<T extends TenantOwned>(manager: EntityManager, 
       if (row.tenantId !== tenantId) throw new Error('refusing to save a row of another tenant');
       return repo.save(row);
     },
+    /** A new row (history, log entries): one INSERT, without save()'s change tracking. */
+    insert: async (row: T): Promise<void> => {
+      if (row.tenantId !== tenantId) throw new Error('refusing to insert a row of another tenant');
+      await repo.insert(row);
+    },
     delete: (where: FindOptionsWhere<T>) => repo.delete(scoped(where)),
   };
 }

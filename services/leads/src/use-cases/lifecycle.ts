@@ -16,7 +16,8 @@ export async function recordStageChange(
   source: StageChangeSource,
   at = new Date(),
 ): Promise<StageChange> {
-  const change = tenantRepository(m, StageChange, actor.tenantId).create({
+  const changes = tenantRepository(m, StageChange, actor.tenantId);
+  const change = changes.create({
     contactId: contact.id,
     fromStage: from,
     toStage: to,
@@ -25,7 +26,7 @@ export async function recordStageChange(
     actor: actor.userId,
     source,
   });
-  await m.save(change);
+  await changes.insert(change);
   await emit(m, {
     type: 'contact.lifecycle_stage_changed',
     tenantId: actor.tenantId,

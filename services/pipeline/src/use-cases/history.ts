@@ -28,7 +28,7 @@ export async function recordStageChange(
   stageName: string,
 ): Promise<void> {
   const history = tenantRepository(m, DealStageChange, actor.tenantId);
-  await history.save(
+  await history.insert(
     history.create({
       dealId: deal.id,
       fromStageId,
