@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, openDatabase } from '@crm/service-kit';
 import { eventually, testDatabase } from '@crm/testing';
-import { emit, EventsMigration1700000000001, InProcessTransport, OutboxRelay, TransportMessage } from '../src';
+import { EventsMigration1700000000001, InProcessTransport, OutboxRelay, TransportMessage } from '../src';
+import { commitStageChange } from './harness';
 
 const message = (key: string, n: number): TransportMessage => ({
   topic: 'crm.leads.v1',
@@ -48,15 +49,7 @@ test('with a linger, the rows of transactions committed meanwhile go out in one 
   try {
     await relay.start();
     const ids = Array.from({ length: 5 }, () => randomUUID());
-    for (const id of ids)
-      await db.transaction((m) =>
-        emit(m, {
-          type: 'contact.lifecycle_stage_changed',
-          tenantId: 't',
-          aggregateId: id,
-          data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
-        }),
-      );
+    for (const id of ids) await commitStageChange(db, id);
     await eventually(async () => batches.flat().length === 5);
     // The first commit woke the relay; it waited, so (at most) that one went alone.
     expect(batches.length).toBeLessThanOrEqual(2);

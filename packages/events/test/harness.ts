@@ -15,6 +15,18 @@ import {
 
 export type TransportKind = 'in-process' | 'kafka';
 
+/** A contact.lifecycle_stage_changed to write with emit (the events tests' usual event). */
+export const stageChangeEvent = (aggregateId: string, to = 'LEAD', tenantId = 't') => ({
+  type: 'contact.lifecycle_stage_changed' as const,
+  tenantId,
+  aggregateId,
+  data: { from: null, to: to as 'LEAD', reason: null, source: 'API' as const, at: new Date().toISOString() },
+});
+
+/** Commits one stage change through emit, in its own transaction. */
+export const commitStageChange = (db: DataSource, aggregateId: string, to = 'LEAD', tenantId = 't') =>
+  db.transaction((m) => emit(m, stageChangeEvent(aggregateId, to, tenantId)));
+
 /** What the test consumer saw, in arrival order. */
 class SeenTable1700000009000 implements MigrationInterface {
   name = 'SeenTable1700000009000';
@@ -91,15 +103,9 @@ export async function startHarness(kind: TransportKind, opts: { transport?: Even
     relay,
     consumer,
     poisoned,
-    stageChange: (contactId, to) =>
-      db.transaction(async (m) => {
-        await emit(m, {
-          type: 'contact.lifecycle_stage_changed',
-          tenantId: 'events-test',
-          aggregateId: contactId,
-          data: { from: null, to: to as 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
-        });
-      }),
+    stageChange: async (contactId, to) => {
+      await commitStageChange(db, contactId, to, 'events-test');
+    },
     seen: () => db.query('SELECT event_id, contact_id, to_stage FROM seen ORDER BY seq'),
     async stop() {
       await relay.stop();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@crm/testing';
 import { emit, InvalidEventError, validateEvent } from '../src';
-import { collect, Harness, startHarness, TransportKind } from './harness';
+import { collect, Harness, stageChangeEvent, startHarness, TransportKind } from './harness';
 
 const STAGES = ['MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER'];
 
@@ -38,12 +38,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
   test("a transaction's events are written as it commits, in order; a savepoint rolled back drops only its own", async () => {
     const kept = [randomUUID(), randomUUID(), randomUUID()];
     const dropped = randomUUID();
-    const change = (aggregateId: string, to: string) => ({
-      type: 'contact.lifecycle_stage_changed' as const,
-      tenantId: 't',
-      aggregateId,
-      data: { from: null, to: to as 'LEAD', reason: null, source: 'API' as const, at: new Date().toISOString() },
-    });
+    const change = stageChangeEvent;
     const inTransaction = await h.db.transaction(async (m) => {
       await emit(m, change(kept[0], 'LEAD'));
       await emit(m, change(kept[1], 'LEAD'));

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, openDatabase } from '@crm/service-kit';
 import { eventually, testDatabase } from '@crm/testing';
-import { emit, EventsMigration1700000000001, InProcessTransport, OutboxHistory, OutboxRelay, TransportMessage } from '../src';
+import { EventsMigration1700000000001, InProcessTransport, OutboxHistory, OutboxRelay, TransportMessage } from '../src';
+import { commitStageChange } from './harness';
 
 test('sent rows are pruned after the retention period; unsent rows never are', async () => {
   const database = testDatabase('events_prune');
@@ -20,15 +21,7 @@ test('sent rows are pruned after the retention period; unsent rows never are', a
     pruneEveryMs: 50,
   });
   try {
-    const stageChange = (id: string) =>
-      db.transaction((m) =>
-        emit(m, {
-          type: 'contact.lifecycle_stage_changed',
-          tenantId: 't',
-          aggregateId: id,
-          data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
-        }),
-      );
+    const stageChange = (id: string) => commitStageChange(db, id);
     const sent = randomUUID();
     await stageChange(sent);
     await relay.start(); // the bus is not open yet: nothing can be delivered, so nothing is sent
@@ -71,16 +64,7 @@ test('with retention null sent rows are kept: the outbox is a replayable history
   await relay.start();
   try {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    for (const id of ids) {
-      await db.transaction((m) =>
-        emit(m, {
-          type: 'contact.lifecycle_stage_changed',
-          tenantId: 't',
-          aggregateId: id,
-          data: { from: null, to: 'LEAD', reason: null, source: 'API', at: new Date().toISOString() },
-        }),
-      );
-    }
+    for (const id of ids) await commitStageChange(db, id);
     await eventually(async () => delivered.length === 3);
     await new Promise((r) => setTimeout(r, 200));
     expect(await db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NOT NULL')).toEqual([{ n: 3 }]);
