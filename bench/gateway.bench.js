@@ -12,7 +12,7 @@
 //
 // BENCH_CONTACTS (300), BENCH_DURATION seconds per run (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
 // BENCH_WARMUP seconds per target and workload before the rounds (2), BENCH_ONLY=page,leads-direct
-// (workloads to run), BENCH_CPU_PROF=leads,ours (CPU profiles of those processes).
+// (workloads to run; written to gateway-partial.{json,md}), BENCH_CPU_PROF=leads,ours (CPU profiles of those processes).
 const { mkdirSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -390,9 +390,11 @@ main('gateway bench', async () => {
     titles: Object.fromEntries(loads.map((l) => [l.name, l.title])),
   };
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(path.join(RESULTS, 'gateway.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // A BENCH_ONLY run is a partial report: it must not replace the full one the README quotes.
+  const name = only.length ? 'gateway-partial' : 'gateway';
+  writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const md = markdown(report);
-  writeFileSync(path.join(RESULTS, 'gateway.md'), md);
+  writeFileSync(path.join(RESULTS, `${name}.md`), md);
   process.stdout.write(`\n${md}`);
   if (CHECK) return check(report);
   if (!existsSync(FLOOR_FILE) && !only.length) {
