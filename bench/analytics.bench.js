@@ -18,7 +18,7 @@
 //       `_entities` request each, sent to the analytics subgraph signed as the gateway signs it
 //       (the contacts and campaigns exist only as events here; DataLoader: one statement per table).
 //
-// The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
+// The whole graph runs in THIS process (stack/, in-process events), as in `npm start`.
 const { randomUUID } = require('node:crypto');
 const { SingleBar, Presets } = require('cli-progress');
 const {

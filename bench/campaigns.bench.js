@@ -13,7 +13,7 @@
 //       events in the outbox, one transaction; then the same segment again into the last
 //       campaign (all duplicates: nothing inserted).
 //
-// The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
+// The whole graph runs in THIS process (stack/, in-process events), as in `npm start`.
 const { progress, main, now, intEnv, checkPostgres, startBenchStack, timeRuns, printTable, fmt, fmtInt, memoryLine } = require('./lib');
 
 const N_CONTACTS = intEnv('BENCH_CONTACTS', 100_000);

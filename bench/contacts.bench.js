@@ -1,6 +1,6 @@
 // Contacts latency at 100k contacts with a filter.
 //
-// The whole graph runs in THIS process (packages/stack, in-process events). One tenant gets
+// The whole graph runs in THIS process (stack/, in-process events). One tenant gets
 // BENCH_CONTACTS_ROWS contacts (default 100,000) written straight into leads' database with
 // set-based SQL (INSERT ... SELECT FROM generate_series), over ~5,000 companies, 20 owners,
 // scores 0..200, every lifecycle stage and creation times over two years, plus 20,000 contacts

@@ -6,7 +6,7 @@
 //   (b) latency: sequential changeLifecycleStage mutations through the gateway; time from
 //       sending the mutation until analytics' contact_stages row shows the new stage.
 //
-// The whole graph runs in THIS process (packages/stack), as in `npm start`, so the figures
+// The whole graph runs in THIS process (stack/), as in `npm start`, so the figures
 // include the gateway, the five subgraphs, the relay and the consumers sharing one event loop.
 // Sizes: BENCH_CONTACTS, BENCH_EVENTS, BENCH_LATENCY_MOVES override the defaults below.
 const {

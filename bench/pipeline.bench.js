@@ -16,7 +16,7 @@
 //       the event cascade (deal.created -> leads -> OPPORTUNITY -> ...) has settled and the
 //       tenant is warm. Again with first: 20 to show the count does not grow with the contacts.
 //
-// The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
+// The whole graph runs in THIS process (stack/, in-process events), as in `npm start`.
 const {
   progress,
   main,

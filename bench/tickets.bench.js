@@ -15,7 +15,7 @@
 //       every other one: every subgraph's TypeORM logger.logQuery is wrapped with a counter for
 //       the duration of that request, once the events of the setup have settled.
 //
-// The whole graph runs in THIS process (packages/stack, in-process events), as in `npm start`.
+// The whole graph runs in THIS process (stack/, in-process events), as in `npm start`.
 const {
   progress,
   main,

@@ -47,7 +47,7 @@ async function pool(count, concurrency, job, { timeoutMs = Infinity, label = 'jo
 }
 
 // ---------------------------------------------------------------------------------------------
-// The whole graph in this process (packages/stack), as in `npm start`, on fresh databases.
+// The whole graph in this process (stack/), as in `npm start`, on fresh databases.
 
 /**
  * Stop what a bench started through its cleanup `release` (bounded by `timeoutMs`), then drop

@@ -24,3 +24,4 @@ export * from './telemetry';
 export * from './access';
 export * from './audit';
 export * from './write';
+export * from './per-transaction';

@@ -11,9 +11,9 @@ import {
 /** What leads consumes (the README's lifecycle rules); each handler is one call into a use case. */
 export function registerHandlers(consumer: EventConsumer): void {
   // A delivered run is one transaction, each event applied in order as alone (a failing run
-  // falls back to one transaction per event): a day of deals is not a thousand commits.
-  // Per-event reactions, each locking its contact: in the embedded mode three lanes by key (as
-  // Kafka's partitions), so a day of deals is not one reaction at a time.
+  // falls back to one transaction per event): a day of deals is not a thousand commits. Each
+  // reaction locks its contact, so in the embedded mode three lanes by key (as Kafka's
+  // partitions) let them run side by side.
   consumer.inLanes(3).handleInRuns({
     'deal.created': (event, m) => reactToDealCreated(m, event),
     'deal.won': (event, m) => reactToDealWon(m, event),

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { LIFECYCLE_STAGES } from '@crm/events';
-import { badInput, conflict, notFound, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
+import { badInput, conflict, notFound, perTransaction, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Campaign, EnrolmentRule } from '../entities';
 import { enrolContact } from './members';
 
@@ -8,7 +8,7 @@ import { enrolContact } from './members';
  * A tenant's rules, read once per transaction: a delivered run of events (one transaction)
  * asks for them per stage change. Writing a rule forgets the transaction's copy.
  */
-const rulesInTransaction = new WeakMap<EntityManager, Map<string, EnrolmentRule[]>>();
+const rulesInTransaction = perTransaction<EnrolmentRule[]>();
 
 export const ENROLMENT_TRIGGERS = ['DEAL_WON', 'CHURN_RISK', 'STAGE_REACHED'] as const;
 export type EnrolmentTrigger = (typeof ENROLMENT_TRIGGERS)[number];
@@ -34,7 +34,7 @@ export async function createEnrolmentRule(m: EntityManager, actor: Actor, input:
     [actor.tenantId, input.trigger, stage, campaignId],
   );
   if (!rows.length) throw conflict('This enrolment rule exists already', { reason: 'DUPLICATE_RULE' });
-  rulesInTransaction.delete(m);
+  rulesInTransaction.forget(m);
   return (await tenantRepository(m, EnrolmentRule, actor.tenantId).findOne({ id: rows[0].id }))!;
 }
 
@@ -43,20 +43,15 @@ export async function deleteEnrolmentRule(m: EntityManager, actor: Actor, input:
   const rule = await repo.findOneForUpdate({ id: requireUuid(input.id, 'id') });
   if (!rule) throw notFound('Enrolment rule', input.id, 'id');
   await repo.delete({ id: rule.id });
-  rulesInTransaction.delete(m);
+  rulesInTransaction.forget(m);
   return rule;
 }
 
 export const listEnrolmentRules = (m: EntityManager, tenantId: string) =>
   tenantRepository(m, EnrolmentRule, tenantId).find({ order: { createdAt: 'ASC', id: 'ASC' } });
 
-async function tenantRules(m: EntityManager, tenantId: string): Promise<EnrolmentRule[]> {
-  let byTenant = rulesInTransaction.get(m);
-  if (!byTenant) rulesInTransaction.set(m, (byTenant = new Map()));
-  let rules = byTenant.get(tenantId);
-  if (!rules) byTenant.set(tenantId, (rules = await tenantRepository(m, EnrolmentRule, tenantId).find()));
-  return rules;
-}
+const tenantRules = (m: EntityManager, tenantId: string) =>
+  rulesInTransaction.get(m, tenantId, () => tenantRepository(m, EnrolmentRule, tenantId).find());
 
 /** An event happened to a contact: enrol it into the ACTIVE campaigns of the matching rules (once each). */
 export async function enrolByRules(

@@ -65,8 +65,9 @@ export async function updateReplicas(m: EntityManager, changes: ReplicaChange[])
     const { values, versions } = applyReplicaChange(versionsByKey.get(key) ?? {}, c.change, c.at);
     if (Object.keys(values).length) {
       versionsByKey.set(key, versions);
-      const row = written.get(key) ?? { key: c, values: {} };
-      written.set(key, { key: row.key, values: { ...row.values, ...values } });
+      const row = written.get(key);
+      if (row) Object.assign(row.values, values);
+      else written.set(key, { key: c, values: { ...values } });
     }
     return values;
   });

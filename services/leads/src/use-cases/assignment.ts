@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { emit } from '@crm/events';
 import { Company, Contact, LeadSettings } from '../entities';
-import { pickOwner } from '../domain/assignment';
+import { pickOwner, type AssignmentRule } from '../domain/assignment';
 import type { Actor } from '@crm/service-kit';
 import { forgetSettings, loadSettings } from './settings';
 
@@ -13,10 +13,10 @@ export async function assignOwnerIfDue(m: EntityManager, actor: Actor, contact: 
   if (contact.ownerId) return contact;
   // Read first, lock only when a rule applies: otherwise every MQL move of a tenant would queue
   // on its settings row until commit.
-  const due = (s: LeadSettings) => !!s.assignmentRule && s.assignOn === trigger;
+  const due = (s: LeadSettings): s is LeadSettings & { assignmentRule: AssignmentRule } => !!s.assignmentRule && s.assignOn === trigger;
   if (!due(await loadSettings(m, actor.tenantId))) return contact;
   const settings = await loadSettings(m, actor.tenantId, true);
-  if (!due(settings) || !settings.assignmentRule) return contact;
+  if (!due(settings)) return contact;
   const company = contact.companyId ? await m.findOne(Company, { where: { id: contact.companyId, tenantId: actor.tenantId } }) : null;
   const pick = pickOwner(
     settings.assignmentRule,

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, tenantRepository } from '@crm/service-kit';
+import { badInput, perTransaction, tenantRepository } from '@crm/service-kit';
 import { LeadSettings } from '../entities';
 import { DEFAULT_SCORING_RULES } from '../domain/scoring';
 import { validateScoringRules } from '../domain/scoring-validation';
@@ -26,24 +26,20 @@ export async function provisionLeadSettings(m: EntityManager, tenantId: string):
  * Unlocked reads are kept for the rest of the transaction: a consumer run or a contact's moves
  * ask for them once per event. A locked read, or a write of the row, starts afresh.
  */
-const settingsInTransaction = new WeakMap<EntityManager, Map<string, LeadSettings>>();
+const settingsInTransaction = perTransaction<LeadSettings>();
 
 /** After writing the settings row inside `m`'s transaction. */
 export function forgetSettings(m: EntityManager): void {
-  settingsInTransaction.delete(m);
+  settingsInTransaction.forget(m);
 }
 
 export async function loadSettings(m: EntityManager, tenantId: string, forUpdate = false): Promise<LeadSettings> {
-  const kept = forUpdate ? undefined : settingsInTransaction.get(m)?.get(tenantId);
-  if (kept) return kept;
-  if (forUpdate) forgetSettings(m);
-  const row = await tenantRepository(m, LeadSettings, tenantId)[forUpdate ? 'findOneForUpdate' : 'findOne']({});
-  const settings = row ?? ({ tenantId, updatedAt: new Date(), ...DEFAULT_LEAD_SETTINGS } as LeadSettings);
-  if (!forUpdate && m.queryRunner?.isTransactionActive) {
-    const byTenant = settingsInTransaction.get(m) ?? new Map<string, LeadSettings>();
-    settingsInTransaction.set(m, byTenant.set(tenantId, settings));
-  }
-  return settings;
+  const read = async () =>
+    (await tenantRepository(m, LeadSettings, tenantId)[forUpdate ? 'findOneForUpdate' : 'findOne']({})) ??
+    ({ tenantId, updatedAt: new Date(), ...DEFAULT_LEAD_SETTINGS } as LeadSettings);
+  if (!forUpdate) return settingsInTransaction.get(m, tenantId, read);
+  forgetSettings(m);
+  return read();
 }
 
 export interface UpdateLeadSettingsInput {

@@ -6,7 +6,7 @@ import { AUTO_DEAL_TITLE, DEFAULT_CURRENCY } from '../domain';
 import { createDeal, lockContactDeals } from './deal-writes';
 import { ensureTenantIn, loadSettings } from './provisioning';
 import { defaultPipeline } from './stages';
-import { rememberContact, rememberMerge } from './contacts';
+import { rememberContact, rememberContacts, rememberMerge } from './contacts';
 
 export type AutoDealOutcome = 'created' | 'not-sql' | 'disabled' | 'already-open' | 'invalid-contact';
 
@@ -73,10 +73,9 @@ export async function repointMergedContact(m: EntityManager, event: EventEnvelop
  */
 export async function applyContactRun(m: EntityManager, events: AnyEvent[]): Promise<void> {
   const created = events.filter((e) => e.type === 'contact.created' && isUuid(e.aggregateId));
-  if (created.length)
-    await m.query('INSERT INTO contact_replicas (tenant_id, id) SELECT * FROM unnest($1::varchar[], $2::uuid[]) ON CONFLICT DO NOTHING', [
-      created.map((e) => e.tenantId),
-      created.map((e) => e.aggregateId.toLowerCase()),
-    ]);
+  await rememberContacts(
+    m,
+    created.map((e) => ({ tenantId: e.tenantId, contactId: e.aggregateId })),
+  );
   for (const event of events) if (event.type === 'contact.lifecycle_stage_changed') await openDealForSqlContact(m, event);
 }

@@ -7,6 +7,15 @@ export async function rememberContact(m: EntityManager, tenantId: string, contac
   await m.query('INSERT INTO contact_replicas (tenant_id, id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [tenantId, contactId.toLowerCase()]);
 }
 
+/** rememberContact for many contacts (a delivered run of contact.created) in one statement. */
+export async function rememberContacts(m: EntityManager, contacts: Array<{ tenantId: string; contactId: string }>): Promise<void> {
+  if (!contacts.length) return;
+  await m.query('INSERT INTO contact_replicas (tenant_id, id) SELECT * FROM unnest($1::varchar[], $2::uuid[]) ON CONFLICT DO NOTHING', [
+    contacts.map((c) => c.tenantId),
+    contacts.map((c) => c.contactId.toLowerCase()),
+  ]);
+}
+
 /** contact.merged: the duplicate is gone (new deals may not point at it); the primary exists. */
 export async function rememberMerge(m: EntityManager, tenantId: string, primaryId: string, duplicateId: string): Promise<void> {
   await rememberContact(m, tenantId, primaryId);
