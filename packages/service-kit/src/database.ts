@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from 'pg';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
@@ -39,15 +40,24 @@ export async function ensureDatabase(url: string): Promise<void> {
 }
 
 /**
- * SQL statements sent, by database: every server's /metrics exposes it (the gateway bench reads
- * statements per request from it). Registered in no registry here; http-server adds it to its own.
+ * SQL statements sent, by database and origin: `request` while serving a GraphQL request,
+ * `background` otherwise (the relay's polling, consumers, jobs), so statements per request can be
+ * read off it without the background's. Every server's /metrics exposes it (the gateway bench
+ * reads it). Registered in no registry here; http-server adds it to its own.
  */
 export const sqlStatements = new Counter({
   name: 'crm_sql_statements_total',
   help: 'SQL statements sent to PostgreSQL',
-  labelNames: ['database'],
+  labelNames: ['database', 'origin'],
   registers: [],
 });
+
+const servingRequest = new AsyncLocalStorage<true>();
+
+/** Runs `serve` as a request: the statements it sends count as origin `request`. */
+export function asRequest<T>(serve: () => T): T {
+  return servingRequest.run(true, serve);
+}
 
 /** The service's data source: its own database, migrations applied on start, never `synchronize`. */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
@@ -74,9 +84,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
 function countStatements(dataSource: DataSource) {
   const logger = dataSource.logger;
   const logQuery = logger.logQuery.bind(logger);
-  const counter = sqlStatements.labels(String(dataSource.driver.database));
+  const database = String(dataSource.driver.database);
+  const request = sqlStatements.labels(database, 'request');
+  const background = sqlStatements.labels(database, 'background');
   logger.logQuery = (query, parameters, queryRunner) => {
-    counter.inc();
+    (servingRequest.getStore() ? request : background).inc();
     return logQuery(query, parameters, queryRunner);
   };
 }

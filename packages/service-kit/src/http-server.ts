@@ -5,7 +5,7 @@ import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
 import { graphqlMetricsPlugin } from './metrics';
 import { withRequestLogger } from './request-log';
-import { sqlStatements } from './database';
+import { asRequest, sqlStatements } from './database';
 import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
 
 export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
@@ -133,7 +133,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
       res.writeHead(200, { 'content-type': metrics.contentType });
       return res.end(await metrics.metrics());
     }
-    if (pathname === '/graphql' || pathname === '/') return handleGraphQL(req, res, search);
+    if (pathname === '/graphql' || pathname === '/') return asRequest(() => handleGraphQL(req, res, search));
     return json(res, 404, errorBody('Not found', 'NOT_FOUND'));
   }
 
