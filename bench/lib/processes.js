@@ -8,14 +8,15 @@ const { ROOT, onCleanup, waitFor } = require('./infra');
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 /**
- * Start `node script` with `env` (on top of PATH only); stopped by SIGTERM at cleanup. With
+ * Start `node script` with `env` (on top of PATH and NODE_ENV=production, as every deployed
+ * process runs: graphql-js, for one, skips its development checks); stopped by SIGTERM at cleanup. With
  * `cpuProfile`, a V8 CPU profile is written into that folder when the process exits.
  */
 function startNode(label, script, env, { cpuProfile } = {}) {
   const flags = cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfile}`] : [];
   const child = spawn(process.execPath, [...flags, path.resolve(ROOT, script)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
