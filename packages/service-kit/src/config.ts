@@ -84,8 +84,10 @@ export function weakSecretReason(value: string): string | undefined {
   if (KNOWN_EXAMPLE_SECRETS.some((s) => lowered === s) || /change[-_ ]?me/.test(lowered)) return 'is a published example secret';
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((c) => c.test(value)).length;
   if (classes < 2) return 'uses one class of characters only';
-  if (new Set(value).size < 10 || /(.)\1{3,}/.test(value)) return 'repeats characters';
-  const bits = estimateSecretBits(value);
+  if (new Set(value).size < 10) return 'repeats characters';
+  // A run of one character adds next to nothing: counted once. (Refusing any run of four would
+  // refuse 1.5 % of `openssl rand -hex 32` secrets, which hold one by chance.)
+  const bits = estimateSecretBits(value.replace(/(.)\1{2,}/g, '$1'));
   if (bits < MIN_SECRET_BITS) return `has about ${Math.floor(bits)} bits of entropy, fewer than ${MIN_SECRET_BITS}`;
   return undefined;
 }
