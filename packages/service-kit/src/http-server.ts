@@ -1,9 +1,10 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, BaseContext, HeaderMap } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
-import { graphqlMetricsPlugin } from './metrics';
+import { graphqlOperationMetrics } from './metrics';
+import { apolloEndpoint, type GraphQLEndpoint } from './graphql-endpoint';
 import { withRequestLogger } from './request-log';
 import { asRequest, sqlStatements } from './database';
 import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
@@ -24,7 +25,9 @@ export class HttpAuthError extends Error {
 
 export interface GraphQLHttpOptions<C extends BaseContext> {
   name: string;
-  apollo: ApolloServer<C>;
+  /** What executes (a subgraph's executor); or `apollo`, served through apolloEndpoint (the gateway). */
+  endpoint?: GraphQLEndpoint<C>;
+  apollo?: ApolloServer<C>;
   port: number;
   host?: string;
   logger: Logger;
@@ -46,7 +49,7 @@ export interface RunningHttpServer {
   url: string;
   port: number;
   metrics: Registry;
-  /** Stop accepting, let in-flight requests finish, then stop Apollo. */
+  /** Stop accepting, let in-flight requests finish, then stop the endpoint. */
   stop(): Promise<void>;
 }
 
@@ -69,7 +72,7 @@ function refuse(res: ServerResponse, err: ClientRequestError) {
 }
 
 /**
- * A plain node:http front for Apollo Server, shared by the gateway and every subgraph:
+ * A plain node:http front for a GraphQL endpoint, shared by the gateway and every subgraph:
  * /graphql (after `authenticate`), /health, /ready and /metrics. Every step of a request (its
  * target, headers, body, JSON, authentication) runs inside one error boundary: bad input is a
  * coded 4xx, an unexpected failure is logged and answered, and nothing a client sends can throw
@@ -91,8 +94,9 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
   });
   metrics.registerMetric(sqlStatements);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits };
-  opts.apollo.addPlugin(graphqlMetricsPlugin<C>(opts.name, metrics));
-  await opts.apollo.start();
+  if (!opts.endpoint && !opts.apollo) throw new Error(`${opts.name}: startGraphQLHttpServer needs an endpoint or an Apollo Server`);
+  const endpoint: GraphQLEndpoint<C> = opts.endpoint ?? apolloEndpoint(opts.apollo!);
+  await endpoint.start(graphqlOperationMetrics(opts.name, metrics));
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string) {
     const landing = opts.publicLandingPage && req.method === 'GET' && !search && /text\/html/.test(req.headers.accept ?? '');
@@ -109,16 +113,11 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
         return json(res, err.status, errorBody(err.message, err.code), err.headers);
       }
     }
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const result = await opts.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: async () => context as C,
-    });
-    for (const [k, v] of result.headers) res.setHeader(k, v);
-    res.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') return res.end(result.body.string);
-    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    const result = await endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, search, body }, context as C);
+    for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+    res.statusCode = result.status;
+    if (typeof result.body === 'string') return res.end(result.body);
+    for await (const chunk of result.body) res.write(chunk);
     res.end();
   }
 
@@ -186,7 +185,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
-        await opts.apollo.stop();
+        await endpoint.stop();
       })();
       return stopping;
     },

@@ -7,12 +7,14 @@ import type { Logger } from './logger';
 /** Distinct operation labels per process before new names are counted as "other" (cardinality bound). */
 const MAX_OPERATION_LABELS = 500;
 
+export type OperationOutcome = 'success' | 'error' | 'invalid';
+
 /**
  * Request rate and latency per GraphQL operation (`crm_graphql_requests_total`,
- * `crm_graphql_request_duration_seconds`), and the operation name on the request's logger.
- * Outcome: `success`, `error` (the answer carries errors) or `invalid` (never executed).
+ * `crm_graphql_request_duration_seconds`). Outcome: `success`, `error` (the answer carries
+ * errors) or `invalid` (never executed).
  */
-export function graphqlMetricsPlugin<C extends BaseContext>(service: string, registry: Registry): ApolloServerPlugin<C> {
+export function graphqlOperationMetrics(service: string, registry: Registry) {
   const requests = new Counter({
     name: 'crm_graphql_requests_total',
     help: 'GraphQL operations handled, by operation and outcome',
@@ -35,6 +37,19 @@ export function graphqlMetricsPlugin<C extends BaseContext>(service: string, reg
     return op;
   };
   return {
+    /** One operation handled, `started` its process.hrtime.bigint() at arrival. */
+    record(operationName: string | null | undefined, outcome: OperationOutcome, started: bigint) {
+      const operation = label(operationName);
+      requests.inc({ service, operation, outcome });
+      duration.observe({ service, operation }, Number(process.hrtime.bigint() - started) / 1e9);
+    },
+  };
+}
+export type OperationMetrics = ReturnType<typeof graphqlOperationMetrics>;
+
+/** The operation metrics as an Apollo Server plugin (the gateway), with the operation name on the request's logger. */
+export function graphqlMetricsPlugin<C extends BaseContext>(operations: OperationMetrics): ApolloServerPlugin<C> {
+  return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       let executed = false;
@@ -45,12 +60,10 @@ export function graphqlMetricsPlugin<C extends BaseContext>(service: string, reg
           logger?.setBindings({ operation: rc.operationName ?? '(anonymous)' });
         },
         async willSendResponse(rc) {
-          const operation = label(rc.operationName ?? rc.request.operationName);
           const body = rc.response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
           const outcome = !executed ? 'invalid' : errors?.length ? 'error' : 'success';
-          requests.inc({ service, operation, outcome });
-          duration.observe({ service, operation }, Number(process.hrtime.bigint() - started) / 1e9);
+          operations.record(rc.operationName ?? rc.request.operationName, outcome, started);
         },
       };
     },

@@ -81,3 +81,15 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     totalCount,
   };
 }
+
+/**
+ * The resolvers of every `…Connection` type: `totalCount` is counted only when a query asks for
+ * it (a function on the connection), and the subgraph executor calls no function a field has
+ * not been given a resolver for.
+ */
+export const connectionFields = {
+  totalCount: (connection: unknown) => {
+    const total = (connection as { totalCount: unknown }).totalCount;
+    return (typeof total === 'function' ? total.call(connection) : total) as number | Promise<number>;
+  },
+};

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer, BaseContext } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLFormattedError, GraphQLResolveInfo, GraphQLScalarType, parse } from 'graphql';
 import { HttpAuthError, RunningHttpServer, startGraphQLHttpServer } from './http-server';
@@ -11,6 +10,7 @@ import { auditMutations } from './audit';
 import type { BodyLimits } from './http-input';
 import type { Logger } from './logger';
 import { findDomainError, toGraphQLError } from './errors';
+import { subgraphExecutor } from './subgraph-executor';
 
 /**
  * A subgraph's resolver map: per type, its field resolvers (and `__resolveReference`), or a
@@ -97,26 +97,20 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
     readAccessDeclarations(typeDefs),
   );
   const schema = auditMutations(built, opts.logger); // outermost: refusals are audited too
-  const apollo = new ApolloServer<C>({
+  const endpoint = subgraphExecutor<C>({
     schema,
     // As the gateway: introspection only outside production (composition reads the SDL files).
     introspection: !opts.production,
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false, // our own shutdown stops servers in order
-    formatError: maskUnexpectedErrors(opts.logger),
-    csrfPrevention: true, // as the gateway; its calls are JSON POSTs, which pass
     // Query plans are larger than client documents, but still bounded; past it is a 400 parse error.
-    parseOptions: { maxTokens: 20_000 },
-    allowBatchedHttpRequests: false,
-    // No Apollo Studio: traces would only cost time. No cache hints either (nothing caches our
-    // answers): with neither plugin hooking willResolveField, Apollo does not wrap every field's resolver.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+    maxTokens: 20_000,
+    formatError: maskUnexpectedErrors(opts.logger),
+    checkPlainFields: !opts.production,
   });
   // One use per signature nonce within the signature window, per process.
   const nonces = new NonceCache();
   return startGraphQLHttpServer<C>({
     name: opts.name,
-    apollo,
+    endpoint,
     port: opts.port,
     host: opts.host,
     logger: opts.logger,

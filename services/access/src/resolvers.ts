@@ -1,4 +1,4 @@
-import { DateTime, Resolvers } from '@crm/service-kit';
+import { DateTime, Resolvers, connectionFields } from '@crm/service-kit';
 import type { AccessContext } from './context';
 import { apiKeyMutations, apiKeyQueries } from './graph/api-keys';
 import { auditQueries } from './graph/audit';
@@ -8,5 +8,6 @@ export const resolvers: Resolvers<AccessContext> = {
   DateTime,
   Query: { ...apiKeyQueries, ...auditQueries },
   Mutation: { ...apiKeyMutations },
+  AuditEntryConnection: connectionFields,
   AuditEntry: { at: (e: { createdAt: Date }) => e.createdAt },
 } as Resolvers<AccessContext>;

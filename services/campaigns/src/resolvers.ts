@@ -1,4 +1,4 @@
-import { DateTime, SafeInt } from '@crm/service-kit';
+import { DateTime, SafeInt, connectionFields } from '@crm/service-kit';
 import type { CampaignsContext } from './context';
 import type { Resolvers } from './generated/graphql';
 import { campaignMutations, campaignQueries, campaignTypes } from './graph/campaigns';
@@ -16,6 +16,9 @@ export const resolvers: Resolvers<CampaignsContext> = {
   SafeInt,
   Query: { ...campaignQueries, ...segmentQueries, ...memberQueries },
   Mutation: { ...campaignMutations, ...segmentMutations, ...memberMutations },
+  CampaignConnection: connectionFields,
+  CampaignMemberConnection: connectionFields,
+  SegmentContactConnection: connectionFields,
   ...campaignTypes,
   ...segmentTypes,
   ...memberTypes,

@@ -1,4 +1,4 @@
-import { DateTime, JSONScalar } from '@crm/service-kit';
+import { DateTime, JSONScalar, connectionFields } from '@crm/service-kit';
 import type { LeadsContext } from './context';
 import type { Resolvers } from './generated/graphql';
 import { contactMutations, contactQueries, contactTypes } from './graph/contacts';
@@ -14,5 +14,6 @@ export const resolvers: Resolvers<LeadsContext> = {
   JSON: JSONScalar,
   Query: { ...contactQueries, ...settingsQueries },
   Mutation: { ...contactMutations, ...settingsMutations },
+  ContactConnection: connectionFields,
   ...contactTypes,
 };

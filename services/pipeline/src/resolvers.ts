@@ -1,4 +1,4 @@
-import { DateTime, SafeInt } from '@crm/service-kit';
+import { DateTime, SafeInt, connectionFields } from '@crm/service-kit';
 import type { PipelineContext } from './context';
 import type { Resolvers } from './generated/graphql';
 import { pipelineMutations, pipelineQueries, pipelineTypes } from './graph/pipelines';
@@ -16,6 +16,7 @@ export const resolvers: Resolvers<PipelineContext> = {
   SafeInt,
   Query: { ...pipelineQueries, ...dealQueries, ...activityQueries },
   Mutation: { ...pipelineMutations, ...dealMutations, ...activityMutations },
+  ActivityConnection: connectionFields,
   ...pipelineTypes,
   ...dealTypes,
   ...activityTypes,

@@ -1,4 +1,4 @@
-import { DateTime } from '@crm/service-kit';
+import { DateTime, connectionFields } from '@crm/service-kit';
 import type { TicketsContext } from './context';
 import type { Resolvers } from './generated/graphql';
 import { ticketMutations, ticketQueries, ticketTypes } from './graph/tickets';
@@ -15,6 +15,7 @@ export const resolvers: Resolvers<TicketsContext> = {
   DateTime,
   Query: { ...ticketQueries, ...settingsQueries },
   Mutation: { ...ticketMutations, ...settingsMutations, ...surveyMutations },
+  TicketConnection: connectionFields,
   ...ticketTypes,
   ...surveyTypes,
   ...entityTypes,

@@ -1,4 +1,4 @@
-import { badInput, PageArgs, requireUuid } from '@crm/service-kit';
+import { badInput, connectionFields, PageArgs, requireUuid } from '@crm/service-kit';
 import type { Deal, DealStageChange } from '../entities';
 import { weightedAmount } from '../domain';
 import type { PipelineContext } from '../context';
@@ -69,6 +69,7 @@ export const dealTypes = {
     to: (h: DealStageChange, _: unknown, ctx: PipelineContext) => stageOf(ctx, h.toStageId),
   },
   DealConnection: {
+    ...connectionFields,
     byStage: (list: DealList, _: unknown, ctx: PipelineContext) => stageTotals(ctx.db.manager, ctx.tenantId, list.filter),
   },
   StageTotal: {
