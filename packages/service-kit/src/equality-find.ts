@@ -1,6 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { hydrate, isPlainEntity, selectedColumns } from './raw-hydration';
 
 // findOne by plain equality (`{ tenantId, id }`), the lookup nearly every use case starts with,
 // as one cached SQL text and a direct hydration: TypeORM's find builds the query anew on every
@@ -16,18 +17,6 @@ interface Plan {
 const plans = new WeakMap<EntityMetadata, Map<string, Plan | null>>();
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Entities the raw path reproduces exactly: plain columns only. */
-function isPlain(metadata: EntityMetadata): boolean {
-  return (
-    !metadata.relations.length &&
-    !metadata.embeddeds.length &&
-    !metadata.deleteDateColumn &&
-    !metadata.discriminatorColumn &&
-    !metadata.treeType &&
-    metadata.tableType === 'regular'
-  );
-}
-
 function planFor(metadata: EntityMetadata, keys: string[], lock: boolean): Plan | null {
   let byKeys = plans.get(metadata);
   if (!byKeys) plans.set(metadata, (byKeys = new Map()));
@@ -35,8 +24,8 @@ function planFor(metadata: EntityMetadata, keys: string[], lock: boolean): Plan 
   if (byKeys.has(cacheKey)) return byKeys.get(cacheKey)!;
   let plan: Plan | null = null;
   const where = keys.map((k) => metadata.findColumnWithPropertyName(k));
-  if (isPlain(metadata) && where.every((c): c is ColumnMetadata => !!c && !c.isVirtual)) {
-    const selected = metadata.columns.filter((c) => c.isSelect && !c.isVirtual);
+  if (isPlainEntity(metadata) && where.every((c): c is ColumnMetadata => !!c && !c.isVirtual)) {
+    const selected = selectedColumns(metadata);
     const table = metadata.tablePath.split('.').map(quote).join('.');
     const conditions = (where as ColumnMetadata[]).map((c, i) => `${quote(c.databaseName)} = $${i + 1}`).join(' AND ');
     plan = {
@@ -68,10 +57,6 @@ export function findOneByEquality<T extends ObjectLiteral>(
   const driver = manager.connection.driver;
   const params = plan.where.map((c, i) => driver.preparePersistentValue(where[keys[i]], c));
   return manager.query(plan.sql, params).then((rows: Array<Record<string, unknown>>) => {
-    if (!rows.length) return null;
-    const row = rows[0];
-    const result = metadata.create(manager.queryRunner, { fromDeserializer: true }) as T;
-    for (const c of plan.selected) c.setEntityValue(result, driver.prepareHydratedValue(row[c.databaseName], c));
-    return result;
+    return rows.length ? hydrate<T>(manager, metadata, plan.selected, rows[0], (c) => c.databaseName) : null;
   });
 }

@@ -1,5 +1,6 @@
 import { EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { findOneByEquality } from './equality-find';
+import { withRawGetMany } from './raw-hydration';
 
 export interface TenantOwned extends ObjectLiteral {
   tenantId: string;
@@ -23,9 +24,9 @@ export function tenantRepository<T extends TenantOwned>(manager: EntityManager, 
     find: (options: Omit<FindManyOptions<T>, 'where'> & { where?: FindOptionsWhere<T> } = {}) =>
       repo.find({ ...options, where: scoped(options.where) }),
     count: (where: FindOptionsWhere<T> = {}) => repo.count({ where: scoped(where) }),
-    /** A query builder already restricted to the tenant; add conditions with andWhere. */
+    /** A query builder already restricted to the tenant; add conditions with andWhere (getMany hydrates raw rows). */
     query: (alias: string): SelectQueryBuilder<T> =>
-      repo.createQueryBuilder(alias).where(`${alias}.tenant_id = :__tenant`, { __tenant: tenantId }),
+      withRawGetMany(repo.createQueryBuilder(alias).where(`${alias}.tenant_id = :__tenant`, { __tenant: tenantId }), manager),
     create: (values: Omit<Partial<T>, 'tenantId'>) => repo.create({ ...values, tenantId } as unknown as T),
     save: <E extends T>(row: E): Promise<E> => {
       if (row.tenantId !== tenantId) throw new Error('refusing to save a row of another tenant');
