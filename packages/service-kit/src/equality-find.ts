@@ -57,6 +57,6 @@ export function findOneByEquality<T extends ObjectLiteral>(
   const driver = manager.connection.driver;
   const params = plan.where.map((c, i) => driver.preparePersistentValue(where[keys[i]], c));
   return manager.query(plan.sql, params).then((rows: Array<Record<string, unknown>>) => {
-    return rows.length ? hydrate<T>(manager, metadata, plan.selected, rows[0], (c) => c.databaseName) : null;
+    return rows.length ? hydrate<T>(manager, metadata, rows.slice(0, 1))[0] : null;
   });
 }

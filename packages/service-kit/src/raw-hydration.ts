@@ -24,21 +24,74 @@ export function isPlainEntity(metadata: EntityMetadata): boolean {
 /** The columns a plain entity reads (what TypeORM selects for it). */
 export const selectedColumns = (metadata: EntityMetadata) => metadata.columns.filter((c) => c.isSelect && !c.isVirtual);
 
-/** One entity from `row`, each column's value found under `nameOf(column)`. */
+/** Column types whose pg value TypeORM's hydration returns unchanged (no transformer, no array). */
+const AS_IS = new Set<unknown>([
+  String,
+  Number,
+  'varchar',
+  'character varying',
+  'text',
+  'uuid',
+  'int',
+  'integer',
+  'int4',
+  'int8',
+  'bigint',
+  'smallint',
+  'numeric',
+  'decimal',
+  'json',
+  'jsonb',
+  'timestamptz',
+]);
+
+interface ColumnPlan {
+  key: string;
+  property: string;
+  column: ColumnMetadata;
+  /** Through driver.prepareHydratedValue (else as pg parsed it, which is what that returns). */
+  convert: boolean;
+}
+const plans = new WeakMap<EntityMetadata, Map<string, ColumnPlan[]>>();
+
+/** How each column of `metadata` is read from a row keyed `prefix` + its database name. */
+function planFor(metadata: EntityMetadata, prefix: string): ColumnPlan[] {
+  let byPrefix = plans.get(metadata);
+  if (!byPrefix) plans.set(metadata, (byPrefix = new Map()));
+  let plan = byPrefix.get(prefix);
+  if (!plan) {
+    plan = selectedColumns(metadata).map((column) => ({
+      key: prefix ? DriverUtils.buildAlias(metadata.connection.driver, undefined, prefix, column.databaseName) : column.databaseName,
+      property: column.propertyName,
+      column,
+      convert: !!column.transformer || column.isArray || !AS_IS.has(column.type),
+    }));
+    byPrefix.set(prefix, plan);
+  }
+  return plan;
+}
+
+/**
+ * Entities from `rows`, each column under its database name, or `${alias}_${name}` as a query
+ * builder selects it: the values TypeORM's hydration gives (plain entities only: no embedded
+ * columns, so each value is one property).
+ */
 export function hydrate<T extends ObjectLiteral>(
   manager: EntityManager,
   metadata: EntityMetadata,
-  columns: ColumnMetadata[],
-  row: Record<string, unknown>,
-  nameOf: (column: ColumnMetadata) => string,
-): T {
+  rows: Array<Record<string, unknown>>,
+  alias = '',
+): T[] {
   const driver = manager.connection.driver;
-  const entity = metadata.create(manager.queryRunner, { fromDeserializer: true }) as T;
-  for (const c of columns) {
-    const value = row[nameOf(c)];
-    if (value !== undefined) c.setEntityValue(entity, driver.prepareHydratedValue(value, c));
-  }
-  return entity;
+  const plan = planFor(metadata, alias);
+  return rows.map((row) => {
+    const entity = metadata.create(manager.queryRunner, { fromDeserializer: true }) as Record<string, unknown>;
+    for (const c of plan) {
+      const value = row[c.key];
+      if (value !== undefined) entity[c.property] = c.convert ? driver.prepareHydratedValue(value, c.column) : value;
+    }
+    return entity as T;
+  });
 }
 
 /**
@@ -60,12 +113,7 @@ export function withRawGetMany<T extends ObjectLiteral>(qb: SelectQueryBuilder<T
       !map.relationCountAttributes.length &&
       map.lockMode !== 'optimistic';
     if (!simple) return original();
-    const metadata = main.metadata;
-    const columns = selectedColumns(metadata);
-    const driver = manager.connection.driver;
-    const names = new Map(columns.map((c) => [c, DriverUtils.buildAlias(driver, undefined, main.name, c.databaseName)]));
-    const rows: Array<Record<string, unknown>> = await qb.getRawMany();
-    return rows.map((row) => hydrate<T>(manager, metadata, columns, row, (c) => names.get(c)!));
+    return hydrate<T>(manager, main.metadata, await qb.getRawMany(), main.name);
   };
   return qb;
 }
