@@ -190,8 +190,7 @@ async function verifyIdentical(gateways, loads, token) {
 
 /** SQL statements each subgraph sends for one NESTED request (through the gateway without de-duplication). */
 async function sqlPerSubgraph(gateway, subgraphs, token) {
-  // Only statements sent serving requests count (origin="request"): not the relay's polling,
-  // nor the gauges a /metrics scrape reads.
+  // The gauges a /metrics scrape reads are not counted (observeQuery): only the request's statements.
   const before = await Promise.all(subgraphs.map((s) => counters(s.base)));
   await post(gateway.url, { authorization: `Bearer ${token}` }, w.body(w.NESTED, {}));
   const after = await Promise.all(subgraphs.map((s) => counters(s.base)));

@@ -58,13 +58,13 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-/** GraphQL requests served and SQL statements sent serving them (not the relay's polling), from a server's /metrics. */
+/** GraphQL requests served and SQL statements sent (the scrape's own gauge reads are not counted), from a server's /metrics. */
 async function counters(baseUrl) {
   const text = await (await globalThis.fetch(`${baseUrl}/metrics`)).text();
   const sum = (name) =>
     text
       .split('\n')
-      .filter((l) => l.startsWith(name) && (!l.includes('origin=') || l.includes('origin="request"')))
+      .filter((l) => l.startsWith(name))
       .reduce((s, l) => s + Number(l.split(' ').pop()), 0);
   return { requests: sum('crm_http_request_duration_seconds_count'), statements: sum('crm_sql_statements_total') };
 }

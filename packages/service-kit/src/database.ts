@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from 'pg';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
@@ -40,23 +39,27 @@ export async function ensureDatabase(url: string): Promise<void> {
 }
 
 /**
- * SQL statements sent, by database and origin: `request` while serving a GraphQL request,
- * `background` otherwise (the relay's polling, consumers, jobs), so statements per request can be
- * read off it without the background's. Every server's /metrics exposes it (the gateway bench
- * reads it). Registered in no registry here; http-server adds it to its own.
+ * SQL statements sent, by database: every server's /metrics exposes it (the gateway bench reads
+ * statements per request from it). The scrape's own gauge queries (observeQuery) are not
+ * counted, so two scrapes with nothing between them read the same count. Registered in no
+ * registry here; http-server adds it to its own.
  */
 export const sqlStatements = new Counter({
   name: 'crm_sql_statements_total',
-  help: 'SQL statements sent to PostgreSQL',
-  labelNames: ['database', 'origin'],
+  help: 'SQL statements sent to PostgreSQL (not counting the metrics scrape)',
+  labelNames: ['database'],
   registers: [],
 });
 
-const servingRequest = new AsyncLocalStorage<true>();
-
-/** Runs `serve` as a request: the statements it sends count as origin `request`. */
-export function asRequest<T>(serve: () => T): T {
-  return servingRequest.run(true, serve);
+/** A statement that observes rather than works (a gauge read on scrape): not in crm_sql_statements_total. */
+export async function observeQuery<T = unknown>(db: DataSource, sql: string, params?: unknown[]): Promise<T> {
+  const runner = db.createQueryRunner();
+  runner.data = { observing: true };
+  try {
+    return await runner.query(sql, params);
+  } finally {
+    await runner.release();
+  }
 }
 
 /** The service's data source: its own database, migrations applied on start, never `synchronize`. */
@@ -84,11 +87,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
 function countStatements(dataSource: DataSource) {
   const logger = dataSource.logger;
   const logQuery = logger.logQuery.bind(logger);
-  const database = String(dataSource.driver.database);
-  const request = sqlStatements.labels(database, 'request');
-  const background = sqlStatements.labels(database, 'background');
+  const counter = sqlStatements.labels(String(dataSource.driver.database));
   logger.logQuery = (query, parameters, queryRunner) => {
-    (servingRequest.getStore() ? request : background).inc();
+    if (!(queryRunner?.data as { observing?: boolean } | undefined)?.observing) counter.inc();
     return logQuery(query, parameters, queryRunner);
   };
 }

@@ -6,7 +6,7 @@ import type { Logger } from './logger';
 import { graphqlOperationMetrics } from './metrics';
 import { apolloEndpoint, type GraphQLEndpoint } from './graphql-endpoint';
 import { withRequestLogger } from './request-log';
-import { asRequest, sqlStatements } from './database';
+import { sqlStatements } from './database';
 import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
 
 export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
@@ -132,7 +132,7 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
       res.writeHead(200, { 'content-type': metrics.contentType });
       return res.end(await metrics.metrics());
     }
-    if (pathname === '/graphql' || pathname === '/') return asRequest(() => handleGraphQL(req, res, search));
+    if (pathname === '/graphql' || pathname === '/') return handleGraphQL(req, res, search);
     return json(res, 404, errorBody('Not found', 'NOT_FOUND'));
   }
 

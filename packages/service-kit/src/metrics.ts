@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { EventConsumer, EventTransport, KafkaTransport } from '@crm/events';
 import type { Logger } from './logger';
+import { observeQuery } from './database';
 
 /** Distinct operation labels per process before new names are counted as "other" (cardinality bound). */
 const MAX_OPERATION_LABELS = 500;
@@ -91,7 +92,7 @@ export function registerServiceMetrics(registry: Registry, src: ServiceMetricsSo
     labelNames: ['service'],
     registers: [registry],
     async collect() {
-      const [row] = await db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL');
+      const [row] = await observeQuery<Array<{ n: number }>>(db, 'SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL');
       this.set(labels, row.n);
     },
   });
@@ -101,7 +102,8 @@ export function registerServiceMetrics(registry: Registry, src: ServiceMetricsSo
     labelNames: ['service'],
     registers: [registry],
     async collect() {
-      const [row] = await db.query(
+      const [row] = await observeQuery<Array<{ age: string }>>(
+        db,
         `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM crm_outbox WHERE sent_at IS NULL`,
       );
       this.set(labels, Number(row.age));
@@ -113,7 +115,7 @@ export function registerServiceMetrics(registry: Registry, src: ServiceMetricsSo
     labelNames: ['service'],
     registers: [registry],
     async collect() {
-      const [row] = await db.query('SELECT count(*)::int AS n FROM crm_dead_letters');
+      const [row] = await observeQuery<Array<{ n: number }>>(db, 'SELECT count(*)::int AS n FROM crm_dead_letters');
       this.reset();
       this.inc(labels, row.n);
     },
