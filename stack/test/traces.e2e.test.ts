@@ -61,6 +61,9 @@ test('a stage change traced from the gateway through leads and its SQL to the an
   expect(leadsSpan).toBeDefined();
   expect(attr(leadsSpan!, 'crm.request_id')).toBe('trace-stage'); // the gateway forwards the id
   expect(descends(leadsSpan!, gatewaySpan, byId)).toBe(true);
+  // The subgraph executor's span for the query plan's leads operation.
+  const execution = spans.find((s) => attr(s, 'graphql.operation.type') === 'mutation' && descends(s, leadsSpan!, byId));
+  expect(execution?.name).toMatch(/^mutation Qualify__leads__\d+$/);
 
   const sql = spans.filter((s) => s.instrumentationScope.name.includes('instrumentation-pg') && descends(s, leadsSpan!, byId));
   const statements = sql.map((s) => String(attr(s, 'db.statement') ?? attr(s, 'db.query.text') ?? ''));

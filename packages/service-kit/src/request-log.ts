@@ -22,7 +22,7 @@ export interface RequestScoped {
  * Give the request's context its own pino child logger carrying the request id (the caller's
  * `x-request-id` when well-formed, else a new one), the tenant, the operation and the trace id:
  * every line a resolver or use case logs through `context.logger` says which request it is.
- * The operation is re-bound once Apollo resolves it (metrics plugin).
+ * The operation is re-bound once it is resolved (the metrics plugin at the gateway, the subgraph executor).
  */
 export function withRequestLogger<C>(
   context: C,

@@ -16,6 +16,7 @@ import {
   visit,
 } from 'graphql';
 import { compileQuery, CompiledQuery, isCompiledQuery } from 'graphql-jit';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { EndpointRequest, EndpointResponse, GraphQLEndpoint } from './graphql-endpoint';
 import type { Logger } from './logger';
 import type { OperationMetrics, OperationOutcome } from './metrics';
@@ -173,7 +174,7 @@ export function subgraphExecutor<C>(opts: SubgraphExecutorOptions): GraphQLEndpo
     // graphql-js coerces first, for its exact messages (withField names the field from them).
     const coerced = getVariableValues(opts.schema, prepared.operation.variableDefinitions ?? [], inputs, { maxErrors: 50 });
     if (coerced.errors) return invalid({ status: 400, errors: coded(coerced.errors, 'BAD_USER_INPUT') }, opName);
-    const result = await prepared.run(context, inputs);
+    const result = await executeTraced(prepared, opName, context, inputs);
     return {
       response: answer(200, result.errors, result.data ?? null),
       name: opName,
@@ -195,6 +196,28 @@ export function subgraphExecutor<C>(opts: SubgraphExecutorOptions): GraphQLEndpo
       documents.clear();
     },
   };
+}
+
+/** No-ops unless tracing is on (telemetry.ts): then one span per execution, as graphql-js's instrumentation gave. */
+const tracer = trace.getTracer('crm-subgraph-executor');
+
+function executeTraced(
+  prepared: { run: Run; operation: OperationDefinitionNode },
+  name: string | undefined,
+  context: unknown,
+  variables: Record<string, unknown>,
+) {
+  const type = prepared.operation.operation;
+  return tracer.startActiveSpan(`${type} ${name ?? '(anonymous)'}`, async (span) => {
+    span.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': name ?? '' });
+    try {
+      const result = await prepared.run(context, variables);
+      if (result.errors?.length) span.setStatus({ code: SpanStatusCode.ERROR, message: result.errors[0].message });
+      return result;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 /**
