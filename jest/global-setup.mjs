@@ -6,6 +6,7 @@ import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, chownSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_KAFKA_PORT } from './test-kafka.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -58,11 +59,15 @@ export default async function globalSetup() {
   if (!process.env.KAFKA_BROKERS) {
     if (has('java') && has('mvn')) {
       const dir = path.join(os.tmpdir(), 'crm-test-kafka');
-      const out = execFileSync('bash', [path.join(root, 'tools/kafka/kafka.sh'), 'start', '--port', '39092', '--dir', dir, '--fresh'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      process.env.KAFKA_BROKERS = /KAFKA_BROKERS=(\S+)/.exec(out)?.[1] ?? '127.0.0.1:39092';
+      const out = execFileSync(
+        'bash',
+        [path.join(root, 'tools/kafka/kafka.sh'), 'start', '--port', TEST_KAFKA_PORT, '--dir', dir, '--fresh'],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      process.env.KAFKA_BROKERS = /KAFKA_BROKERS=(\S+)/.exec(out)?.[1] ?? `127.0.0.1:${TEST_KAFKA_PORT}`;
       started.kafka = { dir };
     } else if (process.env.CI === 'true') {
       throw new Error('CI=true but no Kafka: set KAFKA_BROKERS or install java and mvn');

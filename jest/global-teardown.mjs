@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { TEST_KAFKA_PORT } from './test-kafka.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -9,7 +10,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export default async function globalTeardown() {
   const started = globalThis.__crmStarted ?? {};
   if (started.kafka) {
-    execFileSync('bash', [path.join(root, 'tools/kafka/kafka.sh'), 'stop', '--port', '39092', '--dir', started.kafka.dir], {
+    execFileSync('bash', [path.join(root, 'tools/kafka/kafka.sh'), 'stop', '--port', TEST_KAFKA_PORT, '--dir', started.kafka.dir], {
       stdio: 'inherit',
     });
   }
