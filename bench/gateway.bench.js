@@ -12,7 +12,7 @@
 //
 // BENCH_CONTACTS (300), BENCH_DURATION seconds per run (5), BENCH_ROUNDS (3), BENCH_CONNECTIONS (10),
 // BENCH_WARMUP seconds per target and workload before the rounds (2), BENCH_ONLY=page,leads-direct
-// (workloads to run; written to gateway-partial.{json,md}), BENCH_CPU_PROF=leads,ours (CPU profiles of those processes).
+// (workloads to run; written to gateway-partial.{json,md}; a --check run writes gateway-check.{json,md}), BENCH_CPU_PROF=leads,ours (CPU profiles of those processes).
 const { mkdirSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -391,7 +391,8 @@ main('gateway bench', async () => {
   };
   mkdirSync(RESULTS, { recursive: true });
   // A BENCH_ONLY run is a partial report: it must not replace the full one the README quotes.
-  const name = only.length ? 'gateway-partial' : 'gateway';
+  // The full report (the one the README quotes) is written only by a full run without --check.
+  const name = only.length ? 'gateway-partial' : CHECK ? 'gateway-check' : 'gateway';
   writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const md = markdown(report);
   writeFileSync(path.join(RESULTS, `${name}.md`), md);
