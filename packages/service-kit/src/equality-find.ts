@@ -11,7 +11,6 @@ import { hydrate, isPlainEntity, selectedColumns } from './raw-hydration';
 interface Plan {
   sql: string;
   where: ColumnMetadata[];
-  selected: ColumnMetadata[];
 }
 
 const plans = new WeakMap<EntityMetadata, Map<string, Plan | null>>();
@@ -25,13 +24,13 @@ function planFor(metadata: EntityMetadata, keys: string[], lock: boolean): Plan 
   let plan: Plan | null = null;
   const where = keys.map((k) => metadata.findColumnWithPropertyName(k));
   if (isPlainEntity(metadata) && where.every((c): c is ColumnMetadata => !!c && !c.isVirtual)) {
-    const selected = selectedColumns(metadata);
     const table = metadata.tablePath.split('.').map(quote).join('.');
     const conditions = (where as ColumnMetadata[]).map((c, i) => `${quote(c.databaseName)} = $${i + 1}`).join(' AND ');
     plan = {
-      sql: `SELECT ${selected.map((c) => quote(c.databaseName)).join(', ')} FROM ${table} WHERE ${conditions} LIMIT 1${lock ? ' FOR UPDATE' : ''}`,
+      sql: `SELECT ${selectedColumns(metadata)
+        .map((c) => quote(c.databaseName))
+        .join(', ')} FROM ${table} WHERE ${conditions} LIMIT 1${lock ? ' FOR UPDATE' : ''}`,
       where: where as ColumnMetadata[],
-      selected,
     };
   }
   byKeys.set(cacheKey, plan);
@@ -56,7 +55,6 @@ export function findOneByEquality<T extends ObjectLiteral>(
   if (!plan) return undefined;
   const driver = manager.connection.driver;
   const params = plan.where.map((c, i) => driver.preparePersistentValue(where[keys[i]], c));
-  return manager.query(plan.sql, params).then((rows: Array<Record<string, unknown>>) => {
-    return rows.length ? hydrate<T>(manager, metadata, rows.slice(0, 1))[0] : null;
-  });
+  // LIMIT 1: at most one row.
+  return manager.query(plan.sql, params).then((rows: Array<Record<string, unknown>>) => hydrate<T>(manager, metadata, rows)[0] ?? null);
 }

@@ -13,6 +13,10 @@ export interface TenantOwned extends ObjectLiteral {
 export function tenantRepository<T extends TenantOwned>(manager: EntityManager, entity: EntityTarget<T>, tenantId: string) {
   const repo = manager.getRepository(entity);
   const scoped = (where: FindOptionsWhere<T> = {}) => ({ ...where, tenantId }) as FindOptionsWhere<T>;
+  const own = <E extends T>(row: E, verb: string): E => {
+    if (row.tenantId !== tenantId) throw new Error(`refusing to ${verb} a row of another tenant`);
+    return row;
+  };
   return {
     tenantId,
     manager,
@@ -28,14 +32,10 @@ export function tenantRepository<T extends TenantOwned>(manager: EntityManager, 
     query: (alias: string): SelectQueryBuilder<T> =>
       withRawGetMany(repo.createQueryBuilder(alias).where(`${alias}.tenant_id = :__tenant`, { __tenant: tenantId }), manager),
     create: (values: Omit<Partial<T>, 'tenantId'>) => repo.create({ ...values, tenantId } as unknown as T),
-    save: <E extends T>(row: E): Promise<E> => {
-      if (row.tenantId !== tenantId) throw new Error('refusing to save a row of another tenant');
-      return repo.save(row);
-    },
+    save: <E extends T>(row: E): Promise<E> => repo.save(own(row, 'save')),
     /** A new row (history, log entries): one INSERT, without save()'s change tracking. */
     insert: async (row: T): Promise<void> => {
-      if (row.tenantId !== tenantId) throw new Error('refusing to insert a row of another tenant');
-      await repo.insert(row);
+      await repo.insert(own(row, 'insert'));
     },
     delete: (where: FindOptionsWhere<T>) => repo.delete(scoped(where)),
   };
