@@ -120,7 +120,7 @@ async function throughput(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
     });
   });
   const emitS = (now() - t1) / 1000;
-  const unsent = async () => (await leadsPg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
+  const unsent = async () => (await leadsPg.query('SELECT count(*)::int AS n FROM crm_outbox_pending')).rows[0].n;
   const pending = await unsent();
   if (pending !== N_EVENTS) throw new Error(`expected ${N_EVENTS} unsent outbox rows, found ${pending}`);
   progress(`  ${fmtInt(N_EVENTS)} events written to the outbox in ${emitS.toFixed(1)} s (relay stopped); starting the relay`);

@@ -250,8 +250,7 @@ async function waitEventsSettled(stack, pgs, label) {
     label,
     async () => {
       let unsent = 0;
-      for (const pg of Object.values(pgs))
-        unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
+      for (const pg of Object.values(pgs)) unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox_pending')).rows[0].n;
       const c = counters();
       if (unsent > 0 || c !== last) {
         last = c;

@@ -132,8 +132,7 @@ async function settle(stack, pgs) {
     'the setup events settling',
     async () => {
       let unsent = 0;
-      for (const pg of Object.values(pgs))
-        unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL')).rows[0].n;
+      for (const pg of Object.values(pgs)) unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox_pending')).rows[0].n;
       const c = Object.values(stack.services)
         .map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`)
         .join(',');

@@ -57,8 +57,10 @@ test('outbox backlog and age, dead letters, pool and consumer lag per partition'
   // A row the relay cannot have seen yet (inserted while we hold its advisory lock's place: an old created_at, unsent).
   await leads.relay.stop();
   await leads.db.query(
-    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload, created_at)
-     VALUES (gen_random_uuid(), 'crm.leads.v1', 'k', 'contact.created', '{}'::jsonb, now() - interval '90 seconds')`,
+    `WITH stalled AS (
+       INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload, created_at)
+       VALUES (gen_random_uuid(), 'crm.leads.v1', 'k', 'contact.created', '{}'::jsonb, now() - interval '90 seconds') RETURNING seq)
+     INSERT INTO crm_outbox_pending (seq) SELECT seq FROM stalled`,
   );
   const stalled = await scrape(leads.url);
   expect(sample(stalled, 'crm_outbox_backlog_events', { service: 'leads' })).toBe(1);
@@ -68,7 +70,9 @@ test('outbox backlog and age, dead letters, pool and consumer lag per partition'
   expect(pool[0] + pool[1]).toBeGreaterThanOrEqual(1);
   expect(pool[0] + pool[1]).toBeLessThanOrEqual(10);
   expect(pool[2]).toBeGreaterThanOrEqual(0);
-  await leads.db.query(`DELETE FROM crm_outbox WHERE message_key = 'k' AND sent_at IS NULL`);
+  await leads.db.query(
+    `WITH gone AS (DELETE FROM crm_outbox WHERE message_key = 'k' RETURNING seq) DELETE FROM crm_outbox_pending WHERE seq IN (SELECT seq FROM gone)`,
+  );
 
   const pipeline = stack.services.pipeline;
   expect(sample(await scrape(pipeline.url), 'crm_dead_letters_total', { service: 'pipeline' })).toBe(0);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually, KafkaBroker, startKafkaBroker } from '@crm/testing';
+import { COUNT_UNSENT_SQL } from '@crm/events';
 import { startTestStack, TestStack } from './helpers';
 import { consumersByType } from '../src/event-docs';
 
@@ -97,7 +98,7 @@ describe('broker outage (real Kafka broker stopped and restarted)', () => {
     const ids = await captureContacts(stack, 'outage');
     await broker.stop();
     await writeEverything(stack, 'outage', ids); // succeeds: the outbox takes the events
-    const [waiting] = await stack.services.leads.db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL');
+    const [waiting] = await stack.services.leads.db.query(COUNT_UNSENT_SQL);
     expect(waiting.n).toBeGreaterThanOrEqual(CONTACTS * MOVES.length);
     await broker.start();
     await expectExactReadModel(stack, 'outage');
@@ -136,7 +137,7 @@ describe('in-process transport: events wait in the outbox while the relay is dow
     const ids = await captureContacts(stack, 'outage-ip');
     await stack.services.leads.relay.stop();
     await writeEverything(stack, 'outage-ip', ids);
-    const [waiting] = await stack.services.leads.db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL');
+    const [waiting] = await stack.services.leads.db.query(COUNT_UNSENT_SQL);
     expect(waiting.n).toBeGreaterThanOrEqual(CONTACTS * MOVES.length);
     await stack.services.leads.relay.start();
     await expectExactReadModel(stack, 'outage-ip');

@@ -2,6 +2,11 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL, OUTBOX_ROW_COLUMNS, OutboxRow, outboxMessage } from './outbox';
 import type { EventTransport, TransportMessage } from './transport';
+
+/** The row's columns, read through the unsent queue. */
+const QUEUED_ROW_COLUMNS = OUTBOX_ROW_COLUMNS.split(', ')
+  .map((c) => `o.${c}`)
+  .join(', ');
 import { publishTraced } from './tracing';
 
 export interface RelayOptions {
@@ -18,7 +23,7 @@ export interface RelayOptions {
   lingerMs?: number;
   /** Safety-net poll in case a NOTIFY is missed (e.g. while reconnecting). */
   pollMs?: number;
-  /** Sent rows older than this are deleted (default 7 days; null keeps them forever, as a replayable history). */
+  /** Sent rows written longer ago than this are deleted (default 7 days; null keeps them forever, as a replayable history). */
   retentionMs?: number | null;
   /** How often the relay deletes expired sent rows (default every minute). */
   pruneEveryMs?: number;
@@ -26,7 +31,8 @@ export interface RelayOptions {
 }
 
 /**
- * Publishes committed outbox rows in `seq` order and marks them sent. Only one relay per
+ * Publishes committed outbox rows in `seq` order and marks them sent (out of the unsent queue,
+ * crm_outbox_pending). Only one relay per
  * database publishes at a time (a session advisory lock), so order holds with several replicas.
  * Writers of one aggregate serialise on its row, so `seq` order is per-aggregate commit order.
  * If the transport fails, the batch is retried with exponential backoff; nothing is skipped.
@@ -119,14 +125,14 @@ export class OutboxRelay {
     if (!lock[0].ok) return 0; // another replica is relaying this database
     try {
       const { rows } = await client.query<OutboxRow>(
-        `SELECT ${OUTBOX_ROW_COLUMNS} FROM crm_outbox
-          WHERE sent_at IS NULL ORDER BY seq LIMIT $1`,
+        `SELECT ${QUEUED_ROW_COLUMNS} FROM crm_outbox_pending p JOIN crm_outbox o ON o.seq = p.seq ORDER BY p.seq LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length) {
         const messages: TransportMessage[] = rows.map(outboxMessage);
         await publishTraced(messages, () => this.opts.transport.publish(messages));
-        await client.query('UPDATE crm_outbox SET sent_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        // Sent: out of the unsent queue (the row itself stays, for the retention period).
+        await client.query('DELETE FROM crm_outbox_pending WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       await this.pruneIfDue(client);
       return rows.length;
@@ -140,7 +146,11 @@ export class OutboxRelay {
     this.lastPrune = Date.now();
     if (this.opts.retentionMs === null) return;
     const retention = this.opts.retentionMs ?? 7 * 24 * 3600 * 1000;
-    await client.query(`DELETE FROM crm_outbox WHERE sent_at < now() - ($1::bigint * interval '1 millisecond')`, [retention]);
+    await client.query(
+      `DELETE FROM crm_outbox o WHERE o.created_at < now() - ($1::bigint * interval '1 millisecond')
+          AND NOT EXISTS (SELECT 1 FROM crm_outbox_pending p WHERE p.seq = o.seq)`,
+      [retention],
+    );
   }
 
   async stop(): Promise<void> {

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '@crm/service-kit';
 import { eventMessage, testDatabase, TestDatabase } from '@crm/testing';
-import { AnyEvent, EventConsumer, EventsMigration1700000000001, InProcessTransport } from '../src';
+import { AnyEvent, EventConsumer, eventsMigrations, InProcessTransport } from '../src';
 import { logger } from './harness';
 
 let database: TestDatabase;
 let db: DataSource;
 beforeAll(async () => {
   database = testDatabase('events_batch');
-  db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001] });
+  db = await openDatabase({ url: database.url, entities: [], migrations: eventsMigrations });
   await db.query('CREATE TABLE applied (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, kind text NOT NULL, txid bigint NOT NULL)');
 });
 afterAll(async () => {

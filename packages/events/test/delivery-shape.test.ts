@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, openDatabase } from '@crm/service-kit';
 import { eventually, testDatabase } from '@crm/testing';
-import { EventsMigration1700000000001, InProcessTransport, OutboxRelay, TransportMessage } from '../src';
+import { eventsMigrations, InProcessTransport, OutboxRelay, TransportMessage } from '../src';
 import { commitStageChange } from './harness';
 
 const message = (key: string, n: number): TransportMessage => ({
@@ -38,7 +38,7 @@ test('a group in lanes gets each key in order, one batch per lane at a time, lan
 
 test('with a linger, the rows of transactions committed meanwhile go out in one batch', async () => {
   const database = testDatabase('events_linger');
-  const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001] });
+  const db = await openDatabase({ url: database.url, entities: [], migrations: eventsMigrations });
   const bus = new InProcessTransport();
   bus.open();
   const batches: TransportMessage[][] = [];

@@ -5,7 +5,7 @@ import { testDatabase, TestDatabase } from '@crm/testing';
 import {
   emit,
   EventConsumer,
-  EventsMigration1700000000001,
+  eventsMigrations,
   EventTransport,
   InProcessTransport,
   KafkaTransport,
@@ -78,7 +78,7 @@ export interface Harness {
 export async function startHarness(kind: TransportKind, opts: { transport?: EventTransport; maxAttempts?: number } = {}): Promise<Harness> {
   const namespace = `ev${randomBytes(4).toString('hex')}`;
   const database = testDatabase(`events_${kind.replace('-', '_')}`);
-  const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001, SeenTable1700000009000] });
+  const db = await openDatabase({ url: database.url, entities: [], migrations: [...eventsMigrations, SeenTable1700000009000] });
   const transport = opts.transport ?? makeTransport(kind, namespace);
   const poisoned = new Set<string>();
   const consumer = new EventConsumer({

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, openDatabase } from '@crm/service-kit';
 import { eventually, testDatabase } from '@crm/testing';
-import { EventsMigration1700000000001, InProcessTransport, OutboxHistory, OutboxRelay, TransportMessage } from '../src';
+import { COUNT_UNSENT_SQL, eventsMigrations, InProcessTransport, OutboxHistory, OutboxRelay, TransportMessage } from '../src';
 import { commitStageChange } from './harness';
 
 test('sent rows are pruned after the retention period; unsent rows never are', async () => {
   const database = testDatabase('events_prune');
-  const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001] });
+  const db = await openDatabase({ url: database.url, entities: [], migrations: eventsMigrations });
   const bus = new InProcessTransport();
   const delivered: TransportMessage[] = [];
   await bus.subscribe('probe', ['crm.leads.v1'], async (batch) => {
@@ -35,7 +35,12 @@ test('sent rows are pruned after the retention period; unsent rows never are', a
     const waiting = randomUUID();
     await stageChange(waiting); // written while no relay runs: must survive any pruning
     await new Promise((r) => setTimeout(r, 400));
-    expect(await db.query('SELECT sent_at FROM crm_outbox WHERE message_key = $1', [waiting])).toEqual([{ sent_at: null }]);
+    expect(
+      await db.query(
+        'SELECT p.seq IS NOT NULL AS queued FROM crm_outbox o LEFT JOIN crm_outbox_pending p ON p.seq = o.seq WHERE o.message_key = $1',
+        [waiting],
+      ),
+    ).toEqual([{ queued: true }]);
   } finally {
     await relay.stop();
     await bus.close();
@@ -46,7 +51,7 @@ test('sent rows are pruned after the retention period; unsent rows never are', a
 
 test('with retention null sent rows are kept: the outbox is a replayable history, read back in order', async () => {
   const database = testDatabase('events_keep');
-  const db = await openDatabase({ url: database.url, entities: [], migrations: [EventsMigration1700000000001] });
+  const db = await openDatabase({ url: database.url, entities: [], migrations: eventsMigrations });
   const bus = new InProcessTransport();
   bus.open();
   const delivered: TransportMessage[] = [];
@@ -67,7 +72,8 @@ test('with retention null sent rows are kept: the outbox is a replayable history
     for (const id of ids) await commitStageChange(db, id);
     await eventually(async () => delivered.length === 3);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NOT NULL')).toEqual([{ n: 3 }]);
+    // All three sent (none queued) and all three kept.
+    expect(await db.query(`SELECT count(*)::int AS n, (${COUNT_UNSENT_SQL}) AS queued FROM crm_outbox`)).toEqual([{ n: 3, queued: 0 }]);
     const replayed: string[] = [];
     const reader = await new OutboxHistory([database.url], 2).open(['crm.leads.v1'], async (batch) => {
       replayed.push(...batch.map((m) => m.key));

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { EventConsumer, EventTransport, KafkaTransport } from '@crm/events';
+import { COUNT_UNSENT_SQL } from '@crm/events';
 import type { Logger } from './logger';
 import { observeQuery } from './database';
 
@@ -92,7 +93,7 @@ export function registerServiceMetrics(registry: Registry, src: ServiceMetricsSo
     labelNames: ['service'],
     registers: [registry],
     async collect() {
-      const [row] = await observeQuery<Array<{ n: number }>>(db, 'SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL');
+      const [row] = await observeQuery<Array<{ n: number }>>(db, COUNT_UNSENT_SQL);
       this.set(labels, row.n);
     },
   });
@@ -104,7 +105,8 @@ export function registerServiceMetrics(registry: Registry, src: ServiceMetricsSo
     async collect() {
       const [row] = await observeQuery<Array<{ age: string }>>(
         db,
-        `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM crm_outbox WHERE sent_at IS NULL`,
+        `SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 AS age
+           FROM crm_outbox_pending p JOIN crm_outbox o ON o.seq = p.seq`,
       );
       this.set(labels, Number(row.age));
     },

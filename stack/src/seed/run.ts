@@ -4,6 +4,7 @@
 import type { RunningService } from '@crm/service-kit';
 import { loadPipelineSettings, updatePipelineSettings } from '@crm/pipeline';
 import type { RunningStack } from '../stack';
+import { COUNT_UNSENT_SQL } from '@crm/events';
 import type { SeedPlan } from './plan';
 import {
   captureContacts,
@@ -44,7 +45,7 @@ export interface SeedProgress {
 const SERVICES = ['leads', 'pipeline', 'tickets', 'campaigns', 'analytics'] as const;
 
 async function unsent(svc: RunningService): Promise<number> {
-  const [{ n }] = await svc.db.query('SELECT count(*)::int AS n FROM crm_outbox WHERE sent_at IS NULL');
+  const [{ n }] = await svc.db.query(COUNT_UNSENT_SQL);
   return n;
 }
 

@@ -1,5 +1,5 @@
-import { EventsMigration1700000000001 } from '@crm/events';
+import { eventsMigrations } from '@crm/events';
 import { ApiKeys1700000006000 } from './1700000006000-api-keys';
 import { AuditEntries1700000006100 } from './1700000006100-audit-entries';
 
-export const migrations = [EventsMigration1700000000001, ApiKeys1700000006000, AuditEntries1700000006100];
+export const migrations = [...eventsMigrations, ApiKeys1700000006000, AuditEntries1700000006100];

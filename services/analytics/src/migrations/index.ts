@@ -1,6 +1,6 @@
-import { EventsMigration1700000000001 } from '@crm/events';
+import { eventsMigrations } from '@crm/events';
 import { ContactStages1700000005000 } from './1700000005000-contact-stages';
 import { ReadModels1700000005100 } from './1700000005100-read-models';
 
 export { READ_MODEL_TABLES } from './1700000005100-read-models';
-export const migrations = [EventsMigration1700000000001, ContactStages1700000005000, ReadModels1700000005100];
+export const migrations = [...eventsMigrations, ContactStages1700000005000, ReadModels1700000005100];

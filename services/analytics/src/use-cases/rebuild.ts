@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
-import { EventConsumer, EventHistory, EventTransport, EventsMigration1700000000001 } from '@crm/events';
+import { EventConsumer, EventHistory, EventTransport, eventsMigrations } from '@crm/events';
 import { conflict } from '@crm/service-kit';
 import { migrations, READ_MODEL_TABLES } from '../migrations';
 import { ANALYTICS_EVENT_TYPES, APPLY_LOCK, applyEvents } from './apply-events';
@@ -31,7 +31,7 @@ async function createShadow(qr: QueryRunner): Promise<void> {
   await qr.startTransaction();
   try {
     await qr.query(`SET LOCAL search_path TO ${SHADOW}`);
-    for (const M of migrations) if (M !== EventsMigration1700000000001) await new M().up(qr);
+    for (const M of migrations) if (!(eventsMigrations as unknown[]).includes(M)) await new M().up(qr);
     await qr.query(`CREATE TABLE crm_processed_events (LIKE public.crm_processed_events INCLUDING ALL)`);
     await qr.commitTransaction();
   } catch (err) {

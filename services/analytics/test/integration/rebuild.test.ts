@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EventsMigration1700000000001, TransportMessage } from '@crm/events';
+import { eventsMigrations, TransportMessage } from '@crm/events';
 import { openDatabase } from '@crm/service-kit';
 import { startTestService, testDatabase, TestDatabase, TestService } from '@crm/testing';
 import { createService } from '../../src/service';
@@ -14,7 +14,7 @@ let producerDb: DataSource;
 let svc: TestService;
 beforeAll(async () => {
   producer = testDatabase('analytics_producer');
-  producerDb = await openDatabase({ url: producer.url, entities: [], migrations: [EventsMigration1700000000001] });
+  producerDb = await openDatabase({ url: producer.url, entities: [], migrations: eventsMigrations });
   svc = await startTestService('analytics_rebuild', createService, { replayDatabaseUrls: [producer.url] });
 });
 afterAll(async () => {
@@ -26,8 +26,8 @@ afterAll(async () => {
 /** What the relay would have published: the rows, in this order, in the producer's outbox. */
 async function inOutbox(messages: TransportMessage[]): Promise<void> {
   await producerDb.query(
-    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload, sent_at)
-     SELECT e, t, k, ty, p::jsonb, now() FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
+     SELECT e, t, k, ty, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
        WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord`,
     [
       messages.map((m) => m.headers['event-id']),

@@ -1,5 +1,5 @@
-import { EventsMigration1700000000001 } from '@crm/events';
+import { eventsMigrations } from '@crm/events';
 import { Campaigns1700000004000 } from './1700000004000-campaigns';
 import { CampaignLifecycle1700000004100 } from './1700000004100-campaign-lifecycle';
 
-export const migrations = [EventsMigration1700000000001, Campaigns1700000004000, CampaignLifecycle1700000004100];
+export const migrations = [...eventsMigrations, Campaigns1700000004000, CampaignLifecycle1700000004100];

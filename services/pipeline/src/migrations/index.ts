@@ -1,4 +1,4 @@
-import { EventsMigration1700000000001 } from '@crm/events';
+import { eventsMigrations } from '@crm/events';
 import { Pipelines1700000002000 } from './1700000002000-pipelines';
 import { Deals1700000002100 } from './1700000002100-deals';
 import { Activities1700000002200 } from './1700000002200-activities';
@@ -8,7 +8,7 @@ import { SafeIntAmounts1700000002500 } from './1700000002500-safe-int-amounts';
 
 /** In order; the kit adds its own tables first. */
 export const migrations = [
-  EventsMigration1700000000001,
+  ...eventsMigrations,
   Pipelines1700000002000,
   Deals1700000002100,
   Activities1700000002200,

@@ -62,6 +62,7 @@ test('a service restarted on its existing database keeps its data and runs no mi
     expect(migrations.map((m: { name: string }) => m.name)).toEqual([
       'KitMigration1700000000000',
       'EventsMigration1700000000001',
+      'EventsOutboxPending1700000000002',
       'Pipelines1700000002000',
       'Deals1700000002100',
       'Activities1700000002200',
