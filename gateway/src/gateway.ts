@@ -7,7 +7,7 @@ import { AuthError, TokenPolicy, verifyUserToken } from './auth';
 import { loadSupergraph, SubgraphName } from './compose';
 import { SignedDataSource } from './data-source';
 import { registerGatewayMetrics, subgraphFetchHistogram, timedFetcher } from './telemetry';
-import { createSubgraphClient } from './subgraph-client';
+import { createSubgraphClient, inProcessFetcher, InProcessSubgraph } from './subgraph-client';
 import { ApiKeyAuthenticator } from './api-keys';
 import { costLimitPlugin, DEFAULT_COST_MODEL } from './cost-limit';
 import { admit, createRateLimiter, DEFAULT_USER_RATE_LIMIT_PER_MINUTE, RateLimitOptions } from './rate-limit';
@@ -25,6 +25,11 @@ export interface GatewayOptions {
   subgraphSecret: string;
   /** Where each subgraph listens; overrides the URLs in the supergraph. */
   subgraphUrls: Record<SubgraphName, string>;
+  /**
+   * The embedded mode: a subgraph served in this process, looked up per call, is called through
+   * its server's `inject` instead of over HTTP (subgraph-client.ts); any other over HTTP.
+   */
+  inProcessSubgraph?: (name: SubgraphName) => InProcessSubgraph | undefined;
   production?: boolean;
   logger: Logger;
   supergraphSdl?: string;
@@ -44,8 +49,10 @@ export const LARGE_BODY_FIELDS = ['importContacts'];
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningHttpServer> {
   // One keep-alive undici pool per subgraph for all subgraph traffic, timed per subgraph.
-  const client = createSubgraphClient({ timeoutMs: opts.subgraphTimeoutMs ?? 10_000 });
-  const fetcher = client.fetcher;
+  const timeoutMs = opts.subgraphTimeoutMs ?? 10_000;
+  const client = createSubgraphClient({ timeoutMs });
+  const local = opts.inProcessSubgraph;
+  const fetcherOf = (name: SubgraphName) => (local ? inProcessFetcher(name, () => local(name), client.fetcher, timeoutMs) : client.fetcher);
   const fetchDuration = subgraphFetchHistogram();
   const dedupe = opts.dedupeSubgraphRequests ?? true;
   const gateway = new ApolloGateway({
@@ -55,7 +62,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
         subgraph: name,
         url: opts.subgraphUrls[name as SubgraphName] ?? url!,
         secret: opts.subgraphSecret,
-        fetcher: timedFetcher(name, fetcher, fetchDuration),
+        fetcher: timedFetcher(name, fetcherOf(name as SubgraphName), fetchDuration),
         dedupe,
         logger: opts.logger,
       }),
@@ -63,7 +70,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningHttpSer
   const apiKeys = new ApiKeyAuthenticator({
     url: opts.subgraphUrls.access,
     secret: opts.subgraphSecret,
-    fetcher,
+    fetcher: fetcherOf('access'),
     logger: opts.logger,
     ttlMs: opts.apiKeyCacheMs,
   });

@@ -1,6 +1,8 @@
 import { context, propagation } from '@opentelemetry/api';
 import { Agent, request } from 'undici';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { InProcessRequest, InProcessResponse } from '@crm/service-kit';
 
 /**
  * The gateway's HTTP client to its subgraphs: undici's `request` over one keep-alive pool per
@@ -75,4 +77,39 @@ export function createSubgraphClient(opts: SubgraphClientOptions): SubgraphClien
     return new BufferedResponse(url, res.statusCode, res.headers, body) as unknown as FetcherResponse;
   };
   return { fetcher: fetcher as unknown as Fetcher, close: () => agent.close() };
+}
+
+/** A subgraph served in this process (the embedded mode): its server's `inject`. */
+export type InProcessSubgraph = (request: InProcessRequest) => Promise<InProcessResponse>;
+
+/**
+ * The fetcher of a subgraph in this process: the same request (method, headers, the signed body
+ * bytes) handed to its server's `inject`, which runs every step of an HTTP request but the socket,
+ * so every check still runs; only the loopback TCP, HTTP framing and parsing on both sides are
+ * skipped. `lookup` runs per call, so a subgraph started again is found again; a subgraph this
+ * process does not serve is called over HTTP (`overHttp`). The timeout is the HTTP client's.
+ */
+export function inProcessFetcher(
+  subgraph: string,
+  lookup: () => InProcessSubgraph | undefined,
+  overHttp: Fetcher,
+  timeoutMs: number,
+): Fetcher {
+  const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+    const target = lookup();
+    if (!target) return overHttp(url, init);
+    const headers: IncomingHttpHeaders = {};
+    for (const [k, v] of Object.entries((init?.headers ?? {}) as Record<string, string>)) headers[k.toLowerCase()] = v;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`subgraph ${subgraph} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const answer = await Promise.race([target({ method: init?.method ?? 'POST', headers, body: String(init?.body ?? '') }), timedOut]);
+      return new BufferedResponse(url, answer.status, answer.headers, answer.body) as unknown as FetcherResponse;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return fetcher as unknown as Fetcher;
 }

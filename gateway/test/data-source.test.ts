@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { createLogger, NonceCache, verifyIdentity } from '@crm/service-kit';
 import { SignedDataSource } from '../src/data-source';
-import { createSubgraphClient, SubgraphClient } from '../src/subgraph-client';
+import { createSubgraphClient, inProcessFetcher, InProcessSubgraph, SubgraphClient } from '../src/subgraph-client';
 
 // The data source against small real HTTP servers standing in for a subgraph: what it signs,
 // and what a client gets when the subgraph is down, slow, failing or refusing input.
@@ -38,8 +38,8 @@ const fetcher = (timeoutMs = 2000) => {
   return client.fetcher;
 };
 
-async function call(url: string, timeout?: number) {
-  const source = new SignedDataSource({ subgraph: 'pipeline', url, secret, fetcher: fetcher(timeout), logger });
+async function call(url: string, timeout?: number, through = fetcher(timeout)) {
+  const source = new SignedDataSource({ subgraph: 'pipeline', url, secret, fetcher: through, logger });
   const request = { query: '{ deals { totalCount } }', variables: { a: 1 }, http: undefined };
   // What the gateway hands a data source for one fetch of a query plan.
   return source.process({ kind: 'INCOMING_OPERATION', request, context: { identity }, incomingRequestContext: {} } as never);
@@ -128,6 +128,58 @@ describe('SignedDataSource', () => {
         message: expect.stringContaining('dueAt'),
         extensions: { code: 'BAD_USER_INPUT' },
       });
+    } finally {
+      await sg.close();
+    }
+  });
+});
+
+// The embedded mode: the same data source, its calls handed to a subgraph server in process.
+describe('SignedDataSource in process', () => {
+  const URL = 'http://127.0.0.1:1/graphql'; // nothing listens there: any HTTP attempt would fail
+  const local = (target: InProcessSubgraph | undefined, timeoutMs = 2000) =>
+    inProcessFetcher('pipeline', () => target, fetcher(timeoutMs), timeoutMs);
+
+  test('the target gets the signed body and headers an HTTP subgraph would, and its answer is the data', async () => {
+    const seen: Parameters<InProcessSubgraph>[0][] = [];
+    const target: InProcessSubgraph = async (request) => {
+      seen.push(request);
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":{"deals":{"totalCount":7}}}' };
+    };
+    expect((await call(URL, undefined, local(target))).data).toEqual({ deals: { totalCount: 7 } });
+    const [{ method, headers, body }] = seen;
+    expect(method).toBe('POST');
+    expect(JSON.parse(body)).toEqual({ query: '{ deals { totalCount } }', variables: { a: 1 } });
+    expect(headers['x-crm-unsigned-caller']).toBeUndefined();
+    expect(headers['content-type']).toBe('application/json');
+    expect(
+      verifyIdentity(headers, secret, { method, subgraph: 'pipeline', body: Buffer.from(body) }, { nonces: new NonceCache() }),
+    ).toEqual(identity);
+  });
+
+  test.each<[string, InProcessSubgraph]>([
+    ['is stopped (refuses the call)', () => Promise.reject(new Error('pipeline is not serving'))],
+    ['answers 500', async () => ({ status: 500, headers: {}, body: '{"errors":[{"message":"boom"}]}' })],
+    ['never answers (timeout)', () => new Promise(() => undefined)],
+  ])('a subgraph in process that %s is SUBGRAPH_UNAVAILABLE naming it', async (_label, target) => {
+    await expect(call(URL, undefined, local(target, 300))).rejects.toMatchObject({
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'pipeline' },
+    });
+  });
+
+  test('a coded 400 from a subgraph in process keeps its code', async () => {
+    const target: InProcessSubgraph = async () => ({
+      status: 400,
+      headers: {},
+      body: JSON.stringify({ errors: [{ message: 'Variable "$a" got invalid value', extensions: { code: 'BAD_USER_INPUT' } }] }),
+    });
+    await expect(call(URL, undefined, local(target))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  test('a subgraph this process does not serve is called over HTTP', async () => {
+    const sg = await subgraph((_req, _b, res) => reply(res, 200, { data: { deals: { totalCount: 2 } } }));
+    try {
+      expect((await call(sg.url, undefined, local(undefined))).data).toEqual({ deals: { totalCount: 2 } });
     } finally {
       await sg.close();
     }

@@ -23,6 +23,8 @@ const schema = z.object({
   AUTH_JWT_SECRET: env.secret.optional(),
   SUBGRAPH_SECRET: env.secret.optional(),
   LOG_LEVEL: env.logLevel,
+  /** `http`: the gateway calls the subgraphs over loopback HTTP instead of in process (comparing, debugging). */
+  SUBGRAPH_CALLS: z.enum(['in-process', 'http']).default('in-process'),
 });
 
 /** Secrets survive restarts so a printed token keeps working; env variables win. */
@@ -88,6 +90,7 @@ async function main() {
       tokenPolicy: { maxTtlSeconds: DEMO_TOKEN_TTL_SECONDS },
       // Without Kafka the outboxes are the event history analytics rebuilds from: keep it.
       outboxRetentionMs: config.KAFKA_BROKERS ? undefined : null,
+      subgraphCalls: config.SUBGRAPH_CALLS,
     });
   } catch (err) {
     logger.error({ err }, 'start failed');

@@ -45,7 +45,14 @@ export interface StackOptions {
   outboxRetentionMs?: number | null;
   /** The gateway's rate limits (Redis-shared when redisUrl is set). */
   rateLimits?: RateLimitOptions;
+  /**
+   * How the gateway calls the subgraphs of this process: handed over in process (default: every
+   * check runs, no loopback HTTP), or over HTTP on their ports, as separate processes are.
+   */
+  subgraphCalls?: SubgraphCalls;
 }
+
+export type SubgraphCalls = 'in-process' | 'http';
 
 export interface RunningStack {
   gatewayUrl: string;
@@ -57,7 +64,7 @@ export interface RunningStack {
 /**
  * The whole graph: five subgraphs and the gateway in this process, each subgraph on its own
  * database and HTTP port, wired by Kafka (one client per service, as in separate processes)
- * or by the in-process transport.
+ * or by the in-process transport. The gateway calls them in process unless `subgraphCalls` is 'http'.
  */
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const log = opts.logger ?? createLogger('crm');
@@ -113,6 +120,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       subgraphUrls: Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, services[name].url])) as Record<SubgraphName, string>,
       production: opts.production,
       rateLimits: opts.rateLimits,
+      // Looked up per call: a service replaced in `services` (stopped and started again) is found.
+      inProcessSubgraph: (opts.subgraphCalls ?? 'in-process') === 'in-process' ? (name) => services[name]?.inject : undefined,
       logger: log.child({ service: 'gateway' }),
     });
     return {

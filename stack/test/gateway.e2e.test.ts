@@ -126,3 +126,36 @@ describe('one graph over five subgraphs', () => {
     expect(deep.errors).toBeUndefined();
   });
 });
+
+describe('the embedded mode calls its subgraphs in process', () => {
+  test('every subgraph call of a query goes through the services` inject, with the signed caller, and the answers are the data', async () => {
+    const calls: Array<{ subgraph: string; body: string; signed: boolean }> = [];
+    const originals = new Map<string, TestStack['services'][keyof TestStack['services']]['inject']>();
+    for (const [name, service] of Object.entries(stack.services)) {
+      const inject = service.inject;
+      originals.set(name, inject);
+      service.inject = (request) => {
+        calls.push({ subgraph: name, body: request.body, signed: typeof request.headers['x-crm-signature'] === 'string' });
+        return inject(request);
+      };
+    }
+    try {
+      const q = stack.as('in-process-calls');
+      const created = await q<{ captureLead: { id: string } }>(captureLead, { input: { email: 'inproc@calls.example' } });
+      const id = created.data!.captureLead.id;
+      await eventually(async () => {
+        const res = await q<{ contact: { deals: unknown[]; journey: { currentStage: string } | null } }>(
+          'query($id: ID!) { contact(id: $id) { email deals { id } journey { currentStage } } }',
+          { id },
+        );
+        return res.data?.contact.journey?.currentStage === 'LEAD' ? res : undefined;
+      });
+      const subgraphs = new Set(calls.map((c) => c.subgraph));
+      expect(subgraphs).toEqual(new Set(['leads', 'pipeline', 'analytics']));
+      expect(calls.every((c) => c.signed)).toBe(true);
+      expect(calls.some((c) => c.subgraph === 'leads' && c.body.includes('captureLead'))).toBe(true);
+    } finally {
+      for (const [name, inject] of originals) stack.services[name as keyof TestStack['services']].inject = inject;
+    }
+  });
+});

@@ -16,7 +16,11 @@ export interface TestStack extends RunningStack {
   ): <D = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<D>>;
 }
 
-/** The whole graph on fresh databases: Kafka (namespaced topics) when asked, else in-process. */
+/**
+ * The whole graph on fresh databases: Kafka (namespaced topics) when asked, else in-process.
+ * With Kafka the gateway calls the subgraphs over HTTP, as in the distributed mode; without,
+ * in process, as the embedded mode does: the end-to-end tests cover both ways in.
+ */
 export async function startTestStack(
   opts: { kafka?: boolean; kafkaBrokers?: string; rateLimits?: RateLimitOptions } = {},
 ): Promise<TestStack> {
@@ -37,6 +41,7 @@ export async function startTestStack(
     relayMaxBackoffMs: 1000,
     consumerBackoffMs: 20,
     rateLimits: opts.rateLimits,
+    subgraphCalls: brokers ? 'http' : 'in-process',
   });
   return {
     ...stack,

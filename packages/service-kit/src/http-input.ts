@@ -44,9 +44,19 @@ export function requestTarget(raw: string | undefined): { pathname: string; sear
 
 const tooLarge = (limit: number) => new ClientRequestError(`Request body exceeds ${limit} bytes`, 413, 'BODY_TOO_LARGE', true);
 
+/** The most a body may hold before it is parsed: the larger cap when some operation may use it. */
+export const hardBodyLimit = (limits: BodyLimits) =>
+  limits.largeBodyFields.length ? Math.max(limits.maxBytes, limits.maxLargeBytes) : limits.maxBytes;
+
+/** A body handed over in memory (an in-process call) is held to the same cap as one read off a socket. */
+export function checkBodySize(body: Buffer, limits: BodyLimits): Buffer {
+  if (body.length > hardBodyLimit(limits)) throw tooLarge(hardBodyLimit(limits));
+  return body;
+}
+
 /** The body, up to the larger cap; a declared or actual size past it is 413 (and the connection closes). */
 export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
-  const hard = limits.largeBodyFields.length ? Math.max(limits.maxBytes, limits.maxLargeBytes) : limits.maxBytes;
+  const hard = hardBodyLimit(limits);
   const declared = req.headers['content-length'];
   if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > hard)) {
     if (!/^\d+$/.test(declared)) throw new ClientRequestError('Malformed Content-Length', 400, 'BAD_LENGTH', true);

@@ -1,13 +1,13 @@
-import http, { IncomingMessage, ServerResponse } from 'node:http';
+import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { Registry, Histogram, Counter } from 'prom-client';
 import type { Logger } from './logger';
 import { graphqlOperationMetrics } from './metrics';
-import { apolloEndpoint, type GraphQLEndpoint } from './graphql-endpoint';
-import { withRequestLogger } from './request-log';
+import { apolloEndpoint, type EndpointResponse, type GraphQLEndpoint } from './graphql-endpoint';
+import { REQUEST_ID_HEADER, withRequestLogger } from './request-log';
 import { sqlStatements } from './database';
-import { BodyLimits, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
+import { BodyLimits, checkBodySize, ClientRequestError, DEFAULT_BODY_LIMITS, parseJsonBody, readBody, requestTarget } from './http-input';
 
 export { BodyLimits, DEFAULT_BODY_LIMITS } from './http-input';
 
@@ -35,7 +35,7 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
    * Establish the caller before anything executes; throw HttpAuthError to refuse. It sees the
    * raw body (read and size-checked first) so a signature can bind it.
    */
-  authenticate(req: IncomingMessage, rawBody: Buffer): Promise<C>;
+  authenticate(req: CallerRequest, rawBody: Buffer): Promise<C>;
   /** /ready: can this process serve (database reachable, ...)? */
   ready(): Promise<boolean>;
   /** Serve GET landing pages without authentication (gateway in development). */
@@ -45,10 +45,35 @@ export interface GraphQLHttpOptions<C extends BaseContext> {
   requestTimeoutMs?: number;
 }
 
+/** What `authenticate` reads of a request, whether it came over a socket or in process. */
+export interface CallerRequest {
+  method?: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A /graphql call handed to a server in its own process, without a socket (the embedded gateway's subgraph calls). */
+export interface InProcessRequest {
+  method: string;
+  /** Lower-case names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface InProcessResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface RunningHttpServer {
   url: string;
   port: number;
   metrics: Registry;
+  /**
+   * Answer a /graphql call made in this process: every step an HTTP request takes but the
+   * socket (the body caps, JSON, authentication, execution, the error boundary, the metrics).
+   */
+  inject(request: InProcessRequest): Promise<InProcessResponse>;
   /** Stop accepting, let in-flight requests finish, then stop the endpoint. */
   stop(): Promise<void>;
 }
@@ -96,29 +121,78 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...opts.bodyLimits };
   if (!opts.endpoint && !opts.apollo) throw new Error(`${opts.name}: startGraphQLHttpServer needs an endpoint or an Apollo Server`);
   const endpoint: GraphQLEndpoint<C> = opts.endpoint ?? apolloEndpoint(opts.apollo!);
+  let stopping: Promise<void> | undefined;
+  /** In-process calls under way: stopping lets them finish, as the server lets requests finish. */
+  const injecting = new Set<Promise<InProcessResponse>>();
   await endpoint.start(graphqlOperationMetrics(opts.name, metrics));
+
+  /** /graphql once its body is read: JSON, the caller, execution. Shared by the socket and in-process calls. */
+  async function answerGraphQL(
+    method: string,
+    headers: IncomingHttpHeaders,
+    search: string,
+    raw: Buffer | null,
+  ): Promise<EndpointResponse> {
+    if (raw === null) return endpoint.handle({ method, headers, search, body: '' }, undefined as unknown as C); // a landing page
+    const body = parseJsonBody(raw, headers['content-type'], limits);
+    let established: { context: C; requestId: string };
+    try {
+      established = withRequestLogger(await opts.authenticate({ method, headers }, raw), opts.name, opts.logger, headers, body);
+    } catch (err) {
+      if (!(err instanceof HttpAuthError)) throw err;
+      refused.inc({ service: opts.name, reason: err.code });
+      return {
+        status: err.status,
+        headers: { 'content-type': 'application/json', ...err.headers },
+        body: JSON.stringify(errorBody(err.message, err.code)),
+      };
+    }
+    const result = await endpoint.handle({ method, headers, search, body }, established.context);
+    return { ...result, headers: { [REQUEST_ID_HEADER]: established.requestId, ...result.headers } };
+  }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string) {
     const landing = opts.publicLandingPage && req.method === 'GET' && !search && /text\/html/.test(req.headers.accept ?? '');
-    let context: C | undefined;
-    let body: unknown = '';
-    if (!landing) {
-      const raw = req.method === 'POST' ? await readBody(req, limits) : Buffer.alloc(0);
-      body = parseJsonBody(raw, req.headers['content-type'], limits);
-      try {
-        context = withRequestLogger(await opts.authenticate(req, raw), opts.name, opts.logger, req, res, body);
-      } catch (err) {
-        if (!(err instanceof HttpAuthError)) throw err;
-        refused.inc({ service: opts.name, reason: err.code });
-        return json(res, err.status, errorBody(err.message, err.code), err.headers);
-      }
-    }
-    const result = await endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, search, body }, context as C);
+    const raw = landing ? null : req.method === 'POST' ? await readBody(req, limits) : Buffer.alloc(0);
+    const result = await answerGraphQL(req.method ?? 'GET', req.headers, search, raw);
     for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
     res.statusCode = result.status;
     if (typeof result.body === 'string') return res.end(result.body);
     for await (const chunk of result.body) res.write(chunk);
     res.end();
+  }
+
+  /** The in-process twin of a POST /graphql, inside the same error boundary. */
+  async function inject(request: InProcessRequest): Promise<InProcessResponse> {
+    // Stopped: as a closed port, the caller sees no answer at all.
+    if (stopping) throw new Error(`${opts.name} is not serving`);
+    const call = answerInProcess(request);
+    injecting.add(call);
+    try {
+      return await call;
+    } finally {
+      injecting.delete(call);
+    }
+  }
+
+  async function answerInProcess(request: InProcessRequest): Promise<InProcessResponse> {
+    const end = duration.startTimer({ service: opts.name });
+    let answer: InProcessResponse;
+    try {
+      const result = await answerGraphQL(request.method, request.headers, '', checkBodySize(Buffer.from(request.body), limits));
+      let body = '';
+      if (typeof result.body === 'string') body = result.body;
+      else for await (const chunk of result.body) body += chunk;
+      answer = { status: result.status, headers: result.headers, body };
+    } catch (err) {
+      if (err instanceof ClientRequestError) refused.inc({ service: opts.name, reason: err.reason });
+      else opts.logger.error({ err }, 'request failed');
+      const [status, message, code] =
+        err instanceof ClientRequestError ? [err.status, err.message, err.code] : [500, 'Internal server error', 'INTERNAL_SERVER_ERROR'];
+      answer = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody(message, code)) };
+    }
+    end({ status: String(answer.status) });
+    return answer;
   }
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -175,16 +249,17 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}/graphql`;
   opts.logger.info({ url }, `${opts.name} listening`);
 
-  let stopping: Promise<void> | undefined;
   return {
     url,
     port,
     metrics,
+    inject,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await Promise.allSettled(injecting);
         await endpoint.stop();
       })();
       return stopping;

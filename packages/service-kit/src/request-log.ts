@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from './logger';
 
@@ -23,19 +23,18 @@ export interface RequestScoped {
  * `x-request-id` when well-formed, else a new one), the tenant, the operation and the trace id:
  * every line a resolver or use case logs through `context.logger` says which request it is.
  * The operation is re-bound once it is resolved (the metrics plugin at the gateway, the subgraph executor).
+ * The request id is returned for the answer's header.
  */
 export function withRequestLogger<C>(
   context: C,
   service: string,
   base: Logger,
-  req: IncomingMessage,
-  res: ServerResponse,
+  headers: IncomingHttpHeaders,
   body: unknown,
-): C {
-  const sent = req.headers[REQUEST_ID_HEADER];
+): { context: C; requestId: string } {
+  const sent = headers[REQUEST_ID_HEADER];
   const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  if (!context || typeof context !== 'object') return context;
+  if (!context || typeof context !== 'object') return { context, requestId };
   const identity = (context as { identity?: { tenantId?: string } }).identity;
   const named = (body as { operationName?: unknown } | undefined)?.operationName;
   // The HTTP server span (when tracing) names the service and the request.
@@ -46,5 +45,5 @@ export function withRequestLogger<C>(
     operation: typeof named === 'string' ? named.slice(0, 100) : undefined,
     traceId: currentTraceId(),
   });
-  return Object.assign(context as object, { requestId, logger }) as C;
+  return { context: Object.assign(context as object, { requestId, logger }) as C, requestId };
 }

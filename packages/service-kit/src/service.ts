@@ -4,6 +4,7 @@ import { databaseReachable, openDatabase, tenantProvisioning, TenantProvisioner 
 import type { Identity } from './identity';
 import { createLogger, Logger } from './logger';
 import { Resolvers, startSubgraph } from './subgraph';
+import type { RunningHttpServer } from './http-server';
 import { exitOnConfigError, loadConfig, requireStrongSecrets, serviceEnvSchema } from './config';
 import { stopOnSignals } from './shutdown';
 import { registerServiceMetrics } from './metrics';
@@ -79,6 +80,8 @@ export interface RunningService {
   name: string;
   url: string;
   port: number;
+  /** Its /graphql, called in this process (RunningHttpServer.inject): the embedded gateway's way in. */
+  inject: RunningHttpServer['inject'];
   db: DataSource;
   consumer: EventConsumer;
   relay: OutboxRelay;
@@ -156,6 +159,7 @@ export async function startService<C extends RequestContext>(def: ServiceDefinit
     name: def.name,
     url: running.url,
     port: running.port,
+    inject: (request) => running.inject(request),
     db,
     consumer,
     relay,
