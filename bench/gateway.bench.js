@@ -16,12 +16,11 @@
 const { mkdirSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const cliProgress = require('cli-progress');
 const lib = require('./lib');
 const { startNode, waitHttp, cpuSeconds, counters, runLoad } = require('./lib/processes');
 const w = require('./lib/gateway-workloads');
 
-const { ROOT, built, main, progress, intEnv, randomId, benchDatabases, checkPostgres, onCleanup, graphqlClient, fmt } = lib;
+const { ROOT, built, main, progress, intEnv, randomId, benchDatabases, checkPostgres, fmt } = lib;
 const CONTACTS = intEnv('BENCH_CONTACTS', 300);
 const DURATION = intEnv('BENCH_DURATION', 5);
 const ROUNDS = intEnv('BENCH_ROUNDS', 3);
@@ -31,57 +30,6 @@ const CHECK = process.argv.includes('--check');
 const RESULTS = path.join(ROOT, 'bench/results');
 const FLOOR_FILE = path.join(RESULTS, 'gateway-floor.json');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-
-/** Every outbox sent and no consumer still working (its processed count unchanged for 0.5 s). */
-async function settle(services) {
-  let last = -1;
-  await lib.waitFor(
-    'events to settle',
-    async () => {
-      let processed = 0;
-      for (const svc of Object.values(services)) {
-        const [{ unsent, done }] = await svc.db.query(
-          'SELECT (SELECT count(*) FROM crm_outbox WHERE sent_at IS NULL)::int AS unsent, (SELECT count(*) FROM crm_processed_events)::int AS done',
-        );
-        if (unsent) return false;
-        processed += done;
-      }
-      const stable = processed === last;
-      last = processed;
-      return stable;
-    },
-    { timeoutMs: 120_000, everyMs: 500 },
-  );
-}
-
-async function seed(dbs, jwtSecret, subgraphSecret) {
-  const { startStack } = built('stack/dist/stack.js');
-  const { createLogger } = built('packages/service-kit/dist/index.js');
-  const { issueUserToken } = built('gateway/dist/auth.js');
-  const stack = await startStack({
-    databaseUrlFor: (s) => dbs.urlFor(s),
-    jwtSecret,
-    subgraphSecret,
-    gatewayPort: 0,
-    host: '127.0.0.1',
-    logger: createLogger('bench', 'warn'),
-  });
-  const stopStack = onCleanup('stop the seeding stack', () => stack.stop(), 60_000);
-  const tenantId = `gw_${randomId()}`;
-  const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret, '2h');
-  const gql = graphqlClient(stack.gatewayUrl, token);
-  const bar = new cliProgress.SingleBar(
-    { format: 'seeding [{bar}] {value}/{total}', clearOnComplete: false },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(CONTACTS * 3, 0);
-  const ids = await w.seedTenant(gql, CONTACTS, bar);
-  bar.stop();
-  const cursors = await w.pageCursors(gql, CONTACTS);
-  await settle(stack.services);
-  await stopStack();
-  return { tenantId, token, ids, cursors };
-}
 
 /** BENCH_CPU_PROF=leads,ours: V8 CPU profiles of those processes in bench/results/profiles/. */
 const profiled = (name) =>
@@ -326,7 +274,7 @@ main('gateway bench', async () => {
   const jwtSecret = randomId(24);
   const subgraphSecret = randomId(24);
   progress(`seeding ${CONTACTS} contacts through the use cases (whole graph in this process)`);
-  const seeded = await seed(dbs, jwtSecret, subgraphSecret);
+  const seeded = await w.seedBenchTenant(dbs, jwtSecret, subgraphSecret, CONTACTS);
   progress('starting five subgraphs, our gateway and Hive Gateway, each its own process');
   const { subgraphs, gateways } = await startProcesses(dbs, jwtSecret, subgraphSecret);
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);

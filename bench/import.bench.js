@@ -3,8 +3,9 @@
 // rows, into the leads service started in this process on a fresh database (in-process events;
 // its outbox relay publishes while the import runs, as in production).
 //
-// Prints rows/s (the whole call: both parse passes, validation, writes, events), the process
-// RSS before and after and its peak (and the JS heap's, sampled every 50 ms), and the counts,
+// Prints rows/s (the whole call: both parse passes, validation, writes, events), the CPU of
+// this process and of Postgres and the WAL written meanwhile (steadier than the wall time on a
+// busy machine), the process RSS before and after and its peak (and the JS heap's, sampled every 50 ms), and the counts,
 // which must match the generator's. BENCH_IMPORT_CHUNK overrides the chunk size (default: the import's, 1,000).
 const cliProgress = require('cli-progress');
 const { Buffer } = require('node:buffer');
@@ -35,6 +36,7 @@ const { createService } = built('services/leads/dist/service.js');
 const { importContacts } = built('services/leads/dist/use-cases/import.js');
 const { InProcessTransport } = built('packages/events/dist/index.js');
 const { createLogger } = built('packages/service-kit/dist/index.js');
+const { cpuSecondsOfAll } = require('./lib/processes');
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Zoé', 'Linus', 'Margaret', 'Søren', 'Hedy', 'Tim', 'Barbara'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Martin', 'Torvalds', 'Hamilton', 'Kierkegaard', 'Lamarr', 'Berners-Lee', 'Liskov'];
@@ -142,6 +144,12 @@ main('import.bench', async () => {
     },
     cliProgress.Presets.shades_classic,
   );
+  // The work, besides the wall time (which moves with whatever else the machine does): the CPU
+  // of this process and of Postgres (all its processes), and the WAL Postgres wrote.
+  const walLsn = async () => (await service.db.query('SELECT pg_current_wal_lsn()::text AS lsn'))[0].lsn;
+  const walBefore = await walLsn();
+  const pgCpuBefore = cpuSecondsOfAll('postgres');
+  const cpuBefore = process.cpuUsage();
   const t0 = now();
   bar.start(N_ROWS, 0, { rate: '-' });
   let result;
@@ -155,6 +163,9 @@ main('import.bench', async () => {
     timers.clearInterval(sampler);
   }
   const seconds = (now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const pgCpu = cpuSecondsOfAll('postgres') - pgCpuBefore;
+  const [{ wal }] = await service.db.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 AS wal', [walBefore]);
   sample();
   const rssAfter = process.memoryUsage().rss;
 
@@ -175,6 +186,8 @@ main('import.bench', async () => {
     [
       ['rows/s (whole importContacts call)', fmtInt(N_ROWS / seconds)],
       ['import time (s)', fmt(seconds, 2)],
+      ['CPU during the import: this process / Postgres (s)', `${fmt((cpu.user + cpu.system) / 1e6, 1)} / ${fmt(pgCpu, 1)}`],
+      ['WAL written during the import', mb(wal)],
       ['RSS before the import', mb(rssBefore)],
       [`peak RSS during the import (sampled every ${SAMPLE_MS} ms)`, mb(peakRss)],
       ['RSS after the import', mb(rssAfter)],

@@ -1,6 +1,7 @@
 // The graph of bench/gateway.bench.js: seeding a realistic tenant through the use cases (the
 // whole graph in one process, in-process events) and the workloads' queries.
-const { progress, pool, waitFor } = require('../lib');
+const cliProgress = require('cli-progress');
+const { built, graphqlClient, onCleanup, progress, pool, randomId, waitFor } = require('../lib');
 
 const PAGE_FIELDS = `id email firstName lastName lifecycleStage company { id name domain }
   deals { id title amount currency status stage { name } }
@@ -102,6 +103,61 @@ async function pageCursors(gql, contacts) {
   return [null, ...cursors.slice(0, Math.max(1, contacts - 50))];
 }
 
+/** Every outbox sent and no consumer still working (its processed count unchanged for 0.5 s). */
+async function settle(services) {
+  let last = -1;
+  await waitFor(
+    'events to settle',
+    async () => {
+      let processed = 0;
+      for (const svc of Object.values(services)) {
+        const [{ unsent, done }] = await svc.db.query(
+          'SELECT (SELECT count(*) FROM crm_outbox_pending)::int AS unsent, (SELECT count(*) FROM crm_processed_events)::int AS done',
+        );
+        if (unsent) return false;
+        processed += done;
+      }
+      const stable = processed === last;
+      last = processed;
+      return stable;
+    },
+    { timeoutMs: 120_000, everyMs: 500 },
+  );
+}
+
+/**
+ * The bench tenant on `dbs`, seeded through the whole graph in this process, then that graph
+ * stopped: its token, its contact ids and the cursors of workload (d).
+ */
+async function seedBenchTenant(dbs, jwtSecret, subgraphSecret, contacts) {
+  const { startStack } = built('stack/dist/stack.js');
+  const { createLogger } = built('packages/service-kit/dist/index.js');
+  const { issueUserToken } = built('gateway/dist/auth.js');
+  const stack = await startStack({
+    databaseUrlFor: (s) => dbs.urlFor(s),
+    jwtSecret,
+    subgraphSecret,
+    gatewayPort: 0,
+    host: '127.0.0.1',
+    logger: createLogger('bench', 'warn'),
+  });
+  const stopStack = onCleanup('stop the seeding stack', () => stack.stop(), 60_000);
+  const tenantId = `gw_${randomId()}`;
+  const token = await issueUserToken({ sub: 'bench', tid: tenantId, roles: ['admin'] }, jwtSecret, '2h');
+  const gql = graphqlClient(stack.gatewayUrl, token);
+  const bar = new cliProgress.SingleBar(
+    { format: 'seeding [{bar}] {value}/{total}', clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(contacts * 3, 0);
+  const ids = await seedTenant(gql, contacts, bar);
+  bar.stop();
+  const cursors = await pageCursors(gql, contacts);
+  await settle(stack.services);
+  await stopStack();
+  return { tenantId, token, ids, cursors };
+}
+
 const body = (query, variables) => JSON.stringify({ query, variables });
 
-module.exports = { NESTED, PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedTenant, pageCursors, body };
+module.exports = { NESTED, PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedBenchTenant, body };

@@ -1,7 +1,7 @@
 // Separate processes for bench/gateway.bench.js: subgraphs, gateways and load generators, each
 // its own Node process, with their CPU time (/proc/<pid>/stat) and their /metrics counters.
 const { spawn, execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { ROOT, onCleanup, waitFor } = require('./infra');
 
@@ -58,6 +58,25 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/**
+ * CPU seconds used so far by every process named `comm` that is alive now (`postgres`: the
+ * backends, the WAL writer, the checkpointer, autovacuum). A process that exits between two
+ * reads takes its time with it: compare reads around work that the same processes do.
+ */
+function cpuSecondsOfAll(comm) {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += cpuSeconds(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** GraphQL requests served and SQL statements sent (the scrape's own gauge reads are not counted), from a server's /metrics. */
 async function counters(baseUrl) {
   const text = await (await globalThis.fetch(`${baseUrl}/metrics`)).text();
@@ -89,4 +108,4 @@ function runLoad(job) {
   });
 }
 
-module.exports = { startNode, waitHttp, cpuSeconds, counters, runLoad };
+module.exports = { startNode, waitHttp, cpuSeconds, cpuSecondsOfAll, counters, runLoad };
