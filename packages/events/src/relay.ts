@@ -3,10 +3,6 @@ import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL, OUTBOX_ROW_COLUMNS, OutboxRow, outboxMessage } from './outbox';
 import type { EventTransport, TransportMessage } from './transport';
 
-/** The row's columns, read through the unsent queue. */
-const QUEUED_ROW_COLUMNS = OUTBOX_ROW_COLUMNS.split(', ')
-  .map((c) => `o.${c}`)
-  .join(', ');
 import { publishTraced } from './tracing';
 
 export interface RelayOptions {
@@ -124,8 +120,11 @@ export class OutboxRelay {
     const { rows: lock } = await client.query(`SELECT pg_try_advisory_lock(hashtext('crm_outbox_relay')) AS ok`);
     if (!lock[0].ok) return 0; // another replica is relaying this database
     try {
+      // The first seqs of the queue, then their rows by primary key. (As a join, the planner
+      // may merge it with an ordered scan of the whole outbox: 100 ms a batch over 300k rows.)
       const { rows } = await client.query<OutboxRow>(
-        `SELECT ${QUEUED_ROW_COLUMNS} FROM crm_outbox_pending p JOIN crm_outbox o ON o.seq = p.seq ORDER BY p.seq LIMIT $1`,
+        `SELECT ${OUTBOX_ROW_COLUMNS} FROM crm_outbox
+          WHERE seq = ANY (ARRAY(SELECT seq FROM crm_outbox_pending ORDER BY seq LIMIT $1)) ORDER BY seq`,
         [this.batchSize],
       );
       if (rows.length) {

@@ -99,14 +99,15 @@ export function registerServiceMetrics(registry: Registry, src: ServiceMetricsSo
   });
   new Gauge({
     name: 'crm_outbox_oldest_unsent_age_seconds',
-    help: 'Age of the oldest unpublished outbox event (0 when none)',
+    help: 'Age of the first unpublished outbox event in publish order (0 when none)',
     labelNames: ['service'],
     registers: [registry],
     async collect() {
       const [row] = await observeQuery<Array<{ age: string }>>(
         db,
-        `SELECT coalesce(extract(epoch FROM now() - min(o.created_at)), 0)::float8 AS age
-           FROM crm_outbox_pending p JOIN crm_outbox o ON o.seq = p.seq`,
+        // The first event in publish order: one row by primary key, however long the queue.
+        `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+           FROM crm_outbox WHERE seq = (SELECT min(seq) FROM crm_outbox_pending)`,
       );
       this.set(labels, Number(row.age));
     },
