@@ -520,6 +520,34 @@ describe('importContacts: all or nothing per row', () => {
   });
 });
 
+describe("importContacts: an error that is not a row's fault", () => {
+  test('aborts the import: the rows before it stay, nothing after it is written, not even the chunk read meanwhile', async () => {
+    const T = 'imp-abort';
+    // A fault of the database, not of the row (SQLSTATE 58000), on one address of this tenant.
+    await db.query(`CREATE FUNCTION imp_abort_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.tenant_id = 'imp-abort' AND NEW.email = 'p150@x.io' THEN RAISE EXCEPTION 'disk on fire' USING ERRCODE = '58000'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query('CREATE TRIGGER imp_abort_fault BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION imp_abort_fault()');
+    try {
+      const rows = Array.from({ length: 350 }, (_, i) => `p${i}@x.io`);
+      const progress: number[] = [];
+      await expect(
+        importContacts(db, actor(T), lines('email', ...rows), { chunkSize: 100, onProgress: (n) => progress.push(n) }),
+      ).rejects.toThrow('disk on fire');
+      // Chunk 1 committed; chunk 2 retried row by row up to the fault; chunks 3 and 4 never applied.
+      const written = (await db.query('SELECT email FROM contacts WHERE tenant_id = $1', [T])).map((r: { email: string }) => r.email);
+      expect(written.sort()).toEqual(rows.slice(0, 150).sort());
+      expect(progress).toEqual([100]);
+      expect(await tenantCounts(T)).toEqual({ contacts: 150, companies: 0, stageChanges: 150, touches: 150, events: 300 });
+    } finally {
+      await db.query('DROP TRIGGER imp_abort_fault ON contacts');
+      await db.query('DROP FUNCTION imp_abort_fault()');
+    }
+  });
+});
+
 describe('importContacts: scale and concurrency', () => {
   test('5,000 rows: exact counts, per-chunk progress, one set of rows per contact', async () => {
     const T = 'imp-5k';
