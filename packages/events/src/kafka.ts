@@ -48,6 +48,28 @@ function pinoLogCreator(logger: Logger) {
     };
 }
 
+/** Kafka's codes for a topic whose creation has not reached every broker's metadata yet. */
+const NOT_YET_ELECTED = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Until every partition of `topics` has a leader. kafkajs's own wait (`waitForLeaders`) retries
+ * LEADER_NOT_AVAILABLE only, but a KRaft broker may first answer UNKNOWN_TOPIC_OR_PARTITION for a
+ * topic it has just created; a busy machine saw that fail test runs.
+ */
+async function waitForPartitionLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.length === topics.length && found.every((t) => t.partitions.length && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (!NOT_YET_ELECTED.has((err as { type?: string }).type ?? '')) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics have no leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
 export class KafkaTransport implements EventTransport {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
@@ -78,9 +100,10 @@ export class KafkaTransport implements EventTransport {
         const missing = ALL_TOPICS.map((t) => this.prefix + t).filter((t) => !existing.has(t));
         if (missing.length) {
           await admin.createTopics({
-            waitForLeaders: true,
+            waitForLeaders: false,
             topics: missing.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: 1 })),
           });
+          await waitForPartitionLeaders(admin, missing);
         }
       } finally {
         await admin.disconnect();
