@@ -23,9 +23,12 @@ export interface OutboxRow {
   topic: string;
   message_key: string;
   event_type: string;
-  payload: { traceparent?: string | null };
+  /** The envelope's JSON exactly as it was written (the column is `json`: kept as text). */
+  payload: string;
+  traceparent: string | null;
 }
-export const OUTBOX_ROW_COLUMNS = 'seq, event_id, topic, message_key, event_type, payload';
+export const OUTBOX_ROW_COLUMNS =
+  "seq, event_id, topic, message_key, event_type, payload::text AS payload, payload->>'traceparent' AS traceparent";
 
 /**
  * How many events are committed and not yet published: the rows of the unsent queue
@@ -36,8 +39,8 @@ export const COUNT_UNSENT_SQL = 'SELECT count(*)::int AS n FROM crm_outbox_pendi
 /** The message a row becomes on any transport: id and type (and the trace context) in headers. */
 export function outboxMessage(r: OutboxRow): TransportMessage {
   const headers: Record<string, string> = { 'event-id': r.event_id, 'event-type': r.event_type };
-  if (r.payload.traceparent) headers.traceparent = r.payload.traceparent;
-  return { topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers };
+  if (r.traceparent) headers.traceparent = r.traceparent;
+  return { topic: r.topic, key: r.message_key, value: r.payload, headers };
 }
 
 /** Outbox, processed-events and dead-letter tables: every service database has them. */
@@ -83,7 +86,8 @@ export class EventsMigration1700000000001 implements MigrationInterface {
  * that rewrote the whole row, payload included, and its four index entries once more, about a
  * third of the WAL of a write-heavy run (an import); a narrow row deleted costs a few bytes.
  * Sent rows are pruned by age (`created_at`, a BRIN index: rows arrive in time order), never
- * while still queued.
+ * while still queued. The payload becomes `json`, kept as the text it was written: the relay sends
+ * that text as the message, where it parsed a `jsonb` value and serialized it again per event.
  */
 export class EventsOutboxPending1700000000002 implements MigrationInterface {
   name = 'EventsOutboxPending1700000000002';
@@ -94,8 +98,10 @@ export class EventsOutboxPending1700000000002 implements MigrationInterface {
     await q.query('DROP INDEX crm_outbox_sent_at');
     await q.query('ALTER TABLE crm_outbox DROP COLUMN sent_at');
     await q.query('CREATE INDEX crm_outbox_created_at ON crm_outbox USING brin (created_at)');
+    await q.query('ALTER TABLE crm_outbox ALTER COLUMN payload TYPE json USING payload::json');
   }
   async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE crm_outbox ALTER COLUMN payload TYPE jsonb USING payload::jsonb');
     await q.query('DROP INDEX crm_outbox_created_at');
     await q.query('ALTER TABLE crm_outbox ADD COLUMN sent_at timestamptz');
     await q.query(
@@ -188,21 +194,27 @@ async function insertOutboxRows(manager: EntityManager, events: EventEnvelope[])
 }
 
 async function insertOutboxSlice(manager: EntityManager, events: EventEnvelope[]): Promise<void> {
-  // The envelopes travel as ONE jsonb array: Postgres parses it once, in linear time, and each
-  // element is already the row's payload. (As text[] every payload was escaped by the driver,
-  // parsed as an array element, then parsed again as jsonb; as jsonb[] the parse grew faster
-  // than the array.) The row's columns are read off its envelope; only the topic, which the
-  // envelope does not carry, is a parameter of its own. ORDER BY the array position: seq (the
+  // The envelopes travel as ONE json array: Postgres checks it once, in linear time, and each
+  // element is the row's payload, its text as written. (As text[] every payload was escaped by
+  // the driver and parsed as an array element first; as jsonb[] the parse grew faster than the
+  // array.) The short columns travel as arrays beside it. ORDER BY the array position: seq (the
   // publish order) follows the order of `events`. Each row's seq joins the unsent queue, and the
   // NOTIFY (delivered on commit) rides in the same statement.
   await manager.query(
     `WITH inserted AS (
        INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
-       SELECT (p->>'id')::uuid, t, p->>'aggregateId', p->>'type', p
-         FROM ROWS FROM (jsonb_array_elements($1::jsonb), unnest($2::text[])) WITH ORDINALITY AS u(p, t, ord) ORDER BY ord
+       SELECT e, t, k, ty, p
+         FROM ROWS FROM (unnest($1::uuid[], $2::text[], $3::text[], $4::text[]), json_array_elements($5::json))
+              WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord
        RETURNING seq),
      queued AS (INSERT INTO crm_outbox_pending (seq) SELECT seq FROM inserted)
      SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
-    [JSON.stringify(events), events.map((e) => topicOf(e.source))],
+    [
+      events.map((e) => e.id),
+      events.map((e) => topicOf(e.source)),
+      events.map((e) => e.aggregateId),
+      events.map((e) => e.type),
+      JSON.stringify(events),
+    ],
   );
 }
