@@ -193,13 +193,42 @@ async function insertOutboxRows(manager: EntityManager, events: EventEnvelope[])
   for (let i = 0; i < events.length; i += OUTBOX_INSERT_SLICE) await insertOutboxSlice(manager, events.slice(i, i + OUTBOX_INSERT_SLICE));
 }
 
+/**
+ * Up to this many events, a statement of their own shape with one parameter per value: it runs
+ * prepared (parsed and planned once per connection), where a statement with array parameters is
+ * planned on every call. Most transactions emit one to three events.
+ */
+const FIXED_SHAPE_MAX = 8;
+const fixedShape: string[] = [];
+
+/** `INSERT ... VALUES` of `n` rows, their seqs into the unsent queue, and the NOTIFY. */
+function fixedShapeInsert(n: number): string {
+  const rows = Array.from({ length: n }, (_, i) => {
+    const p = 5 * i;
+    return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::json)`;
+  });
+  return `WITH inserted AS (
+       INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')} RETURNING seq),
+     queued AS (INSERT INTO crm_outbox_pending (seq) SELECT seq FROM inserted)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+}
+
 async function insertOutboxSlice(manager: EntityManager, events: EventEnvelope[]): Promise<void> {
-  // The envelopes travel as ONE json array: Postgres checks it once, in linear time, and each
-  // element is the row's payload, its text as written. (As text[] every payload was escaped by
-  // the driver and parsed as an array element first; as jsonb[] the parse grew faster than the
-  // array.) The short columns travel as arrays beside it. ORDER BY the array position: seq (the
-  // publish order) follows the order of `events`. Each row's seq joins the unsent queue, and the
-  // NOTIFY (delivered on commit) rides in the same statement.
+  // Rows are inserted in the order given (VALUES in list order, the array form ORDER BY its
+  // position): seq, the publish order, follows the order of `events`. Each row's seq joins the
+  // unsent queue, and the NOTIFY (delivered on commit) rides in the same statement.
+  if (events.length <= FIXED_SHAPE_MAX) {
+    const text = (fixedShape[events.length] ??= fixedShapeInsert(events.length));
+    await manager.query(
+      text,
+      events.flatMap((e) => [e.id, topicOf(e.source), e.aggregateId, e.type, JSON.stringify(e)]),
+    );
+    return;
+  }
+  // Many: the envelopes travel as ONE json array. Postgres checks it once, in linear time, and
+  // each element is the row's payload, its text as written. (As text[] every payload was escaped
+  // by the driver and parsed as an array element first; as jsonb[] the parse grew faster than
+  // the array.) The short columns travel as arrays beside it.
   await manager.query(
     `WITH inserted AS (
        INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)

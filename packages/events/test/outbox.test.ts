@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@crm/testing';
-import { emit, InvalidEventError, validateEvent } from '../src';
+import { emit, emitMany, InvalidEventError, validateEvent } from '../src';
 import { collect, Harness, stageChangeEvent, startHarness, TransportKind } from './harness';
 
 const STAGES = ['MQL', 'SQL', 'OPPORTUNITY', 'CUSTOMER', 'PROMOTER'];
@@ -57,6 +57,24 @@ describe.each<TransportKind>(['in-process', 'kafka'])('outbox, relay and consume
     expect(inTransaction).toBe(2); // the two written before the savepoint began
     const rows = await h.db.query('SELECT message_key FROM crm_outbox WHERE message_key = ANY($1) ORDER BY seq', [[...kept, dropped]]);
     expect(rows.map((r: { message_key: string }) => r.message_key)).toEqual(kept);
+  });
+
+  test.each([1, 8, 9, 1200])('%i events of one transaction: each row is its envelope as written, in emit order', async (n) => {
+    const keys = Array.from({ length: n }, () => randomUUID());
+    const events = await h.db.transaction((m) =>
+      emitMany(
+        m,
+        keys.map((k) => stageChangeEvent(k, 'LEAD')),
+      ),
+    );
+    const rows = await h.db.query(
+      'SELECT event_id, message_key, event_type, payload::text AS payload FROM crm_outbox WHERE message_key = ANY($1) ORDER BY seq',
+      [keys],
+    );
+    expect(rows.map((r: { message_key: string }) => r.message_key)).toEqual(keys);
+    expect(rows.map((r: { event_id: string }) => r.event_id)).toEqual(events.map((e) => e.id));
+    expect(rows.every((r: { event_type: string }) => r.event_type === 'contact.lifecycle_stage_changed')).toBe(true);
+    expect(rows.map((r: { payload: string }) => r.payload)).toEqual(events.map((e) => JSON.stringify(e)));
   });
 
   test('events of one contact arrive in the order they were written', async () => {
