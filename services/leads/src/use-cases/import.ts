@@ -9,9 +9,8 @@ import { applyChunk, ConcurrentContactWrite, type Outcome } from './import-chunk
 //
 // - Two passes over the string, both streaming (csv-parse fed 64 KB slices): the first only
 //   checks that the file is well-formed CSV and reads the header, so a malformed file writes
-//   nothing; the second maps and validates rows (domain/csv-rows.ts) and applies them in chunks,
-//   in file order, reading the next chunk while the database applies the one before (two chunks
-//   of rows alive at most).
+//   nothing; the second maps and validates rows (domain/csv-rows.ts) and applies them in chunks.
+//   Only one chunk of rows is alive at a time.
 // - A chunk is ONE transaction of set-based statements (unnest arrays): advisory locks on its
 //   emails (the ones captureLead takes, so the two serialise), companies upserted by
 //   (tenant_id, domain) or matched by name, the existing contacts locked FOR UPDATE, then the
@@ -105,58 +104,41 @@ export async function importContacts(db: DataSource, actor: Actor, csv: string, 
   let windowRows = 0;
   let rowsDone = 0;
 
-  const apply = async (rows: ContactRow[], errors: RowError[], count: number) => {
-    if (rows.length) {
-      const tally = await applyRows(db, actor, rows, options.now ?? new Date());
+  const flush = async () => {
+    if (pending.length) {
+      const tally = await applyRows(db, actor, pending, options.now ?? new Date());
       result.created += tally.created;
       result.updated += tally.updated;
       result.unchanged += tally.unchanged;
       result.failed += tally.failed;
-      errors.push(...tally.errors);
+      windowErrors.push(...tally.errors);
     }
-    errors.sort((a, b) => a.row - b.row);
-    for (const e of errors) {
+    windowErrors.sort((a, b) => a.row - b.row);
+    for (const e of windowErrors) {
       if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
       else result.truncatedErrors++;
     }
-    rowsDone += count;
-    options.onProgress?.(rowsDone);
-  };
-  // Chunks are applied one after the other, in file order; the next one is read and validated
-  // while the database works on the one before (two chunks alive at most).
-  let applying: Promise<void> = Promise.resolve();
-  const flush = () => {
-    const before = applying;
-    const [rows, errors, count] = [pending, windowErrors, windowRows];
-    applying = before.then(() => apply(rows, errors, count));
-    // Awaited below (a failure aborts the import there); meanwhile it is not an unhandled rejection.
-    applying.catch(() => undefined);
+    rowsDone += windowRows;
     pending = [];
     windowErrors = [];
     windowRows = 0;
-    return before;
+    options.onProgress?.(rowsDone);
   };
 
   let rowNumber = 0;
-  try {
-    for await (const record of readRecords(csv, parseOptions)) {
-      rowNumber++;
-      if (rowNumber === 1) continue; // the header
-      const row = mapRow(record, columns, rowNumber);
-      if (row.kind === 'ok') pending.push(row.value);
-      else if (row.kind === 'invalid') {
-        result.failed++;
-        windowErrors.push(...row.errors);
-      }
-      windowRows++;
-      if (windowRows >= chunkSize) await flush();
+  for await (const record of readRecords(csv, parseOptions)) {
+    rowNumber++;
+    if (rowNumber === 1) continue; // the header
+    const row = mapRow(record, columns, rowNumber);
+    if (row.kind === 'ok') pending.push(row.value);
+    else if (row.kind === 'invalid') {
+      result.failed++;
+      windowErrors.push(...row.errors);
     }
-    if (windowRows) void flush();
-  } finally {
-    // Whatever ends the loop, the chunk under way has settled before the import answers.
-    await applying.catch(() => undefined);
+    windowRows++;
+    if (windowRows >= chunkSize) await flush();
   }
-  await applying;
+  if (windowRows) await flush();
   return result;
 }
 
