@@ -201,22 +201,35 @@ async function insertOutboxRows(manager: EntityManager, events: EventEnvelope[])
 const FIXED_SHAPE_MAX = 8;
 const fixedShape: string[] = [];
 
-/** `INSERT ... VALUES` of `n` rows, their seqs into the unsent queue, and the NOTIFY. */
+/**
+ * One statement around an insert of outbox rows (`... RETURNING seq`): their seqs join the unsent
+ * queue, and the NOTIFY (delivered on commit) rides along.
+ */
+const queuedAndNotified = (insertReturningSeq: string) => `WITH inserted AS (${insertReturningSeq}),
+     queued AS (INSERT INTO crm_outbox_pending (seq) SELECT seq FROM inserted)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/** `INSERT ... VALUES` of `n` rows, queued and notified. */
 function fixedShapeInsert(n: number): string {
   const rows = Array.from({ length: n }, (_, i) => {
     const p = 5 * i;
     return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::json)`;
   });
-  return `WITH inserted AS (
-       INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')} RETURNING seq),
-     queued AS (INSERT INTO crm_outbox_pending (seq) SELECT seq FROM inserted)
-     SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+  return queuedAndNotified(
+    `INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload) VALUES ${rows.join(', ')} RETURNING seq`,
+  );
 }
+
+/** Many rows: the short columns as arrays, the envelopes as one json array, zipped in order. */
+const ARRAY_INSERT = queuedAndNotified(`INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
+       SELECT e, t, k, ty, p
+         FROM ROWS FROM (unnest($1::uuid[], $2::text[], $3::text[], $4::text[]), json_array_elements($5::json))
+              WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord
+       RETURNING seq`);
 
 async function insertOutboxSlice(manager: EntityManager, events: EventEnvelope[]): Promise<void> {
   // Rows are inserted in the order given (VALUES in list order, the array form ORDER BY its
-  // position): seq, the publish order, follows the order of `events`. Each row's seq joins the
-  // unsent queue, and the NOTIFY (delivered on commit) rides in the same statement.
+  // position): seq, the publish order, follows the order of `events`.
   if (events.length <= FIXED_SHAPE_MAX) {
     const text = (fixedShape[events.length] ??= fixedShapeInsert(events.length));
     await manager.query(
@@ -229,21 +242,11 @@ async function insertOutboxSlice(manager: EntityManager, events: EventEnvelope[]
   // each element is the row's payload, its text as written. (As text[] every payload was escaped
   // by the driver and parsed as an array element first; as jsonb[] the parse grew faster than
   // the array.) The short columns travel as arrays beside it.
-  await manager.query(
-    `WITH inserted AS (
-       INSERT INTO crm_outbox (event_id, topic, message_key, event_type, payload)
-       SELECT e, t, k, ty, p
-         FROM ROWS FROM (unnest($1::uuid[], $2::text[], $3::text[], $4::text[]), json_array_elements($5::json))
-              WITH ORDINALITY AS u(e, t, k, ty, p, ord) ORDER BY ord
-       RETURNING seq),
-     queued AS (INSERT INTO crm_outbox_pending (seq) SELECT seq FROM inserted)
-     SELECT pg_notify('${OUTBOX_CHANNEL}', '')`,
-    [
-      events.map((e) => e.id),
-      events.map((e) => topicOf(e.source)),
-      events.map((e) => e.aggregateId),
-      events.map((e) => e.type),
-      JSON.stringify(events),
-    ],
-  );
+  await manager.query(ARRAY_INSERT, [
+    events.map((e) => e.id),
+    events.map((e) => topicOf(e.source)),
+    events.map((e) => e.aggregateId),
+    events.map((e) => e.type),
+    JSON.stringify(events),
+  ]);
 }

@@ -2,7 +2,6 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { OUTBOX_CHANNEL, OUTBOX_ROW_COLUMNS, OutboxRow, outboxMessage } from './outbox';
 import type { EventTransport, TransportMessage } from './transport';
-
 import { publishTraced } from './tracing';
 
 export interface RelayOptions {
@@ -28,8 +27,8 @@ export interface RelayOptions {
 
 /**
  * Publishes committed outbox rows in `seq` order and marks them sent (out of the unsent queue,
- * crm_outbox_pending). Only one relay per
- * database publishes at a time (a session advisory lock), so order holds with several replicas.
+ * crm_outbox_pending). Only one relay per database publishes at a time (a session advisory
+ * lock), so order holds with several replicas.
  * Writers of one aggregate serialise on its row, so `seq` order is per-aggregate commit order.
  * If the transport fails, the batch is retried with exponential backoff; nothing is skipped.
  */
