@@ -87,16 +87,6 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 const errorBody = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /**
- * Answer a refused request; when its body was not (fully) read, close the connection after the
- * answer instead of leaving the rest of the body to be parsed as the next request.
- */
-function refuse(res: ServerResponse, err: ClientRequestError) {
-  const headers: Record<string, string> = err.closeConnection ? { connection: 'close' } : {};
-  json(res, err.status, errorBody(err.message, err.code), headers);
-  if (err.closeConnection) res.once('finish', () => res.socket?.end());
-}
-
-/**
  * A plain node:http front for a GraphQL endpoint, shared by the gateway and every subgraph:
  * /graphql (after `authenticate`), /health, /ready and /metrics. Every step of a request (its
  * target, headers, body, JSON, authentication) runs inside one error boundary: bad input is a
@@ -175,6 +165,21 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     }
   }
 
+  /**
+   * What a failed request answers, over a socket or in process: a refusal (bad target, body or
+   * JSON) its coded 4xx, counted; anything else a logged, masked 500. `closeConnection`: the
+   * body was not (fully) read, or the failure is unexpected; the rest must not be parsed as
+   * the next request.
+   */
+  function failure(err: unknown): { status: number; body: ReturnType<typeof errorBody>; closeConnection: boolean } {
+    if (err instanceof ClientRequestError) {
+      refused.inc({ service: opts.name, reason: err.reason });
+      return { status: err.status, body: errorBody(err.message, err.code), closeConnection: err.closeConnection };
+    }
+    opts.logger.error({ err }, 'request failed');
+    return { status: 500, body: errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'), closeConnection: true };
+  }
+
   async function answerInProcess(request: InProcessRequest): Promise<InProcessResponse> {
     const end = duration.startTimer({ service: opts.name });
     let answer: InProcessResponse;
@@ -185,11 +190,8 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
       else for await (const chunk of result.body) body += chunk;
       answer = { status: result.status, headers: result.headers, body };
     } catch (err) {
-      if (err instanceof ClientRequestError) refused.inc({ service: opts.name, reason: err.reason });
-      else opts.logger.error({ err }, 'request failed');
-      const [status, message, code] =
-        err instanceof ClientRequestError ? [err.status, err.message, err.code] : [500, 'Internal server error', 'INTERNAL_SERVER_ERROR'];
-      answer = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody(message, code)) };
+      const failed = failure(err);
+      answer = { status: failed.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(failed.body) };
     }
     end({ status: String(answer.status) });
     return answer;
@@ -217,12 +219,9 @@ export async function startGraphQLHttpServer<C extends BaseContext>(opts: GraphQ
     const end = duration.startTimer({ service: opts.name });
     res.on('finish', () => end({ status: String(res.statusCode) }));
     route(req, res).catch((err: unknown) => {
-      if (err instanceof ClientRequestError) {
-        refused.inc({ service: opts.name, reason: err.reason });
-        return refuse(res, err);
-      }
-      opts.logger.error({ err }, 'request failed');
-      json(res, 500, errorBody('Internal server error', 'INTERNAL_SERVER_ERROR'), { connection: 'close' });
+      const failed = failure(err);
+      json(res, failed.status, failed.body, failed.closeConnection ? { connection: 'close' } : {});
+      if (failed.closeConnection) res.once('finish', () => res.socket?.end());
     });
   });
   // Bytes node's parser refuses (malformed request line, oversized headers): a plain 4xx, then close.
