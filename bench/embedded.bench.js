@@ -16,6 +16,8 @@ const lib = require('./lib');
 const { startNode, waitHttp, cpuSeconds, runLoad } = require('./lib/processes');
 const w = require('./lib/gateway-workloads');
 
+const { median } = w;
+
 const { ROOT, main, progress, intEnv, randomId, benchDatabases, checkPostgres, fmt } = lib;
 const CONTACTS = intEnv('BENCH_CONTACTS', 300);
 const DURATION = intEnv('BENCH_DURATION', 5);
@@ -23,7 +25,6 @@ const ROUNDS = intEnv('BENCH_ROUNDS', 3);
 const WARMUP = intEnv('BENCH_WARMUP', 2);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10);
 const RESULTS = path.join(ROOT, 'bench/results');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const TARGETS = ['in-process', 'http'];
 
 async function startGraphs(dbs, jwtSecret, subgraphSecret) {
@@ -58,28 +59,6 @@ function workloads(seeded) {
   ];
 }
 
-async function post(url, token, bodyText) {
-  const res = await globalThis.fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: bodyText,
-  });
-  const json = await res.json();
-  if (json.errors?.length) throw new Error(`${url}: ${json.errors[0].message}`);
-  return json.data;
-}
-
-async function verifyIdentical(graphs, loads, token) {
-  for (const load of loads) {
-    for (const b of [...new Set([load.bodies[0], load.bodies.at(-1)])]) {
-      const [a, h] = await Promise.all(graphs.map((g) => post(g.url, token, b)));
-      if (JSON.stringify(a) !== JSON.stringify(h)) throw new Error(`${load.name}: the two graphs disagree`);
-      if (!JSON.stringify(a).includes('"id"')) throw new Error(`${load.name}: empty answer`);
-    }
-  }
-  progress('in-process and HTTP subgraph calls return identical data for every workload');
-}
-
 async function measure(graph, load, token, durationSec = DURATION) {
   const cpuBefore = cpuSeconds(graph.proc.pid);
   const r = await runLoad({
@@ -108,7 +87,7 @@ function markdown(report) {
   const lines = [
     `# Embedded mode: subgraph calls in process against over HTTP (${report.finishedAt})`,
     '',
-    `Machine: ${report.machine}. ${report.settings.contacts} contacts, ${report.settings.connections} connections, ` +
+    `Machine: ${report.machine.nproc} CPUs, ${report.machine.model}, Node ${report.machine.node}. ${report.settings.contacts} contacts, ${report.settings.connections} connections, ` +
       `${report.settings.rounds} alternating rounds of ${report.settings.durationSec} s; medians. CPU: the graph's one process, per request.`,
     '',
     '| workload | subgraph calls | RPS | p50 ms | p99 ms | CPU ms/req | noise | failed |',
@@ -135,7 +114,7 @@ main('embedded bench', async () => {
   progress('starting the embedded graph twice: subgraph calls in process, and over HTTP');
   const graphs = await startGraphs(dbs, jwtSecret, subgraphSecret);
   const loads = workloads(seeded);
-  await verifyIdentical(graphs, loads, seeded.token);
+  await w.verifyIdentical(graphs, loads, seeded.token);
   for (const load of loads) for (const g of graphs) await measure(g, load, seeded.token, WARMUP);
   progress('warmed up');
   const runs = {};
@@ -157,10 +136,9 @@ main('embedded bench', async () => {
       return [l.name, { rps: a.rps / b.rps, cpu: a.cpuMsPerRequest / b.cpuMsPerRequest }];
     }),
   );
-  const cpu = require('node:os').cpus();
   const report = {
     finishedAt: new Date().toISOString(),
-    machine: `${cpu.length} CPUs, ${cpu[0]?.model}, Node ${process.version}`,
+    machine: w.machine(),
     settings: { contacts: CONTACTS, durationSec: DURATION, rounds: ROUNDS, connections: CONNECTIONS },
     results,
     ratios,

@@ -14,11 +14,12 @@
 // BENCH_WARMUP seconds per target and workload before the rounds (2), BENCH_ONLY=page,leads-direct
 // (workloads to run; written to gateway-partial.{json,md}; a --check run writes gateway-check.{json,md}), BENCH_CPU_PROF=leads,ours (CPU profiles of those processes).
 const { mkdirSync, writeFileSync, readFileSync, existsSync } = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const lib = require('./lib');
 const { startNode, waitHttp, cpuSeconds, counters, runLoad } = require('./lib/processes');
 const w = require('./lib/gateway-workloads');
+
+const { median, machine, post } = w;
 
 const { ROOT, built, main, progress, intEnv, randomId, benchDatabases, checkPostgres, fmt } = lib;
 const CONTACTS = intEnv('BENCH_CONTACTS', 300);
@@ -29,7 +30,6 @@ const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10);
 const CHECK = process.argv.includes('--check');
 const RESULTS = path.join(ROOT, 'bench/results');
 const FLOOR_FILE = path.join(RESULTS, 'gateway-floor.json');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 /** BENCH_CPU_PROF=leads,ours: V8 CPU profiles of those processes in bench/results/profiles/. */
 const profiled = (name) =>
@@ -108,25 +108,6 @@ function workloads(seeded, subgraphSecret) {
   ];
 }
 
-async function post(url, headers, bodyText) {
-  const res = await globalThis.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyText });
-  const json = await res.json();
-  if (json.errors?.length) throw new Error(`${url}: ${json.errors[0].message}`);
-  return json.data;
-}
-
-/** Both gateways give the same `data` for the first, middle and last body of every workload. */
-async function verifyIdentical(gateways, loads, token) {
-  for (const load of loads.filter((l) => !l.direct)) {
-    for (const b of [...new Set([load.bodies[0], load.bodies[Math.floor(load.bodies.length / 2)], load.bodies.at(-1)])]) {
-      const [a, ...others] = await Promise.all(gateways.map((g) => post(g.url, { authorization: `Bearer ${token}` }, b)));
-      if (others.some((h) => JSON.stringify(a) !== JSON.stringify(h))) throw new Error(`${load.name}: the gateways disagree`);
-      if (!JSON.stringify(a).includes('"id"')) throw new Error(`${load.name}: empty answer`);
-    }
-  }
-  progress(`${gateways.map((g) => g.name).join(', ')} return identical data for every workload`);
-}
-
 /** SQL statements each subgraph sends for one NESTED request (through the gateway without de-duplication). */
 async function sqlPerSubgraph(gateway, subgraphs, token) {
   // The gauges a /metrics scrape reads are not counted (observeQuery): only the request's statements.
@@ -188,15 +169,6 @@ function summarize(runs) {
     /** Answers that were not 2xx, and connection errors: not counted in RPS, and a --check fails on any. */
     failed: runs.reduce((s, r) => s + r.non2xx + r.errors, 0),
     rounds: runs.map((r) => ({ rps: r.rps, p50: r.p50, p99: r.p99 })),
-  };
-}
-
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  return {
-    nproc: os.availableParallelism(),
-    model: (/model name\s*:\s*(.*)/.exec(cpuinfo) ?? [])[1] ?? os.cpus()[0]?.model,
-    node: process.version,
   };
 }
 
@@ -279,7 +251,7 @@ main('gateway bench', async () => {
   const { subgraphs, gateways } = await startProcesses(dbs, jwtSecret, subgraphSecret);
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
   const loads = workloads(seeded, subgraphSecret).filter((l) => !only.length || only.includes(l.name));
-  await verifyIdentical(gateways, loads, seeded.token);
+  await w.verifyIdentical(gateways, loads, seeded.token);
   const nested = await sqlPerSubgraph(
     gateways.find((g) => g.name === 'ours-nodedupe'),
     subgraphs,

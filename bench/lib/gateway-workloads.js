@@ -1,5 +1,7 @@
 // The graph of bench/gateway.bench.js: seeding a realistic tenant through the use cases (the
 // whole graph in one process, in-process events) and the workloads' queries.
+const { readFileSync } = require('node:fs');
+const os = require('node:os');
 const cliProgress = require('cli-progress');
 const { built, graphqlClient, onCleanup, progress, pool, randomId, waitFor } = require('../lib');
 
@@ -160,4 +162,36 @@ async function seedBenchTenant(dbs, jwtSecret, subgraphSecret, contacts) {
 
 const body = (query, variables) => JSON.stringify({ query, variables });
 
-module.exports = { NESTED, PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedBenchTenant, body };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** The CPUs, their model and Node: what a report's figures were measured on. */
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: os.availableParallelism(),
+    model: (/model name\s*:\s*(.*)/.exec(cpuinfo) ?? [])[1] ?? os.cpus()[0]?.model,
+    node: process.version,
+  };
+}
+
+/** POST a GraphQL body; its `data`, or an error naming the URL and the first GraphQL error. */
+async function post(url, headers, bodyText) {
+  const res = await globalThis.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyText });
+  const json = await res.json();
+  if (json.errors?.length) throw new Error(`${url}: ${json.errors[0].message}`);
+  return json.data;
+}
+
+/** Every target gives the same `data` for the first, middle and last body of every workload (not the direct ones). */
+async function verifyIdentical(targets, loads, token) {
+  for (const load of loads.filter((l) => !l.direct)) {
+    for (const b of [...new Set([load.bodies[0], load.bodies[Math.floor(load.bodies.length / 2)], load.bodies.at(-1)])]) {
+      const [a, ...others] = await Promise.all(targets.map((t) => post(t.url, { authorization: `Bearer ${token}` }, b)));
+      if (others.some((h) => JSON.stringify(a) !== JSON.stringify(h))) throw new Error(`${load.name}: the targets disagree`);
+      if (!JSON.stringify(a).includes('"id"')) throw new Error(`${load.name}: empty answer`);
+    }
+  }
+  progress(`${targets.map((t) => t.name).join(', ')} return identical data for every workload`);
+}
+
+module.exports = { NESTED, PAGE, DASHBOARD, CONTACT, LEADS_PAGE, seedBenchTenant, body, median, machine, post, verifyIdentical };
