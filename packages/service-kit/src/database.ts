@@ -5,6 +5,7 @@ import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'type
 import type { Logger } from './logger';
 import { OutboxFlush } from '@crm/events';
 import { PreparingClient } from './prepared-client';
+import { crmPgTypes } from './timestamp-parser';
 
 type Constructor = new (...args: never[]) => unknown;
 
@@ -75,7 +76,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     synchronize: false,
     // A transaction's events are written in one statement as it commits (see emitMany).
     subscribers: [OutboxFlush],
-    extra: { max: options.poolSize ?? 10, Client: PreparingClient },
+    extra: { max: options.poolSize ?? 10, Client: PreparingClient, types: crmPgTypes },
   });
   await dataSource.initialize();
   countStatements(dataSource);

@@ -1,5 +1,6 @@
 import { EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { findOneByEquality } from './equality-find';
+import { MemoizedSelectQueryBuilder } from './memoized-select';
 import { withRawGetMany } from './raw-hydration';
 
 export interface TenantOwned extends ObjectLiteral {
@@ -30,7 +31,13 @@ export function tenantRepository<T extends TenantOwned>(manager: EntityManager, 
     count: (where: FindOptionsWhere<T> = {}) => repo.count({ where: scoped(where) }),
     /** A query builder already restricted to the tenant; add conditions with andWhere (getMany hydrates raw rows). */
     query: (alias: string): SelectQueryBuilder<T> =>
-      withRawGetMany(repo.createQueryBuilder(alias).where(`${alias}.tenant_id = :__tenant`, { __tenant: tenantId }), manager),
+      withRawGetMany(
+        new MemoizedSelectQueryBuilder<T>(manager.connection, manager.queryRunner)
+          .select(alias)
+          .from(repo.target, alias)
+          .where(`${alias}.tenant_id = :__tenant`, { __tenant: tenantId }),
+        manager,
+      ),
     create: (values: Omit<Partial<T>, 'tenantId'>) => repo.create({ ...values, tenantId } as unknown as T),
     save: <E extends T>(row: E): Promise<E> => repo.save(own(row, 'save')),
     /** A new row (history, log entries): one INSERT, without save()'s change tracking. */
