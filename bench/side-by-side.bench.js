@@ -9,7 +9,7 @@
 //
 // BENCH_BASE=<another checkout, built> (default: this one), BENCH_ROUNDS (8), BENCH_DURATION
 // seconds per round (5). Writes bench/results/side-by-side.{json,md}.
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const lib = require('./lib');
@@ -33,6 +33,9 @@ const commitOf = (dir) => {
     return 'unknown';
   }
 };
+
+/** The peak resident memory of a process so far (VmHWM), in MB. */
+const peakRssMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** One build's leads subgraph on the seeded database. */
 async function startLeads(label, checkout, port, databaseUrl, subgraphSecret) {
@@ -94,6 +97,7 @@ main('side-by-side bench', async () => {
     base_cpuMsPerRequest: w.median(rounds.map((r) => r.base.cpuMs)),
     head_cpuMsPerRequest: w.median(rounds.map((r) => r.head.cpuMs)),
     headOverBase: { median: w.median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
+    peakRssMb: { base: peakRssMb(base.proc.pid), head: peakRssMb(head.proc.pid) },
     failed: rounds.reduce((s, r) => s + r.base.failed + r.head.failed, 0),
     rounds,
   };
@@ -103,11 +107,11 @@ main('side-by-side bench', async () => {
     `Machine: ${report.machine.nproc} CPUs, ${report.machine.model}, Node ${report.machine.node}. ` +
       `Base ${report.base.commit}, head ${report.head.commit}; ${ROUNDS} rounds of ${DURATION} s, ${CONNECTIONS} connections each, both at once.`,
     '',
-    '| | leads CPU ms/req (median) |',
-    '|:--|--:|',
-    `| base | ${fmt(report.base_cpuMsPerRequest, 3)} |`,
-    `| head | ${fmt(report.head_cpuMsPerRequest, 3)} |`,
-    `| head/base, per round | ${fmt(report.headOverBase.median, 3)} (${fmt(report.headOverBase.min, 2)}–${fmt(report.headOverBase.max, 2)}) |`,
+    '| | leads CPU ms/req (median) | peak RSS MB |',
+    '|:--|--:|--:|',
+    `| base | ${fmt(report.base_cpuMsPerRequest, 3)} | ${fmt(report.peakRssMb.base, 0)} |`,
+    `| head | ${fmt(report.head_cpuMsPerRequest, 3)} | ${fmt(report.peakRssMb.head, 0)} |`,
+    `| head/base, per round | ${fmt(report.headOverBase.median, 3)} (${fmt(report.headOverBase.min, 2)}–${fmt(report.headOverBase.max, 2)}) | |`,
     '',
   ].join('\n');
   mkdirSync(RESULTS, { recursive: true });
