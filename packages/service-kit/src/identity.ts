@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** Who is calling, as the gateway established it (docs/security.md). */
 export interface Identity {
@@ -55,7 +55,8 @@ function mac(secret: string, parts: { timestamp: string; nonce: string; identity
 export function signIdentity(identity: Identity, secret: string, request: SignedRequest, nowMs = Date.now()): Record<string, string> {
   const encoded = Buffer.from(JSON.stringify(identity)).toString('base64url');
   const timestamp = String(Math.floor(nowMs / 1000));
-  const nonce = randomBytes(16).toString('base64url');
+  // 122 random bits from Node's buffered CSPRNG: randomBytes per call was 1.5 % of the gateway's CPU.
+  const nonce = randomUUID();
   return {
     [IDENTITY_HEADER]: encoded,
     [TIMESTAMP_HEADER]: timestamp,
