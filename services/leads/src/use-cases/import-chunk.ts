@@ -40,8 +40,9 @@ export async function applyChunk(m: EntityManager, actor: Actor, rows: ContactRo
   const companyIdOf = await resolveCompanies(m, tenantId, rows);
   const states = await lockKnownContacts(m, tenantId, emails);
   // 5. What scoring and assignment read.
-  const profiles = await companyProfiles(m, tenantId, rows, states, companyIdOf);
-  const engagements = await engagementsOfRescorable(m, tenantId, rows, states, companyIdOf);
+  const soFar: ChunkSoFar = { m, tenantId, rows, states, companyIdOf };
+  const profiles = await companyProfiles(soFar);
+  const engagements = await engagementsOfRescorable(soFar);
   // 6. Play the rows in file order, exactly as captureLead would one after another.
   const play = new ChunkPlay({ actor, now, settings, states, profiles, engagements, companyIdOf });
   const outcomes = rows.map((row) => play.play(row));
@@ -74,14 +75,17 @@ async function lockKnownContacts(m: EntityManager, tenantId: string, emails: str
   return states;
 }
 
+/** What a chunk knows once its companies are resolved and its known contacts locked. */
+interface ChunkSoFar {
+  m: EntityManager;
+  tenantId: string;
+  rows: ContactRow[];
+  states: Map<string, ContactState>;
+  companyIdOf: (row: ContactRow) => string | null;
+}
+
 /** Industry and size of every company a row or a known contact names (scoring and assignment read them). */
-async function companyProfiles(
-  m: EntityManager,
-  tenantId: string,
-  rows: ContactRow[],
-  states: Map<string, ContactState>,
-  companyIdOf: (row: ContactRow) => string | null,
-): Promise<Map<string, CompanyProfile>> {
+async function companyProfiles({ m, tenantId, rows, states, companyIdOf }: ChunkSoFar): Promise<Map<string, CompanyProfile>> {
   const companyIds = new Set<string>(rows.map(companyIdOf).filter((id): id is string => id !== null));
   for (const s of states.values()) if (s.companyId) companyIds.add(s.companyId);
   const profiles = new Map<string, CompanyProfile>();
@@ -95,13 +99,7 @@ async function companyProfiles(
 }
 
 /** The engagements of known contacts a row may give a scoring field: only those can be rescored. */
-async function engagementsOfRescorable(
-  m: EntityManager,
-  tenantId: string,
-  rows: ContactRow[],
-  states: Map<string, ContactState>,
-  companyIdOf: (row: ContactRow) => string | null,
-): Promise<Map<string, EngagementEvent[]>> {
+async function engagementsOfRescorable({ m, tenantId, rows, states, companyIdOf }: ChunkSoFar): Promise<Map<string, EngagementEvent[]>> {
   const mayRescore = new Set<string>();
   for (const r of rows) {
     const s = states.get(r.email);
