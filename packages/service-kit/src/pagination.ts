@@ -1,9 +1,30 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput, isUuid } from './errors';
+import { hydrate, isPlainEntity } from './raw-hydration';
 
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
+  /**
+   * Count in the page's own statement (a scalar subquery, so one snapshot and one round trip):
+   * set by `pageArgs` when the query selects `totalCount`.
+   */
+  countWithPage?: boolean;
+}
+
+/** What pageArgs reads of a resolver's info. */
+export type ConnectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes'>;
+
+/**
+ * A connection field's page arguments, with `countWithPage` when its selection names `totalCount`
+ * plainly (no directive; a fragment is not looked into, and its count stays a statement of its own).
+ */
+export function pageArgs<A extends PageArgs>(args: A, info: ConnectionInfo | undefined): A {
+  const countWithPage = !!info?.fieldNodes.some((node) =>
+    node.selectionSet?.selections.some((s) => s.kind === 'Field' && s.name.value === 'totalCount' && !s.directives?.length),
+  );
+  return countWithPage ? { ...args, countWithPage } : args;
 }
 export interface Connection<T> {
   edges: Array<{ node: T; cursor: string }>;
@@ -68,11 +89,30 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     const k = decodeCursor(args.after);
     qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:__at, :__id)`, { __at: k.at, __id: k.id });
   }
-  const rows = await qb
-    .orderBy(`${alias}.created_at`, 'DESC')
+  qb.orderBy(`${alias}.created_at`, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC')
-    .take(size + 1)
-    .getMany();
+    .take(size + 1);
+  let rows: T[];
+  const map = qb.expressionMap;
+  const main = map.mainAlias;
+  // What the raw list path reads (raw-hydration.ts): one plain entity, selected whole, no joins.
+  const plain =
+    main?.hasMetadata &&
+    isPlainEntity(main.metadata) &&
+    map.selects.length === 1 &&
+    map.selects[0].selection === main.name &&
+    !map.joinAttributes.length;
+  if (args.countWithPage && main && plain) {
+    // The count of the same conditions without the cursor, evaluated once (an InitPlan). An empty
+    // page carries no count: then 0 on the first page, else the count's own statement.
+    const countSql = counter.clone().select('count(*)').orderBy().getQuery();
+    const raw: Array<Record<string, unknown>> = await qb.addSelect(`(${countSql})`, '__total').getRawMany();
+    rows = hydrate<T>(qb.connection.manager, main.metadata, raw, main.name);
+    if (raw.length) count = Promise.resolve(Number(raw[0].__total));
+    else if (!args.after) count = Promise.resolve(0);
+  } else {
+    rows = await qb.getMany();
+  }
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ node, cursor: encodeCursor({ at: node.createdAt.toISOString(), id: node.id }) }));
   return {

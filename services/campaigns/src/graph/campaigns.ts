@@ -1,4 +1,4 @@
-import { PageArgs, requireUuid } from '@crm/service-kit';
+import { ConnectionInfo, PageArgs, pageArgs, requireUuid } from '@crm/service-kit';
 import { tenantRepository } from '@crm/service-kit';
 import type { Campaign } from '../entities';
 import { CampaignCost } from '../entities';
@@ -12,8 +12,8 @@ export const campaignQueries = {
   campaign: (_: unknown, args: { id: string }, ctx: CampaignsContext) => {
     return ctx.loaders.campaign.load(requireUuid(args.id, 'id'));
   },
-  campaigns: (_: unknown, args: { filter?: CampaignFilter | null } & PageArgs, ctx: CampaignsContext) => {
-    return listCampaigns(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args);
+  campaigns: (_: unknown, args: { filter?: CampaignFilter | null } & PageArgs, ctx: CampaignsContext, info: ConnectionInfo) => {
+    return listCampaigns(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info));
   },
 };
 
@@ -41,8 +41,8 @@ export const campaignTypes = {
     __resolveReference: (ref: { id: string }, ctx: CampaignsContext) => {
       return ctx.loaders.campaign.load(ref.id);
     },
-    members: (c: Campaign, args: PageArgs & { status?: MemberStatus | null }, ctx: CampaignsContext) =>
-      listMembers(ctx.db.manager, ctx.tenantId, c.id, args.status, args),
+    members: (c: Campaign, args: PageArgs & { status?: MemberStatus | null }, ctx: CampaignsContext, info: ConnectionInfo) =>
+      listMembers(ctx.db.manager, ctx.tenantId, c.id, args.status, pageArgs(args, info)),
     stats: (c: Campaign, _: unknown, ctx: CampaignsContext) => ctx.loaders.stats.load(c.id),
     influencedRevenue: (c: Campaign, args: { model?: AttributionModel | null }, ctx: CampaignsContext) => revenueOf(c, args.model, ctx),
     roi: async (c: Campaign, args: { model?: AttributionModel | null }, ctx: CampaignsContext) =>

@@ -1,4 +1,4 @@
-import type { PageArgs } from '@crm/service-kit';
+import { ConnectionInfo, PageArgs, pageArgs } from '@crm/service-kit';
 import type { Segment } from '../entities';
 import type { SegmentRulesInput } from '../domain';
 import type { CampaignsContext } from '../context';
@@ -28,8 +28,8 @@ export const segmentMutations = {
 export const segmentTypes = {
   Segment: {
     contactCount: (s: Segment, _: unknown, ctx: CampaignsContext) => segmentContactCount(ctx.db.manager, ctx.tenantId, s),
-    contacts: async (s: Segment, args: PageArgs, ctx: CampaignsContext) => {
-      const page = await segmentContacts(ctx.db.manager, ctx.tenantId, s, args);
+    contacts: async (s: Segment, args: PageArgs, ctx: CampaignsContext, info: ConnectionInfo) => {
+      const page = await segmentContacts(ctx.db.manager, ctx.tenantId, s, pageArgs(args, info));
       return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: { __typename: 'Contact', id: e.node.id } })) };
     },
   },

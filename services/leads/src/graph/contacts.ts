@@ -1,4 +1,4 @@
-import { requireUuid, tenantRepository } from '@crm/service-kit';
+import { ConnectionInfo, pageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
 import { actorOf, type LeadsContext } from '../context';
 import { Company, Contact, StageChange } from '../entities';
 import type { EngagementKind } from '../domain/scoring';
@@ -20,8 +20,8 @@ export const contactQueries = {
   contact: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
     return contactById(ctx, args.id);
   },
-  contacts: (_: unknown, args: { filter?: ContactFilter; first?: number; after?: string }, ctx: LeadsContext) => {
-    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args);
+  contacts: (_: unknown, args: { filter?: ContactFilter; first?: number; after?: string }, ctx: LeadsContext, info: ConnectionInfo) => {
+    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info));
   },
   company: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
     return companyById(ctx, args.id);

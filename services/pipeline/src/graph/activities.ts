@@ -1,4 +1,4 @@
-import { PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { ConnectionInfo, PageArgs, pageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
 import { Activity } from '../entities';
 import { activityTiming } from '../domain';
 import type { PipelineContext } from '../context';
@@ -11,8 +11,8 @@ export const activityQueries = {
   activity: (_: unknown, args: { id: string }, ctx: PipelineContext) => {
     return tenantRepository(ctx.db.manager, Activity, ctx.tenantId).findOne({ id: requireUuid(args.id, 'id') });
   },
-  activities: (_: unknown, args: { filter?: ActivityFilter | null } & PageArgs, ctx: PipelineContext) => {
-    return listActivities(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args, new Date());
+  activities: (_: unknown, args: { filter?: ActivityFilter | null } & PageArgs, ctx: PipelineContext, info: ConnectionInfo) => {
+    return listActivities(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info), new Date());
   },
   dueActivities: (_: unknown, { input }: Input<{ hours: number; ownerId?: string | null }>, ctx: PipelineContext) => {
     return dueActivities(ctx.db.manager, ctx.tenantId, input, new Date());

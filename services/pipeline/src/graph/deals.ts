@@ -1,4 +1,4 @@
-import { badInput, connectionFields, PageArgs, requireUuid } from '@crm/service-kit';
+import { badInput, ConnectionInfo, connectionFields, PageArgs, pageArgs, requireUuid } from '@crm/service-kit';
 import type { Deal, DealStageChange } from '../entities';
 import { weightedAmount } from '../domain';
 import type { PipelineContext } from '../context';
@@ -15,8 +15,8 @@ export const dealQueries = {
   deal: async (_: unknown, args: { id: string }, ctx: PipelineContext) => {
     return ctx.loaders.deal.load(requireUuid(args.id, 'id'));
   },
-  deals: (_: unknown, args: { filter?: DealFilter | null } & PageArgs, ctx: PipelineContext) => {
-    return listDeals(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args);
+  deals: (_: unknown, args: { filter?: DealFilter | null } & PageArgs, ctx: PipelineContext, info: ConnectionInfo) => {
+    return listDeals(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info));
   },
   forecast: async (_: unknown, { input }: Input<ForecastQueryInput>, ctx: PipelineContext) => {
     const result = await forecast(ctx.db.manager, ctx.tenantId, input);

@@ -1,4 +1,4 @@
-import { PageArgs, requireUuid } from '@crm/service-kit';
+import { ConnectionInfo, PageArgs, pageArgs, requireUuid } from '@crm/service-kit';
 import type { Ticket } from '../entities';
 import type { TicketsContext } from '../context';
 import { dueAt, firstResponseBreached, remainingMinutes, resolutionBreached, slaBreached, slaPaused, TicketStatus } from '../domain';
@@ -13,8 +13,8 @@ export const ticketQueries = {
   ticket: (_: unknown, args: { id: string }, ctx: TicketsContext) => {
     return ctx.loaders.ticket.load(requireUuid(args.id, 'id'));
   },
-  tickets: (_: unknown, args: { filter?: TicketFilter | null } & PageArgs, ctx: TicketsContext) => {
-    return listTickets(ctx.db.manager, ctx.tenantId, args.filter ?? {}, args, ctx.now);
+  tickets: (_: unknown, args: { filter?: TicketFilter | null } & PageArgs, ctx: TicketsContext, info: ConnectionInfo) => {
+    return listTickets(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info), ctx.now);
   },
 };
 
