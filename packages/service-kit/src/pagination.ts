@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput, isUuid } from './errors';
-import { hydrate, isPlainEntity } from './raw-hydration';
+import { hydrate, onePlainEntity } from './raw-hydration';
 
 export interface PageArgs {
   first?: number | null;
@@ -93,21 +93,13 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     .addOrderBy(`${alias}.id`, 'DESC')
     .take(size + 1);
   let rows: T[];
-  const map = qb.expressionMap;
-  const main = map.mainAlias;
-  // What the raw list path reads (raw-hydration.ts): one plain entity, selected whole, no joins.
-  const plain =
-    main?.hasMetadata &&
-    isPlainEntity(main.metadata) &&
-    map.selects.length === 1 &&
-    map.selects[0].selection === main.name &&
-    !map.joinAttributes.length;
-  if (args.countWithPage && main && plain) {
+  const entity = args.countWithPage ? onePlainEntity(qb) : undefined;
+  if (entity) {
     // The count of the same conditions without the cursor, evaluated once (an InitPlan). An empty
     // page carries no count: then 0 on the first page, else the count's own statement.
     const countSql = counter.clone().select('count(*)').orderBy().getQuery();
     const raw: Array<Record<string, unknown>> = await qb.addSelect(`(${countSql})`, '__total').getRawMany();
-    rows = hydrate<T>(qb.connection.manager, main.metadata, raw, main.name);
+    rows = hydrate<T>(qb.connection.manager, entity.metadata, raw, entity.alias);
     if (raw.length) count = Promise.resolve(Number(raw[0].__total));
     else if (!args.after) count = Promise.resolve(0);
   } else {

@@ -95,25 +95,36 @@ export function hydrate<T extends ObjectLiteral>(
 }
 
 /**
+ * The entity (and its alias) a query selects when the raw path reproduces its getMany: one plain entity, selected
+ * whole, nothing joined or counted, no optimistic lock; else undefined.
+ */
+export function onePlainEntity<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+): { metadata: EntityMetadata; alias: string } | undefined {
+  const map = qb.expressionMap;
+  const main = map.mainAlias;
+  const plain =
+    main?.hasMetadata &&
+    isPlainEntity(main.metadata) &&
+    map.selects.length === 1 &&
+    map.selects[0].selection === main.name &&
+    !map.joinAttributes.length &&
+    !map.relationIdAttributes.length &&
+    !map.relationCountAttributes.length &&
+    map.lockMode !== 'optimistic';
+  return plain ? { metadata: main.metadata, alias: main.name } : undefined;
+}
+
+/**
  * `qb.getMany()` through `getRawMany()` and `hydrate` when the query selects one plain entity and
  * joins nothing (every tenant-scoped list read); anything else keeps TypeORM's own getMany.
  */
 export function withRawGetMany<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, manager: EntityManager): SelectQueryBuilder<T> {
   const original = qb.getMany.bind(qb);
   qb.getMany = async () => {
-    const map = qb.expressionMap;
-    const main = map.mainAlias;
-    const simple =
-      main?.hasMetadata &&
-      isPlainEntity(main.metadata) &&
-      map.selects.length === 1 &&
-      map.selects[0].selection === main.name &&
-      !map.joinAttributes.length &&
-      !map.relationIdAttributes.length &&
-      !map.relationCountAttributes.length &&
-      map.lockMode !== 'optimistic';
-    if (!simple) return original();
-    return hydrate<T>(manager, main.metadata, await qb.getRawMany(), main.name);
+    const main = onePlainEntity(qb);
+    if (!main) return original();
+    return hydrate<T>(manager, main.metadata, await qb.getRawMany(), main.alias);
   };
   return qb;
 }
