@@ -47,6 +47,12 @@ export interface ScorePart {
 
 export const MAX_SCORE = 1000;
 
+/**
+ * The contact fields the fit score reads (companyId through the company's industry and size):
+ * changing one rescores the contact, whether by an edit (updateContact) or an import row.
+ */
+export const FIT_SCORE_FIELDS: ReadonlySet<string> = new Set(['jobTitle', 'budget', 'companyId']);
+
 export const DEFAULT_SCORING_RULES: ScoringRules = {
   mqlThreshold: 50,
   fit: {

@@ -5,7 +5,7 @@ import { pickOwner } from '../domain/assignment';
 import type { ContactRow } from '../domain/csv-rows';
 import { mergeContactFields } from '../domain/dedupe';
 import { checkTransition, LifecycleStage, onScoreChanged, StageChangeSource } from '../domain/lifecycle';
-import { EngagementEvent, scoreContact } from '../domain/scoring';
+import { EngagementEvent, FIT_SCORE_FIELDS, scoreContact } from '../domain/scoring';
 import { VISITOR_SOURCES } from './capture';
 import type { loadSettings } from './settings';
 
@@ -19,8 +19,6 @@ const IMPORT_SOURCE = 'import';
 /** captureLead's PROFILE_FIELDS: what a capture (and so a row) may fill on a known contact. */
 const FILLABLE = ['firstName', 'lastName', 'jobTitle', 'phone', 'source', 'companyId', 'country', 'budget'] as const;
 type Fillable = (typeof FILLABLE)[number];
-/** Fields the fit score reads: filling one rescores the contact (as updateContact does). */
-export const SCORING_FIELDS: ReadonlySet<string> = new Set(['jobTitle', 'budget', 'companyId']);
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
 
@@ -167,7 +165,7 @@ export class ChunkPlay {
     const identified = c.lifecycleStage === 'VISITOR' && !VISITOR_SOURCES.has(source);
     if (identified) this.recordMove(c, 'VISITOR', 'LEAD', `identified (${source})`, 'IMPORT');
     this.touches.push({ contactId: c.id, source });
-    if (changedFields.some((f) => SCORING_FIELDS.has(f))) this.rescore(c);
+    if (changedFields.some((f) => FIT_SCORE_FIELDS.has(f))) this.rescore(c);
     return changedFields.length || identified ? 'updated' : 'unchanged';
   }
 

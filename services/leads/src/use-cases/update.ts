@@ -3,6 +3,7 @@ import { emit } from '@crm/events';
 import { badInput, characterLength, conflict, requireUuid, tenantRepository, type Actor } from '@crm/service-kit';
 import { Company, Contact } from '../entities';
 import { normaliseEmail } from '../domain/dedupe';
+import { FIT_SCORE_FIELDS } from '../domain/scoring';
 import { lockContact } from './lifecycle';
 import { rescore } from './scoring';
 
@@ -22,7 +23,6 @@ export interface UpdateContactInput {
 }
 
 const TEXT_LIMITS = { firstName: 100, lastName: 100, jobTitle: 150, phone: 50, ownerId: 64 } as const;
-const SCORING_FIELDS = new Set(['jobTitle', 'budget', 'companyId']);
 
 /**
  * updateContact: an explicit edit. A field left out is unchanged; null clears it (email cannot
@@ -77,6 +77,6 @@ export async function updateContact(m: EntityManager, actor: Actor, input: Updat
     actor: actor.userId,
     data: { changedFields: changed, values: Object.fromEntries(changed.map((k) => [k, next[k]])) },
   });
-  if (changed.some((f) => SCORING_FIELDS.has(f))) saved = await rescore(m, actor, saved);
+  if (changed.some((f) => FIT_SCORE_FIELDS.has(f))) saved = await rescore(m, actor, saved);
   return saved;
 }

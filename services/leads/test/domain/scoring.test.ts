@@ -1,6 +1,7 @@
 import {
   DEFAULT_SCORING_RULES,
   engagementScore,
+  FIT_SCORE_FIELDS,
   fitScore,
   scoreContact,
   type EngagementEvent,
@@ -12,6 +13,17 @@ const DAY = 24 * 60 * 60 * 1000;
 const now = new Date('2025-06-30T12:00:00Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * DAY);
 const rules = DEFAULT_SCORING_RULES;
+
+describe('FIT_SCORE_FIELDS', () => {
+  it('are the contact fields the fit score reads: the job title, the budget and the company (its industry and size)', () => {
+    expect([...FIT_SCORE_FIELDS].sort()).toEqual(['budget', 'companyId', 'jobTitle']);
+    const base = { industry: null, companySize: null, jobTitle: null, budget: null };
+    const fit = (p: Partial<typeof base>) => fitScore({ ...base, ...p }, rules).total;
+    expect(fit({ jobTitle: 'CEO' })).toBe(fit({}) + 25);
+    expect(fit({ budget: 100_000 })).toBe(fit({}) + 20);
+    expect(fit({ industry: 'software', companySize: 500 })).toBe(fit({}) + 35);
+  });
+});
 
 describe('DEFAULT_SCORING_RULES', () => {
   it('uses the documented threshold and half-life', () => {
