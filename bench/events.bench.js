@@ -59,7 +59,7 @@ const CAPTURE_TIMEOUT_MS = 120_000;
 const CAPTURE = 'mutation Capture($input: CaptureLeadInput!) { captureLead(input: $input) { id } }';
 const CHANGE = 'mutation Change($input: ChangeLifecycleStageInput!) { changeLifecycleStage(input: $input) { id lifecycleStage } }';
 
-const { emit } = built('packages/events/dist/index.js');
+const { COUNT_UNSENT_SQL, emit } = built('packages/events/dist/index.js');
 
 /** Capture `count` new contacts through the gateway; returns their ids. */
 async function captureContacts(gql, tag, count) {
@@ -120,7 +120,7 @@ async function throughput(stack, { tenantId, gql }, leadsPg, analyticsPg, tag) {
     });
   });
   const emitS = (now() - t1) / 1000;
-  const unsent = async () => (await leadsPg.query('SELECT count(*)::int AS n FROM crm_outbox_pending')).rows[0].n;
+  const unsent = async () => (await leadsPg.query(COUNT_UNSENT_SQL)).rows[0].n;
   const pending = await unsent();
   if (pending !== N_EVENTS) throw new Error(`expected ${N_EVENTS} unsent outbox rows, found ${pending}`);
   progress(`  ${fmtInt(N_EVENTS)} events written to the outbox in ${emitS.toFixed(1)} s (relay stopped); starting the relay`);

@@ -22,10 +22,10 @@ const {
   main,
   now,
   sleep,
-  waitFor,
   intEnv,
   checkPostgres,
   startBenchStack,
+  waitEventsSettled,
   pool,
   timeRuns,
   captureSql,
@@ -238,31 +238,6 @@ async function forecastBench(bench, { tenantId, gql }, pg) {
 // ---------------------------------------------------------------------------------------------
 // (b) SQL statements of contacts { deals }
 
-/** Every outbox sent and every consumer idle for `quietMs` (the cascade of the setup is over). */
-async function waitEventsSettled(stack, pgs, label) {
-  const counters = () =>
-    Object.values(stack.services)
-      .map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`)
-      .join(',');
-  let last = '';
-  let since = now();
-  await waitFor(
-    label,
-    async () => {
-      let unsent = 0;
-      for (const pg of Object.values(pgs)) unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox_pending')).rows[0].n;
-      const c = counters();
-      if (unsent > 0 || c !== last) {
-        last = c;
-        since = now();
-        return false;
-      }
-      return now() - since > 500;
-    },
-    { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 },
-  );
-}
-
 async function statementsBench(bench, pgs) {
   const { stack } = bench;
   const { tenantId, gql } = await bench.tenant('bench_n1');
@@ -279,7 +254,7 @@ async function statementsBench(bench, pgs) {
     { timeoutMs: SETUP_TIMEOUT_MS, label: 'captureLead' },
   );
   // pipeline accepts deals only for contacts it has heard of (contact.created).
-  await waitEventsSettled(stack, pgs, 'contact.created reaching pipeline');
+  await waitEventsSettled(stack, pgs, 'contact.created reaching pipeline', SETUP_TIMEOUT_MS);
   const dealJobs = contactIds.flatMap((contactId, i) => Array.from({ length: 1 + (i % 3) }, (_, k) => ({ contactId, k })));
   await pool(
     dealJobs.length,
@@ -290,7 +265,7 @@ async function statementsBench(bench, pgs) {
     },
     { timeoutMs: SETUP_TIMEOUT_MS, label: 'createDeal' },
   );
-  await waitEventsSettled(stack, pgs, 'the setup events settling');
+  await waitEventsSettled(stack, pgs, 'the setup events settling', SETUP_TIMEOUT_MS);
   progress(`(b) ${N1_CONTACTS} contacts and ${dealJobs.length} deals created in ${((now() - t0) / 1000).toFixed(1)} s; events settled`);
 
   // Nothing in the background: the same wrap over an idle second must count nothing.

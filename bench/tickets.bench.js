@@ -25,6 +25,7 @@ const {
   intEnv,
   checkPostgres,
   startBenchStack,
+  waitEventsSettled,
   pool,
   timeRuns,
   captureSql,
@@ -125,28 +126,6 @@ async function breachBench(bench, pg) {
 // ---------------------------------------------------------------------------------------------
 // (b) statements of contacts { tickets { sla } latestNps }
 
-async function settle(stack, pgs) {
-  let last = '';
-  let since = now();
-  await waitFor(
-    'the setup events settling',
-    async () => {
-      let unsent = 0;
-      for (const pg of Object.values(pgs)) unsent += (await pg.query('SELECT count(*)::int AS n FROM crm_outbox_pending')).rows[0].n;
-      const c = Object.values(stack.services)
-        .map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`)
-        .join(',');
-      if (unsent > 0 || c !== last) {
-        last = c;
-        since = now();
-        return false;
-      }
-      return now() - since > 500;
-    },
-    { timeoutMs: SETUP_TIMEOUT_MS, everyMs: 50 },
-  );
-}
-
 async function statementsBench(bench, pgs) {
   const { stack } = bench;
   const { tenantId, gql } = await bench.tenant('bench_n1');
@@ -190,7 +169,7 @@ async function statementsBench(bench, pgs) {
     },
     { timeoutMs: SETUP_TIMEOUT_MS, label: 'recordSurveyResponse' },
   );
-  await settle(stack, pgs);
+  await waitEventsSettled(stack, pgs, 'the setup events settling', SETUP_TIMEOUT_MS);
   const idle = await captureSql(stack.services, () => sleep(1_000));
   let query = CONTACTS_QUERY(N_CONTACTS);
   let variables = {};

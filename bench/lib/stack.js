@@ -1,6 +1,6 @@
 // The stack of the benchmarks (via bench/lib.js): GraphQL clients of the gateway, a concurrency
 // pool for their requests, and startBenchStack (the whole graph on fresh databases, with tenants).
-const { built, now, randomId, progress, onCleanup, checkInterrupted, withTimeout, benchDatabases, pgClient } = require('./infra');
+const { built, now, randomId, progress, onCleanup, checkInterrupted, withTimeout, benchDatabases, pgClient, waitFor } = require('./infra');
 
 // ---------------------------------------------------------------------------------------------
 // GraphQL over HTTP (Node's fetch, keep-alive), as a client of the gateway would call it.
@@ -143,4 +143,33 @@ async function startBenchStack(
   };
 }
 
-module.exports = { graphql, pool, stopAndDrop, graphqlClient, startBenchStack };
+/**
+ * Every outbox of `pgs` (pg clients, one per service database) sent and every consumer of the
+ * stack idle for half a second: the cascade of a setup is over.
+ */
+async function waitEventsSettled(stack, pgs, label, timeoutMs) {
+  const { COUNT_UNSENT_SQL } = built('packages/events/dist/index.js');
+  const counters = () =>
+    Object.values(stack.services)
+      .map((s) => `${s.consumer.processed}/${s.consumer.duplicates}`)
+      .join(',');
+  let last = '';
+  let since = now();
+  await waitFor(
+    label,
+    async () => {
+      let unsent = 0;
+      for (const pg of Object.values(pgs)) unsent += (await pg.query(COUNT_UNSENT_SQL)).rows[0].n;
+      const c = counters();
+      if (unsent > 0 || c !== last) {
+        last = c;
+        since = now();
+        return false;
+      }
+      return now() - since > 500;
+    },
+    { timeoutMs, everyMs: 50 },
+  );
+}
+
+module.exports = { graphql, pool, stopAndDrop, graphqlClient, startBenchStack, waitEventsSettled };
