@@ -50,7 +50,8 @@ export const hardBodyLimit = (limits: BodyLimits) =>
 
 /** A body handed over in memory (an in-process call) is held to the same cap as one read off a socket. */
 export function checkBodySize(body: Buffer, limits: BodyLimits): Buffer {
-  if (body.length > hardBodyLimit(limits)) throw tooLarge(hardBodyLimit(limits));
+  const hard = hardBodyLimit(limits);
+  if (body.length > hard) throw tooLarge(hard);
   return body;
 }
 
