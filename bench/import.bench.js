@@ -5,8 +5,9 @@
 //
 // Prints rows/s (the whole call: both parse passes, validation, writes, events), how long until
 // the relay has published every event, the CPU of this process and of Postgres and the WAL
-// written until then (steadier than the wall time on a busy machine), the process RSS before and after and its peak (and the JS heap's, sampled every 50 ms), and the counts,
-// which must match the generator's. BENCH_IMPORT_CHUNK overrides the chunk size (default: the import's, 1,000).
+// written until then (steadier than the wall time on a busy machine), the process RSS before
+// and after and its peak (and the JS heap's, sampled every 50 ms), and the counts, which must
+// match the generator's. BENCH_IMPORT_CHUNK overrides the chunk size (default: the import's, 1,000).
 const cliProgress = require('cli-progress');
 const { Buffer } = require('node:buffer');
 const timers = require('node:timers');

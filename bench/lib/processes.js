@@ -51,12 +51,14 @@ async function waitHttp(proc, url) {
   );
 }
 
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) in a /proc/<pid>/stat text. */
+function cpuSecondsOfStat(stat) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
+
+/** CPU seconds (user + system) the process has used so far. */
+const cpuSeconds = (pid) => cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /**
  * CPU seconds used so far by every process named `comm` that is alive now (`postgres`: the
@@ -69,7 +71,7 @@ function cpuSecondsOfAll(comm) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += cpuSeconds(pid);
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += cpuSecondsOfStat(stat);
     } catch {
       // gone meanwhile
     }
