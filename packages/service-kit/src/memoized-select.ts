@@ -3,9 +3,9 @@ import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMa
 
 // TypeORM writes a select's SQL anew on every call: ~30 µs for a page of contacts, most of it
 // escaping every column and rewriting property paths over the whole text. The same code asks the
-// same shape of query on every request, so a plain select's text (one entity, string conditions,
-// no joins, CTEs, grouping or locks) is kept by its shape: entity, alias, selects, conditions,
-// order and limits. Parameters stay out of the text (TypeORM numbers them after getQuery).
+// same shape of query on every request, so a plain select's text (one entity, joined entities on
+// string conditions, no relation joins, CTEs, grouping or locks) is kept by its shape: entities,
+// aliases, joins, selects, conditions, order and limits. Parameters stay out of the text (TypeORM numbers them after getQuery).
 
 /** Shapes kept per process; past this, texts are written as before. */
 const MAX_SHAPES = 2_000;
@@ -28,9 +28,8 @@ export function selectShape(map: QueryExpressionMap): string | undefined {
     !main?.hasMetadata ||
     main.subQuery ||
     map.subQuery ||
-    map.aliases.length !== 1 ||
+    map.aliases.length !== 1 + map.joinAttributes.length ||
     main.metadata.discriminatorColumn ||
-    map.joinAttributes.length ||
     map.relationIdAttributes.length ||
     map.relationCountAttributes.length ||
     map.commonTableExpressions.length ||
@@ -47,10 +46,8 @@ export function selectShape(map: QueryExpressionMap): string | undefined {
   ) {
     return undefined;
   }
-  let id = entityIds.get(main.metadata);
-  if (id === undefined) entityIds.set(main.metadata, (id = nextEntityId++));
   let key = [
-    id,
+    entityId(main.metadata),
     tag(main.name),
     map.selectDistinct,
     map.withDeleted,
@@ -63,6 +60,14 @@ export function selectShape(map: QueryExpressionMap): string | undefined {
     map.aliasNamePrefixingEnabled,
     map.disableEscaping,
   ].join('|');
+  for (const j of map.joinAttributes) {
+    // An entity joined on a condition: relation joins ("c.company") and subqueries are not plain.
+    const alias = j.alias;
+    if (typeof j.entityOrProperty !== 'function' || !alias.hasMetadata || alias.subQuery || alias.metadata.discriminatorColumn)
+      return undefined;
+    if (j.condition !== undefined && typeof j.condition !== 'string') return undefined;
+    key += `|j${j.direction}${entityId(alias.metadata)}${tag(alias.name)}${tag(j.condition ?? '')}`;
+  }
   for (const s of map.selects) key += `|s${tag(s.selection)}${tag(s.aliasName ?? '')}${s.virtual ?? ''}`;
   for (const w of map.wheres) {
     if (typeof w.condition !== 'string') return undefined;
@@ -72,6 +77,12 @@ export function selectShape(map: QueryExpressionMap): string | undefined {
     key += `|o${tag(path)}${typeof order === 'string' ? order : `${order.order}${order.nulls ?? ''}`}`;
   }
   return key;
+}
+
+function entityId(metadata: object): number {
+  let id = entityIds.get(metadata);
+  if (id === undefined) entityIds.set(metadata, (id = nextEntityId++));
+  return id;
 }
 
 /** How many shapes this process remembers (tests). */

@@ -1,7 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { FieldNode, GraphQLResolveInfo, SelectionNode } from 'graphql';
+import { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput, isUuid } from './errors';
-import { hydrate, onePlainEntity } from './raw-hydration';
+import { hydrate, hydrateJoined, isPlainEntity, onePlainEntity } from './raw-hydration';
 
 export interface PageArgs {
   first?: number | null;
@@ -21,10 +21,33 @@ export type ConnectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes'>;
  * plainly (no directive; a fragment is not looked into, and its count stays a statement of its own).
  */
 export function pageArgs<A extends PageArgs>(args: A, info: ConnectionInfo | undefined): A {
-  const countWithPage = !!info?.fieldNodes.some((node) =>
-    node.selectionSet?.selections.some((s) => s.kind === 'Field' && s.name.value === 'totalCount' && !s.directives?.length),
-  );
+  const countWithPage = !!info?.fieldNodes.some((node) => plainField(node.selectionSet?.selections, 'totalCount'));
   return countWithPage ? { ...args, countWithPage } : args;
+}
+
+/** The field `name` among `selections`, named plainly (no directive; fragments not looked into). */
+const plainField = (selections: readonly SelectionNode[] | undefined, name: string) =>
+  selections?.find((s): s is FieldNode => s.kind === 'Field' && s.name.value === name && !s.directives?.length);
+
+/** Whether a connection's `edges { node { … } }` selection names `field` plainly (as pageArgs reads `totalCount`). */
+export const selectsNodeField = (info: ConnectionInfo | undefined, field: string): boolean =>
+  !!info?.fieldNodes.some((node) => {
+    const edges = plainField(node.selectionSet?.selections, 'edges');
+    return !!plainField(plainField(edges?.selectionSet?.selections, 'node')?.selectionSet?.selections, field);
+  });
+
+/**
+ * A row of another tenant-owned entity read in the page's own statement: LEFT JOINed to each page
+ * row on its key (so at most one match) and the tenant, instead of a loader's statement after the
+ * page. Where the raw path does not apply, `found` is not called and the loader reads as before.
+ */
+export interface PageLookup<T, L extends ObjectLiteral = ObjectLiteral> {
+  entity: EntityTarget<L>;
+  alias: string;
+  /** The join on the looked-up entity's key, e.g. `co.id = c.company_id`; its tenant is added. */
+  on: string;
+  /** Each page row with the row it joined (null when none), e.g. to prime a DataLoader. */
+  found: (row: T, joined: L | null) => void;
 }
 export interface Connection<T> {
   edges: Array<{ node: T; cursor: string }>;
@@ -80,6 +103,7 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
   qb: SelectQueryBuilder<T>,
   alias: string,
   args: PageArgs,
+  lookups: ReadonlyArray<PageLookup<T, any>> = [], // eslint-disable-line @typescript-eslint/no-explicit-any
 ): Promise<Connection<T>> {
   const size = pageSize(args.first);
   const counter = qb.clone();
@@ -93,15 +117,20 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     .addOrderBy(`${alias}.id`, 'DESC')
     .take(size + 1);
   let rows: T[];
-  const entity = args.countWithPage ? onePlainEntity(qb) : undefined;
+  const entity = args.countWithPage || lookups.length ? onePlainEntity(qb) : undefined;
   if (entity) {
-    // The count of the same conditions without the cursor, evaluated once (an InitPlan). An empty
-    // page carries no count: then 0 on the first page, else the count's own statement.
-    const countSql = counter.clone().select('count(*)').orderBy().getQuery();
-    const raw: Array<Record<string, unknown>> = await qb.addSelect(`(${countSql})`, '__total').getRawMany();
+    if (args.countWithPage) {
+      // The count of the same conditions without the cursor, evaluated once (an InitPlan). An
+      // empty page carries no count: then 0 on the first page, else the count's own statement.
+      const countSql = counter.clone().select('count(*)').orderBy().getQuery();
+      qb.addSelect(`(${countSql})`, '__total');
+    }
+    lookups.forEach((l) => joinLookup(qb, l));
+    const raw: Array<Record<string, unknown>> = await qb.getRawMany();
     rows = hydrate<T>(qb.connection.manager, entity.metadata, raw, entity.alias);
-    if (raw.length) count = Promise.resolve(Number(raw[0].__total));
-    else if (!args.after) count = Promise.resolve(0);
+    lookups.forEach((l) => foundLookup(qb, l, rows, raw));
+    if (args.countWithPage && raw.length) count = Promise.resolve(Number(raw[0].__total));
+    else if (args.countWithPage && !args.after) count = Promise.resolve(0);
   } else {
     rows = await qb.getMany();
   }
@@ -112,6 +141,19 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount,
   };
+}
+
+function joinLookup<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, l: PageLookup<T>) {
+  const metadata = qb.connection.getMetadata(l.entity);
+  if (!isPlainEntity(metadata)) throw new Error(`a page lookup reads plain entities only, not ${metadata.name}`);
+  // With a join TypeORM leaves `take` out of the SQL (it expects getMany's two queries): a LIMIT here.
+  const take = qb.expressionMap.take;
+  qb.leftJoin(metadata.target, l.alias, `${l.on} AND ${l.alias}.tenant_id = :__tenant`).addSelect(l.alias).take(undefined).limit(take);
+}
+
+function foundLookup<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, l: PageLookup<T>, rows: T[], raw: Array<Record<string, unknown>>) {
+  const joined = hydrateJoined(qb.connection.manager, qb.connection.getMetadata(l.entity), raw, l.alias);
+  rows.forEach((row, i) => l.found(row, joined[i]));
 }
 
 /**

@@ -94,6 +94,18 @@ export function hydrate<T extends ObjectLiteral>(
   });
 }
 
+/** Entities LEFT JOINed under `alias` to each of `rows`: null where the row joined none (its key is null). */
+export function hydrateJoined<T extends ObjectLiteral>(
+  manager: EntityManager,
+  metadata: EntityMetadata,
+  rows: Array<Record<string, unknown>>,
+  alias: string,
+): Array<T | null> {
+  const key = planFor(metadata, alias).find((c) => c.column.isPrimary)!.key;
+  const entities = hydrate<T>(manager, metadata, rows, alias);
+  return rows.map((row, i) => (row[key] == null ? null : entities[i]));
+}
+
 /**
  * The entity (and its alias) a query selects when the raw path reproduces its getMany: one plain entity, selected
  * whole, nothing joined or counted, no optimistic lock; else undefined.

@@ -62,7 +62,7 @@ describe('remembered select texts', () => {
     expect((await ranked('t', 3).getMany()).map((n) => n.rank)).toEqual([4, 3]);
   });
 
-  test('each difference of shape is a text of its own: conditions, order, limits, selects', () => {
+  test('each difference of shape is a text of its own: conditions, order, limits, selects, joins', () => {
     const shapes = [
       notes(),
       notes().andWhere('n.rank > :r', { r: 1 }),
@@ -79,6 +79,12 @@ describe('remembered select texts', () => {
       notes().withDeleted(),
       notes().comment('why'),
       tenantRepository(db.manager, Note, 't').query('m'),
+      notes().innerJoin(Note, 'o', 'o.id = n.id'),
+      notes().leftJoin(Note, 'o', 'o.id = n.id'),
+      notes().leftJoin(Note, 'o', 'o.rank = n.rank'),
+      notes().leftJoin(Note, 'p', 'p.id = n.id'),
+      notes().leftJoin(Note, 'o', 'o.id = n.id').addSelect('o'),
+      notes().leftJoin(Note, 'o', 'o.id = n.id').leftJoin(Note, 'p', 'p.id = n.id'),
     ];
     for (const qb of shapes) expect(qb.getQuery()).toBe(typeormText(qb));
     const texts = shapes.map((qb) => qb.getQuery());
@@ -88,21 +94,44 @@ describe('remembered select texts', () => {
     expect(new Set(texts).size).toBe(shapes.length - 1);
   });
 
-  test('what is not plain is written by TypeORM every time: joins, locks, subquery conditions', () => {
-    const joined = notes().innerJoin(Note, 'o', 'o.id = n.id');
+  test('what is not plain is written by TypeORM every time: joins by table name or subquery, locks, subquery conditions', () => {
+    const joined = notes().innerJoin('memo_notes', 'o', 'o.id = n.id');
+    const subJoined = notes().leftJoin((qb: SelectQueryBuilder<Note>) => qb.select('x.id', 'id').from(Note, 'x'), 'o', 'o.id = n.id');
     const locked = notes().setLock('pessimistic_write');
     const bracketed = notes().andWhere(
       (qb: SelectQueryBuilder<Note>) => `n.rank IN ${qb.subQuery().select('x.rank').from(Note, 'x').getQuery()}`,
     );
     expect(selectShape(joined.expressionMap)).toBeUndefined();
+    expect(selectShape(subJoined.expressionMap)).toBeUndefined();
     expect(selectShape(locked.expressionMap)).toBeUndefined();
     expect(locked.getQuery()).toMatch(/FOR UPDATE$/);
     const before = rememberedShapes();
     joined.getQuery();
+    subJoined.getQuery();
     locked.getQuery();
     expect(rememberedShapes()).toBe(before);
     // A function condition becomes its text when added: plain again, and keyed on that text.
     expect(selectShape(bracketed.expressionMap)).toContain('n.rank IN (SELECT');
+  });
+
+  test('a joined entity reads the right rows through the remembered text, for each tenant', async () => {
+    const ranks = async (tenant: string) =>
+      (
+        await notes(tenant)
+          .leftJoin(Note, 'o', 'o.rank = n.rank + 1 AND o.tenant_id = :__tenant')
+          .addSelect('o.rank', 'next')
+          .orderBy('n.rank', 'ASC')
+          .getRawMany()
+      ).map((r: { n_rank: number; next: number | null }) => [r.n_rank, r.next]);
+    expect(await ranks('t')).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [4, null],
+    ]);
+    const remembered = rememberedShapes();
+    expect(await ranks('u')).toEqual([[5, null]]);
+    expect(rememberedShapes()).toBe(remembered);
   });
 
   test('pages and their counts go through the remembered texts with the right answers', async () => {

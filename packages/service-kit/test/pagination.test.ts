@@ -1,20 +1,34 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { parse, OperationDefinitionNode, FieldNode } from 'graphql';
-import { openDatabase, pageArgs, paginate, sqlStatements, tenantRepository } from '@crm/service-kit';
+import { openDatabase, pageArgs, paginate, selectsNodeField, sqlStatements, tenantRepository } from '@crm/service-kit';
 import { testDatabase } from '@crm/testing';
 
 // paginate with countWithPage: the page and its totalCount from one statement, equal to the
-// page and the count of their own statements, for every page, filtered or not.
+// page and the count of their own statements, for every page, filtered or not. With lookups: each
+// row's joined entity from that same statement, of the page's tenant only.
 
 @Entity('page_notes')
 class PageNote {
   @PrimaryColumn('uuid') id!: string;
   @Column({ name: 'tenant_id', type: 'varchar' }) tenantId!: string;
   @Column({ type: 'int' }) rank!: number;
+  @Column({ name: 'owner_id', type: 'uuid', nullable: true }) ownerId!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt!: Date;
+}
+
+@Entity('page_owners')
+class PageOwner {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ name: 'tenant_id', type: 'varchar' }) tenantId!: string;
+  @Column({ type: 'varchar' }) name!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) createdAt!: Date;
 }
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const ADA = id(101);
+const OTHER = id(102);
+/** Every third note has no owner; of the rest, half point at another tenant's owner. */
+const ownerOf = (n: number) => (n % 3 === 0 ? null : n % 3 === 1 ? ADA : OTHER);
 /** The `fieldNodes` a resolver of `contacts` gets for this selection. */
 const infoOf = (selection: string) => {
   const op = parse(`{ contacts ${selection} }`).definitions[0] as OperationDefinitionNode;
@@ -26,11 +40,20 @@ describe('a page counted in its own statement', () => {
   let db: Awaited<ReturnType<typeof openDatabase>>;
   const statements = async () => (await sqlStatements.get()).values.find((v) => v.labels.database === database.name)?.value ?? 0;
   beforeAll(async () => {
-    db = await openDatabase({ url: database.url, entities: [PageNote], migrations: [] });
+    db = await openDatabase({ url: database.url, entities: [PageNote, PageOwner], migrations: [] });
     await db.query(`CREATE TABLE page_notes (id uuid PRIMARY KEY, tenant_id varchar NOT NULL, rank int NOT NULL,
+      owner_id uuid, created_at timestamptz(3) NOT NULL)`);
+    await db.query(`CREATE TABLE page_owners (id uuid PRIMARY KEY, tenant_id varchar NOT NULL, name varchar NOT NULL,
       created_at timestamptz(3) NOT NULL)`);
+    await db.query(`INSERT INTO page_owners VALUES ($1, 't', 'Ada', $3), ($2, 'u', 'Other tenant', $3)`, [ADA, OTHER, new Date(0)]);
     for (let n = 1; n <= 7; n++) {
-      await db.query('INSERT INTO page_notes VALUES ($1, $2, $3, $4)', [id(n), n <= 6 ? 't' : 'u', n, new Date(Date.UTC(2026, 0, n))]);
+      await db.query('INSERT INTO page_notes VALUES ($1, $2, $3, $4, $5)', [
+        id(n),
+        n <= 6 ? 't' : 'u',
+        n,
+        ownerOf(n),
+        new Date(Date.UTC(2026, 0, n)),
+      ]);
     }
   });
   afterAll(async () => {
@@ -75,5 +98,55 @@ describe('a page counted in its own statement', () => {
     const past = await paginate(notes(), 'n', { first: 2, after: last.pageInfo.endCursor, countWithPage: true });
     expect(past.edges).toEqual([]);
     expect(await past.totalCount()).toBe(6);
+  });
+
+  test('selectsNodeField sees a field of edges { node } named plainly', () => {
+    expect(selectsNodeField(infoOf('{ edges { node { id owner { name } } } }'), 'owner')).toBe(true);
+    expect(selectsNodeField(infoOf('{ edges { node { id } } }'), 'owner')).toBe(false);
+    expect(selectsNodeField(infoOf('{ edges { node { owner @include(if: false) { name } } } }'), 'owner')).toBe(false);
+    expect(selectsNodeField(infoOf('{ edges { node { ... on Note { owner { name } } } } }'), 'owner')).toBe(false);
+    expect(selectsNodeField(infoOf('{ owner edges { cursor } }'), 'owner')).toBe(false);
+    expect(selectsNodeField(undefined, 'owner')).toBe(false);
+  });
+
+  test("a lookup gives each row its joined entity of the page's tenant, in the page's one statement", async () => {
+    for (const countWithPage of [false, true]) {
+      let after: string | null = null;
+      const seen: Array<[number, string | null]> = [];
+      do {
+        const plain = await paginate(notes(), 'n', { first: 4, after });
+        const found: Array<[PageNote, PageOwner | null]> = [];
+        const lookup = {
+          entity: PageOwner,
+          alias: 'o',
+          on: 'o.id = n.owner_id',
+          found: (row: PageNote, o: PageOwner | null) => found.push([row, o]),
+        };
+        const before = await statements();
+        const page = await paginate(notes(), 'n', { first: 4, after, countWithPage }, [lookup]);
+        if (countWithPage) expect(await page.totalCount()).toBe(6);
+        expect((await statements()) - before).toBe(1);
+        expect(page.edges).toEqual(plain.edges);
+        expect(page.pageInfo).toEqual(plain.pageInfo);
+        // Every row read, the one past the page too; another tenant's owner is never joined.
+        expect(found.map(([row]) => row.rank)).toEqual(plain.edges.map((e) => e.node.rank).concat(plain.pageInfo.hasNextPage ? [2] : []));
+        for (const [row, owner] of found) {
+          expect(owner).toEqual(
+            row.ownerId === ADA ? Object.assign(new PageOwner(), { id: ADA, tenantId: 't', name: 'Ada', createdAt: new Date(0) }) : null,
+          );
+          if (owner) expect(owner).toBeInstanceOf(PageOwner);
+        }
+        page.edges.forEach((e) => seen.push([e.node.rank, found.find(([row]) => row === e.node)![1]?.name ?? null]));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual([
+        [6, null],
+        [5, null],
+        [4, 'Ada'],
+        [3, null],
+        [2, null],
+        [1, 'Ada'],
+      ]);
+    }
   });
 });

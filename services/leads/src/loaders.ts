@@ -14,16 +14,29 @@ export const MAX_HISTORY = 100;
  * statement each, not one per contact, always through the tenant-scoped repository.
  */
 export function createLoaders(m: EntityManager, tenantId: string) {
-  return {
-    company: new DataLoader<string, Company | null>(async (ids) =>
-      rowsById(
-        ids,
-        await tenantRepository(m, Company, tenantId)
-          .query('c')
-          .andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) })
-          .getMany(),
-      ),
+  const company = new DataLoader<string, Company | null>(async (ids) =>
+    rowsById(
+      ids,
+      await tenantRepository(m, Company, tenantId)
+        .query('c')
+        .andWhere('c.id = ANY(:ids)', { ids: distinctUuids(ids) })
+        .getMany(),
     ),
+  );
+  /** Companies read with a page of contacts (companiesOfPage). */
+  const companiesRead = new Map<string, Company | null>();
+  return {
+    company,
+    /** A company read with a page: asked again in this request, it is answered from there. */
+    rememberCompany: (id: string, row: Company | null) => {
+      companiesRead.set(id, row);
+      company.prime(id, row);
+    },
+    /** A contact's company: a value when the page read it (fifty promises a page cost more than its statement). */
+    companyOf: (id: string): Company | null | Promise<Company | null> => {
+      const read = companiesRead.get(id);
+      return read !== undefined ? read : company.load(id);
+    },
     contact: new DataLoader<string, Contact | null>(async (ids) =>
       rowsById(
         ids,

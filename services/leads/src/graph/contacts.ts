@@ -1,4 +1,4 @@
-import { ConnectionInfo, pageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { ConnectionInfo, pageArgs, requireUuid, selectsNodeField, tenantRepository } from '@crm/service-kit';
 import { actorOf, type LeadsContext } from '../context';
 import { Company, Contact, StageChange } from '../entities';
 import type { EngagementKind } from '../domain/scoring';
@@ -6,7 +6,7 @@ import { captureLead, CaptureLeadInput } from '../use-cases/capture';
 import { importContacts } from '../use-cases/import';
 import { changeLifecycleStage, ChangeLifecycleStageInput, lockContact } from '../use-cases/lifecycle';
 import { mergeContacts } from '../use-cases/merge';
-import { ContactFilter, listContacts } from '../use-cases/queries';
+import { companiesOfPage, ContactFilter, listContacts } from '../use-cases/queries';
 import { addEngagement, breakdownOf, scoreInputsOf } from '../use-cases/scoring';
 import { updateContact, UpdateContactInput } from '../use-cases/update';
 import { Input, write } from './common';
@@ -21,7 +21,11 @@ export const contactQueries = {
     return contactById(ctx, args.id);
   },
   contacts: (_: unknown, args: { filter?: ContactFilter; first?: number; after?: string }, ctx: LeadsContext, info: ConnectionInfo) => {
-    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info));
+    // A page that shows companies reads them with its contacts, and the loader answers from them.
+    const companies = selectsNodeField(info, 'company')
+      ? [companiesOfPage((c, company) => c.companyId && ctx.loaders.rememberCompany(c.companyId, company))]
+      : [];
+    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info), companies);
   },
   company: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
     return companyById(ctx, args.id);
@@ -52,7 +56,7 @@ export const contactTypes = {
   Contact: {
     // _entities: the tenant filter applies here too, so another tenant's id resolves to null.
     __resolveReference: (ref: { id: string }, ctx: LeadsContext) => contactById(ctx, ref.id),
-    company: (c: Contact, _: unknown, ctx: LeadsContext) => (c.companyId ? ctx.loaders.company.load(c.companyId) : null),
+    company: (c: Contact, _: unknown, ctx: LeadsContext) => (c.companyId ? ctx.loaders.companyOf(c.companyId) : null),
     stageHistory: async (c: Contact, _: unknown, ctx: LeadsContext) =>
       (await ctx.loaders.stageHistory.load(c.id)).map((r: StageChange) => ({
         from: r.fromStage,

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, characterLength, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, characterLength, paginate, PageArgs, PageLookup, requireUuid, tenantRepository } from '@crm/service-kit';
 
 /** Longer than any name or email we store: a longer term can match nothing. */
 const MAX_SEARCH_LENGTH = 200;
-import { Contact } from '../entities';
+import { Company, Contact } from '../entities';
 
 export interface ContactFilter {
   stage?: string | null;
@@ -17,7 +17,21 @@ export interface ContactFilter {
   churnRisk?: boolean | null;
 }
 
-export async function listContacts(m: EntityManager, tenantId: string, filter: ContactFilter = {}, page: PageArgs = {}) {
+/** Each listed contact's company, read in the page's statement (for a page that shows companies). */
+export const companiesOfPage = (found: (contact: Contact, company: Company | null) => void): PageLookup<Contact, Company> => ({
+  entity: Company,
+  alias: 'co',
+  on: 'co.id = c.company_id',
+  found,
+});
+
+export async function listContacts(
+  m: EntityManager,
+  tenantId: string,
+  filter: ContactFilter = {},
+  page: PageArgs = {},
+  lookups: Array<PageLookup<Contact, Company>> = [],
+) {
   const qb = tenantRepository(m, Contact, tenantId).query('c');
   if (filter.stage) qb.andWhere('c.lifecycle_stage = :stage', { stage: filter.stage });
   if (filter.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: filter.ownerId });
@@ -43,5 +57,5 @@ export async function listContacts(m: EntityManager, tenantId: string, filter: C
       );
     });
   }
-  return paginate(qb, 'c', page);
+  return paginate(qb, 'c', page, lookups);
 }

@@ -223,55 +223,66 @@ describe('contacts query', () => {
     expect(seen[0]).toBe('person24@list.example');
   });
 
-  test('a page of contacts with companies and histories costs three statements, whatever its size', async () => {
-    await leads.call(list, { first: 1 }, { tenantId: 'lst' }); // tenant warmed up: no provisioning below
-    const logger = leads.service.db.logger;
-    const original = logger.logQuery.bind(logger);
-    const statements: string[] = [];
-    logger.logQuery = (query: string, ...rest: unknown[]) => {
-      statements.push(query);
-      return (original as (...a: unknown[]) => unknown)(query, ...rest);
-    };
-    try {
-      const res = await leads.call<any>(
-        `{ contacts(first: 25) { edges { node { email company { name } stageHistory { to } } } } }`,
-        {},
-        { tenantId: 'lst' },
-      );
-      expect(res.data.contacts.edges).toHaveLength(25);
-      expect(res.data.contacts.edges.filter((e: any) => e.node.company?.name === 'Globex')).toHaveLength(5);
-    } finally {
-      logger.logQuery = original;
-    }
-    expect(statements).toHaveLength(3); // the page, the companies, the histories (no count: totalCount not asked)
-    expect(statements.some((q) => /COUNT\(/i.test(q))).toBe(false);
-  });
-
-  test('scoreBreakdown over a page is batched: settings once, companies and engagements one statement each', async () => {
+  /** The SQL statements one query runs (the tenant warmed up first: no provisioning among them). */
+  async function statementsOf(query: string) {
     await leads.call(list, { first: 1 }, { tenantId: 'lst' });
     const logger = leads.service.db.logger;
     const original = logger.logQuery.bind(logger);
     const statements: string[] = [];
-    logger.logQuery = (query: string, ...rest: unknown[]) => {
-      statements.push(query);
-      return (original as (...a: unknown[]) => unknown)(query, ...rest);
+    logger.logQuery = (q: string, ...rest: unknown[]) => {
+      statements.push(q);
+      return (original as (...a: unknown[]) => unknown)(q, ...rest);
     };
-    let res;
     try {
-      res = await leads.call<any>(
-        `{ contacts(first: 25) { edges { node { email scoreBreakdown { score fit engagement } } } } }`,
-        {},
-        { tenantId: 'lst' },
-      );
+      const res = await leads.call<any>(query, {}, { tenantId: 'lst' });
+      expect(res.errors).toBeUndefined();
+      return { data: res.data, statements };
     } finally {
       logger.logQuery = original;
     }
-    expect(res.errors).toBeUndefined();
-    expect(res.data.contacts.edges).toHaveLength(25);
-    for (const e of res.data.contacts.edges)
+  }
+
+  test('a page of contacts with companies and histories costs two statements, whatever its size', async () => {
+    const { data, statements } = await statementsOf(
+      `{ contacts(first: 25) { edges { node { email company { name } stageHistory { to } } } } }`,
+    );
+    expect(data.contacts.edges).toHaveLength(25);
+    expect(data.contacts.edges.filter((e: any) => e.node.company?.name === 'Globex')).toHaveLength(5);
+    // The page with its companies (joined, of this tenant), the histories; no count: totalCount not asked.
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toContain('LEFT JOIN "companies" "co" ON "co"."id" = "c"."company_id" AND "co"."tenant_id" = $1 WHERE');
+    expect(statements.some((q) => /COUNT\(/i.test(q))).toBe(false);
+  });
+
+  test('scoreBreakdown over a page is batched: settings once, companies and engagements one statement each', async () => {
+    const { data, statements } = await statementsOf(
+      `{ contacts(first: 25) { edges { node { email scoreBreakdown { score fit engagement } } } } }`,
+    );
+    expect(data.contacts.edges).toHaveLength(25);
+    for (const e of data.contacts.edges)
       expect(e.node.scoreBreakdown).toEqual({ score: expect.any(Number), fit: expect.any(Number), engagement: expect.any(Number) });
     expect(statements).toHaveLength(4); // the page, the settings, the companies, the engagements
     expect(statements.filter((q) => /contact_engagements/.test(q))).toHaveLength(1);
+  });
+
+  test('companies read with the page serve scoreBreakdown too, with the same answers as without them', async () => {
+    const fields = 'email scoreBreakdown { score fit engagement }';
+    const joined = await statementsOf(`{ contacts(first: 25) { edges { node { ${fields} company { name domain } } } } }`);
+    const alone = await statementsOf(`{ contacts(first: 25) { edges { node { ${fields} } } } }`);
+    expect(joined.statements).toHaveLength(3); // the page with its companies, the settings, the engagements
+    expect(joined.statements.filter((q) => /"companies"/.test(q))).toHaveLength(1);
+    expect(joined.data.contacts.edges.map((e: any) => e.node.scoreBreakdown)).toEqual(
+      alone.data.contacts.edges.map((e: any) => e.node.scoreBreakdown),
+    );
+    const one = await leads.call<any>(
+      `query($id: ID!) { contact(id: $id) { company { name domain } } }`,
+      {
+        id: (await leads.call<any>('{ contacts(first: 1) { edges { node { id company { name } } } } }', {}, { tenantId: 'lst' })).data
+          .contacts.edges[0].node.id,
+      },
+      { tenantId: 'lst' },
+    );
+    expect(one.data.contact.company).toEqual(joined.data.contacts.edges[0].node.company);
   });
 
   test('filters: search (name, email, company), stage, minScore, createdAfter', async () => {
