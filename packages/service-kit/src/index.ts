@@ -5,6 +5,7 @@ export * from './identity';
 export * from './database';
 export * from './tenancy';
 export * from './pagination';
+export * from './page-selection';
 export * from './http-server';
 export * from './subgraph';
 export * from './authz';

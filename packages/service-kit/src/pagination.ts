@@ -1,5 +1,5 @@
-import type { FieldNode, GraphQLResolveInfo, SelectionNode } from 'graphql';
 import { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { badInput, isUuid } from './errors';
 import { hydrate, hydrateJoined, isPlainEntity, onePlainEntity } from './raw-hydration';
 
@@ -11,30 +11,12 @@ export interface PageArgs {
    * set by `pageArgs` when the query selects `totalCount`.
    */
   countWithPage?: boolean;
+  /**
+   * The entity properties the page's rows need (set by `pageArgs` from the node's selection);
+   * `id` and `createdAt` are always read. Unset: the whole row.
+   */
+  columns?: readonly string[];
 }
-
-/** What pageArgs reads of a resolver's info. */
-export type ConnectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes'>;
-
-/**
- * A connection field's page arguments, with `countWithPage` when its selection names `totalCount`
- * plainly (no directive; a fragment is not looked into, and its count stays a statement of its own).
- */
-export function pageArgs<A extends PageArgs>(args: A, info: ConnectionInfo | undefined): A {
-  const countWithPage = !!info?.fieldNodes.some((node) => plainField(node.selectionSet?.selections, 'totalCount'));
-  return countWithPage ? { ...args, countWithPage } : args;
-}
-
-/** The field `name` among `selections`, named plainly (no directive; fragments not looked into). */
-const plainField = (selections: readonly SelectionNode[] | undefined, name: string) =>
-  selections?.find((s): s is FieldNode => s.kind === 'Field' && s.name.value === name && !s.directives?.length);
-
-/** Whether a connection's `edges { node { … } }` selection names `field` plainly (as pageArgs reads `totalCount`). */
-export const selectsNodeField = (info: ConnectionInfo | undefined, field: string): boolean =>
-  !!info?.fieldNodes.some((node) => {
-    const edges = plainField(node.selectionSet?.selections, 'edges');
-    return !!plainField(plainField(edges?.selectionSet?.selections, 'node')?.selectionSet?.selections, field);
-  });
 
 /**
  * A row of another tenant-owned entity read in the page's own statement: LEFT JOINed to each page
@@ -117,8 +99,9 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     .addOrderBy(`${alias}.id`, 'DESC')
     .take(size + 1);
   let rows: T[];
-  const entity = args.countWithPage || lookups.length ? onePlainEntity(qb) : undefined;
+  const entity = args.countWithPage || lookups.length || args.columns ? onePlainEntity(qb) : undefined;
   if (entity) {
+    if (args.columns) selectColumns(qb, entity.metadata, alias, args.columns);
     if (args.countWithPage) {
       // The count of the same conditions without the cursor, evaluated once (an InitPlan). An
       // empty page carries no count: then 0 on the first page, else the count's own statement.
@@ -141,6 +124,20 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
     pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount,
   };
+}
+
+/** Only `columns` of the page's entity (with the key and the cursor's time): the rest stay unset. */
+function selectColumns<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  metadata: EntityMetadata,
+  alias: string,
+  columns: readonly string[],
+) {
+  const properties = new Set(['id', 'createdAt', ...columns]);
+  for (const p of properties) {
+    if (!metadata.findColumnWithPropertyPath(p)) throw new Error(`${metadata.name} has no column ${p}`);
+  }
+  qb.select([...properties].map((p) => `${alias}.${p}`));
 }
 
 function joinLookup<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, l: PageLookup<T>) {

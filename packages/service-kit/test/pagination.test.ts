@@ -149,4 +149,34 @@ describe('a page counted in its own statement', () => {
       ]);
     }
   });
+
+  test('pageArgs names the columns of the fields selected, when every one is declared', () => {
+    const declared = { id: ['id'], rank: ['rank'], owner: ['ownerId'] } as const;
+    expect(pageArgs({}, infoOf('{ edges { node { __typename id owner { name } } } }'), declared).columns).toEqual(['id', 'ownerId']);
+    expect(pageArgs({}, infoOf('{ totalCount edges { node { rank } } }'), declared)).toEqual({ countWithPage: true, columns: ['rank'] });
+    expect(pageArgs({}, infoOf('{ edges { node { rank title } } }'), declared).columns).toBeUndefined();
+    expect(pageArgs({}, infoOf('{ edges { node { ... on Note { rank } } } }'), declared).columns).toBeUndefined();
+    expect(pageArgs({}, infoOf('{ edges { node { rank @include(if: true) } } }'), declared).columns).toBeUndefined();
+    expect(pageArgs({}, infoOf('{ edges { node { constructor } } }'), declared).columns).toBeUndefined();
+    expect(pageArgs({}, infoOf('{ edges { node { rank } } }')).columns).toBeUndefined();
+  });
+
+  test('a page of some columns reads those, the key and the time, in the same order and pages', async () => {
+    const whole = await paginate(notes(), 'n', { first: 4 });
+    const before = await statements();
+    const some = await paginate(notes(), 'n', { first: 4, columns: ['rank'], countWithPage: true });
+    expect((await statements()) - before).toBe(1);
+    expect(await some.totalCount()).toBe(6);
+    expect(some.pageInfo).toEqual(whole.pageInfo);
+    expect(some.edges.map((e) => e.cursor)).toEqual(whole.edges.map((e) => e.cursor));
+    for (const [i, e] of some.edges.entries()) {
+      expect(e.node).toBeInstanceOf(PageNote);
+      expect({ ...e.node }).toEqual({
+        id: whole.edges[i].node.id,
+        rank: whole.edges[i].node.rank,
+        createdAt: whole.edges[i].node.createdAt,
+      });
+    }
+    await expect(paginate(notes(), 'n', { first: 4, columns: ['nope'] })).rejects.toThrow('PageNote has no column nope');
+  });
 });

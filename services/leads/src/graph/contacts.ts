@@ -1,4 +1,4 @@
-import { ConnectionInfo, pageArgs, requireUuid, selectsNodeField, tenantRepository } from '@crm/service-kit';
+import { ConnectionInfo, FieldColumns, pageArgs, requireUuid, selectsNodeField, tenantRepository } from '@crm/service-kit';
 import { actorOf, type LeadsContext } from '../context';
 import { Company, Contact, StageChange } from '../entities';
 import type { EngagementKind } from '../domain/scoring';
@@ -16,6 +16,41 @@ const contactById = (ctx: LeadsContext, id: string) =>
 const companyById = (ctx: LeadsContext, id: string) =>
   tenantRepository(ctx.db.manager, Company, ctx.tenantId).findOne({ id: requireUuid(id, 'id') });
 
+const PLAIN_FIELDS = [
+  'id',
+  'email',
+  'firstName',
+  'lastName',
+  'jobTitle',
+  'phone',
+  'source',
+  'lifecycleStage',
+  'score',
+  'ownerId',
+  'country',
+  'budget',
+  'churnRisk',
+  'customerSince',
+  'lastPurchaseAt',
+  'lastEngagementAt',
+  'repeatPurchases',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const;
+/**
+ * The columns each Contact field of a page reads (contactTypes below): a page reads only what its
+ * fields need. scoreBreakdown reads the whole contact, so it is not here and a page with it reads
+ * whole rows. A field added with a resolver must be added here, or it too reads whole rows.
+ */
+export const CONTACT_FIELD_COLUMNS: FieldColumns<Contact> = {
+  ...Object.fromEntries(PLAIN_FIELDS.map((f) => [f, [f]])),
+  company: ['companyId'],
+  referredBy: ['referrerId'],
+  referrals: ['id'],
+  stageHistory: ['id'],
+};
+
 export const contactQueries = {
   contact: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
     return contactById(ctx, args.id);
@@ -25,7 +60,7 @@ export const contactQueries = {
     const companies = selectsNodeField(info, 'company')
       ? [companiesOfPage((c, company) => c.companyId && ctx.loaders.rememberCompany(c.companyId, company))]
       : [];
-    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info), companies);
+    return listContacts(ctx.db.manager, ctx.tenantId, args.filter ?? {}, pageArgs(args, info, CONTACT_FIELD_COLUMNS), companies);
   },
   company: (_: unknown, args: { id: string }, ctx: LeadsContext) => {
     return companyById(ctx, args.id);
