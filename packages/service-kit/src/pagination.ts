@@ -85,7 +85,7 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
   qb: SelectQueryBuilder<T>,
   alias: string,
   args: PageArgs,
-  lookups: ReadonlyArray<PageLookup<T, any>> = [], // eslint-disable-line @typescript-eslint/no-explicit-any
+  lookups: ReadonlyArray<PageLookup<T, any>> = [],
 ): Promise<Connection<T>> {
   const size = pageSize(args.first);
   const counter = qb.clone();

@@ -101,6 +101,9 @@ test('every field of Contact, asked alone in a page, answers what the whole row 
   // The full contact has a value in every field: a column left unread would show as null here.
   const full = whole.find((c) => c.email === 'full@cols.example');
   for (const field of fields) expect([field, full[field.split(' ')[0]]]).not.toEqual([field, null]);
+  // Every declared field is a field of Contact; only scoreBreakdown reads whole rows.
+  const names = fields.map((f) => f.split(' ')[0]);
+  expect(Object.keys(CONTACT_FIELD_COLUMNS).sort()).toEqual(names.filter((n) => n !== 'scoreBreakdown').sort());
 });
 
 test("a page reads only its fields' columns; a field that reads the whole row reads it", async () => {
