@@ -39,3 +39,24 @@ export function testDatabase(prefix: string): TestDatabase {
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/** A TypeORM data source, as far as withStatements reads it. */
+interface LoggedDataSource {
+  logger: { logQuery(query: string, ...rest: any[]): unknown }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** The SQL statements `call` sends through `db` (read off its logger), with what it returned. */
+export async function withStatements<R>(db: LoggedDataSource, call: () => Promise<R>): Promise<{ result: R; statements: string[] }> {
+  const logger = db.logger;
+  const original = logger.logQuery.bind(logger);
+  const statements: string[] = [];
+  logger.logQuery = (query: string, ...rest: unknown[]) => {
+    statements.push(query);
+    return (original as (...a: unknown[]) => unknown)(query, ...rest);
+  };
+  try {
+    return { result: await call(), statements };
+  } finally {
+    logger.logQuery = original;
+  }
+}

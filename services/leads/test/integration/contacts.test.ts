@@ -1,4 +1,4 @@
-import { startTestService, TestService } from '@crm/testing';
+import { startTestService, TestService, withStatements } from '@crm/testing';
 import { createService } from '../../src/service';
 
 let leads: TestService;
@@ -226,20 +226,9 @@ describe('contacts query', () => {
   /** The SQL statements one query runs (the tenant warmed up first: no provisioning among them). */
   async function statementsOf(query: string) {
     await leads.call(list, { first: 1 }, { tenantId: 'lst' });
-    const logger = leads.service.db.logger;
-    const original = logger.logQuery.bind(logger);
-    const statements: string[] = [];
-    logger.logQuery = (q: string, ...rest: unknown[]) => {
-      statements.push(q);
-      return (original as (...a: unknown[]) => unknown)(q, ...rest);
-    };
-    try {
-      const res = await leads.call<any>(query, {}, { tenantId: 'lst' });
-      expect(res.errors).toBeUndefined();
-      return { data: res.data, statements };
-    } finally {
-      logger.logQuery = original;
-    }
+    const { result: res, statements } = await withStatements(leads.service.db, () => leads.call<any>(query, {}, { tenantId: 'lst' }));
+    expect(res.errors).toBeUndefined();
+    return { data: res.data, statements };
   }
 
   test('a page of contacts with companies and histories costs two statements, whatever its size', async () => {

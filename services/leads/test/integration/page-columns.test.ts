@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, ObjectTypeDefinitionNode, parse } from 'graphql';
-import { startTestService, TestService } from '@crm/testing';
+import { startTestService, TestService, withStatements } from '@crm/testing';
 import { createService } from '../../src/service';
 import { CONTACT_FIELD_COLUMNS } from '../../src/graph/contacts';
 
@@ -28,22 +28,6 @@ const contactFields = () => {
   );
   return type!.fields!.map((f) => `${f.name.value} ${SUBSELECTION[f.name.value] ?? ''}`.trim());
 };
-
-/** The SQL statements one call runs. */
-async function withStatements<R>(call: () => Promise<R>): Promise<{ result: R; statements: string[] }> {
-  const logger = leads.service.db.logger;
-  const original = logger.logQuery.bind(logger);
-  const statements: string[] = [];
-  logger.logQuery = (q: string, ...rest: unknown[]) => {
-    statements.push(q);
-    return (original as (...a: unknown[]) => unknown)(q, ...rest);
-  };
-  try {
-    return { result: await call(), statements };
-  } finally {
-    logger.logQuery = original;
-  }
-}
 
 async function gql(query: string, variables: Record<string, unknown> = {}) {
   const res = await leads.call<any>(query, variables, { tenantId: T });
@@ -107,7 +91,7 @@ test('every field of Contact, asked alone in a page, answers what the whole row 
 });
 
 test("a page reads only its fields' columns; a field that reads the whole row reads it", async () => {
-  const narrow = await withStatements(() => gql('{ contacts(first: 10) { edges { node { email company { name } } } } }'));
+  const narrow = await withStatements(leads.service.db, () => gql('{ contacts(first: 10) { edges { node { email company { name } } } } }'));
   const page = narrow.statements.find((q) => /FROM "contacts" "c"/.test(q))!;
   expect(page).toMatch(/"c"\."email"/);
   expect(page).toMatch(/"c"\."company_id"/);
@@ -115,8 +99,12 @@ test("a page reads only its fields' columns; a field that reads the whole row re
   expect(page).not.toMatch(/"c"\."phone"|"c"\."budget"|"c"\."version"/);
   expect(narrow.result.contacts.edges.map((e: any) => e.node.company?.name ?? null).sort()).toEqual(['Cols Inc', null, null]);
 
-  const scored = await withStatements(() => gql('{ contacts(first: 10) { edges { node { email scoreBreakdown { score } } } } }'));
+  const scored = await withStatements(leads.service.db, () =>
+    gql('{ contacts(first: 10) { edges { node { email scoreBreakdown { score } } } } }'),
+  );
   expect(scored.statements.find((q) => /FROM "contacts" "c"/.test(q))).toMatch(/"c"\."phone".*"c"\."budget".*"c"\."version"/);
-  const viaFragment = await withStatements(() => gql('{ contacts(first: 10) { edges { node { ... on Contact { email } } } } }'));
+  const viaFragment = await withStatements(leads.service.db, () =>
+    gql('{ contacts(first: 10) { edges { node { ... on Contact { email } } } } }'),
+  );
   expect(viaFragment.statements.find((q) => /FROM "contacts" "c"/.test(q))).toMatch(/"c"\."phone"/);
 });
