@@ -6,6 +6,7 @@ export * from './database';
 export * from './tenancy';
 export * from './pagination';
 export * from './page-selection';
+export { getManyWithValues } from './raw-hydration';
 export * from './http-server';
 export * from './subgraph';
 export * from './authz';

@@ -30,11 +30,15 @@ const nodeSelections = (info: ConnectionInfo) =>
  */
 export function pageArgs<A extends PageArgs, T>(args: A, info: ConnectionInfo | undefined, fieldColumns?: FieldColumns<T>): A {
   if (!info) return args;
-  const countWithPage = info.fieldNodes.some((node) => plainField(node.selectionSet?.selections, 'totalCount'));
+  const countWithPage = selectsTotalCount(info);
   const columns = fieldColumns && nodeColumns(info, fieldColumns);
   if (!countWithPage && !columns) return args;
   return { ...args, ...(countWithPage && { countWithPage }), ...(columns && { columns }) };
 }
+
+/** Whether a connection's selection names `totalCount` plainly. */
+export const selectsTotalCount = (info: ConnectionInfo | undefined): boolean =>
+  !!info?.fieldNodes.some((node) => plainField(node.selectionSet?.selections, 'totalCount'));
 
 /** Whether a connection's `edges { node { … } }` selection names `field` plainly. */
 export const selectsNodeField = (info: ConnectionInfo | undefined, field: string): boolean =>

@@ -34,8 +34,8 @@ export interface PageLookup<T, L extends ObjectLiteral = ObjectLiteral> {
 export interface Connection<T> {
   edges: Array<{ node: T; cursor: string }>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** Counted only when a client selects it (GraphQL's default resolver calls the function). */
-  totalCount: () => Promise<number>;
+  /** Counted only when a client selects it (its resolver calls the function); a value when read with the page. */
+  totalCount: () => number | Promise<number>;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -140,3 +140,18 @@ export function withRawGetMany<T extends ObjectLiteral>(qb: SelectQueryBuilder<T
   };
   return qb;
 }
+
+/**
+ * `qb.getMany()` with scalar `values` selected beside each entity (alias → SQL expression), read
+ * from the same rows; undefined when the raw path does not apply (then nothing is added to `qb`).
+ */
+export async function getManyWithValues<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  values: Record<string, string>,
+): Promise<{ entities: T[]; raw: Array<Record<string, unknown>> } | undefined> {
+  const main = onePlainEntity(qb);
+  if (!main) return undefined;
+  for (const [alias, sql] of Object.entries(values)) qb.addSelect(sql, alias);
+  const raw: Array<Record<string, unknown>> = await qb.getRawMany();
+  return { entities: hydrate<T>(qb.connection.manager, main.metadata, raw, main.alias), raw };
+}

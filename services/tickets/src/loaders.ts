@@ -5,6 +5,7 @@ import {
   decodeCursor,
   distinctUuids as valid,
   encodeCursor,
+  getManyWithValues,
   pageSize,
   rowsById as byId,
   rowsGroupedBy as groupBy,
@@ -20,11 +21,13 @@ export interface ContactTicketsKey {
   status: TicketStatus | null;
   first: number;
   after: string | null;
+  /** The query selects totalCount: a first page counts in its own statement. */
+  countWithPage?: boolean;
 }
 /** Ticket counts per contact: of one status, or of all open ones (NEW, OPEN, PENDING). */
 type CountKey = { contactId: string; status: TicketStatus | 'OPEN_SET' | null };
 
-const keyOf = (k: ContactTicketsKey) => `${k.contactId}|${k.status}|${k.first}|${k.after}`;
+const keyOf = (k: ContactTicketsKey) => `${k.contactId}|${k.status}|${k.first}|${k.after}|${!!k.countWithPage}`;
 
 /**
  * Per-request batch loaders, all tenant-scoped: a list of any number of contacts (or the
@@ -32,6 +35,9 @@ const keyOf = (k: ContactTicketsKey) => `${k.contactId}|${k.status}|${k.first}|$
  */
 export function createLoaders(m: EntityManager, tenantId: string) {
   const tickets = () => tenantRepository(m, Ticket, tenantId).query('t');
+
+  const countOfContact = (status: TicketStatus | null) =>
+    `(SELECT count(*) FROM tickets y WHERE y.tenant_id = :__tenant AND y.contact_id = t.contact_id${status ? ' AND y.status = :status' : ''})`;
 
   /** Each contact's page in ONE statement: rank per contact, keep rank <= first + 1 (hasNextPage). */
   async function pagesOf(keys: readonly ContactTicketsKey[]): Promise<Array<Connection<Ticket>>> {
@@ -50,7 +56,12 @@ export function createLoaders(m: EntityManager, tenantId: string) {
         WHERE r.rn <= :limit)`,
         { status, cursorAt: cursor?.at, cursorId: cursor?.id, limit: first + 1 },
       );
-    const rows = await qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').getMany();
+    qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC');
+    // A first page and its count in one statement: each row carries its contact's count (same
+    // conditions, no cursor); a contact with no row has none. After a cursor, the count's own statement.
+    const together = keys[0].countWithPage && !cursor ? await getManyWithValues(qb, { __total: countOfContact(status) }) : undefined;
+    const totals = new Map(together?.raw.map((r, i) => [together.entities[i].contactId, Number(r.__total)]));
+    const rows = together?.entities ?? (await qb.getMany());
     return groupBy(
       keys.map((k) => k.contactId),
       rows,
@@ -62,7 +73,9 @@ export function createLoaders(m: EntityManager, tenantId: string) {
       return {
         edges,
         pageInfo: { hasNextPage: list.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-        totalCount: () => counts.load({ contactId: key.contactId, status: key.status }),
+        totalCount: together
+          ? () => totals.get(key.contactId.toLowerCase()) ?? 0
+          : () => counts.load({ contactId: key.contactId, status: key.status }),
       };
     });
   }

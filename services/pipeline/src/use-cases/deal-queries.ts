@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { badInput, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
+import { badInput, Connection, paginate, PageArgs, requireUuid, tenantRepository } from '@crm/service-kit';
 import { Deal, PipelineStage } from '../entities';
 import { isCalendarDate, type DealKind, type DealStatus } from '../domain';
 
@@ -66,10 +66,7 @@ function applyFilter<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, f: Deal
   return qb;
 }
 
-export interface DealList {
-  edges: Array<{ node: Deal; cursor: string }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: () => Promise<number>;
+export interface DealList extends Connection<Deal> {
   /** For DealConnection.byStage, computed only when asked for. */
   filter: DealFilter;
 }

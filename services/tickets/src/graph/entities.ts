@@ -1,3 +1,4 @@
+import { ConnectionInfo, selectsTotalCount } from '@crm/service-kit';
 import type { TicketsContext } from '../context';
 import type { TicketStatus } from '../domain';
 import { nestedFirst } from '../loaders';
@@ -11,12 +12,18 @@ type Ref = { id: string };
 export const entityTypes = {
   Contact: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),
-    tickets: (c: Ref, args: { first?: number | null; after?: string | null; status?: TicketStatus | null }, ctx: TicketsContext) => {
+    tickets: (
+      c: Ref,
+      args: { first?: number | null; after?: string | null; status?: TicketStatus | null },
+      ctx: TicketsContext,
+      info: ConnectionInfo,
+    ) => {
       return ctx.loaders.ticketsOfContact.load({
         contactId: c.id,
         status: args.status ?? null,
         first: nestedFirst(args.first),
         after: args.after ?? null,
+        countWithPage: selectsTotalCount(info),
       });
     },
     latestNps: (c: Ref, _: unknown, ctx: TicketsContext) => {

@@ -73,6 +73,38 @@ describe('Contact fields through _entities, batched', () => {
     });
   });
 
+  test('a first page and its totalCount come from one statement, with the counts of their own statement', async () => {
+    const together = await counting(() =>
+      svc.call(
+        ENTITIES('tickets(first: 2) { totalCount edges { node { subject } } } resolved: tickets(status: RESOLVED) { totalCount }'),
+        { r: refs(contacts) },
+        SUPPORT(T),
+      ),
+    );
+    expect(together.result.errors).toBeUndefined();
+    expect(together.statements).toHaveLength(2); // one per (status, first): the page with its counts
+    const list = together.result.data!._entities as any[];
+    expect(list.map((c) => c.tickets.totalCount)).toEqual(contacts.map((_, i) => (i < 40 ? 1 + (i % 3) : 0)));
+    expect(list.map((c) => c.resolved.totalCount)).toEqual(contacts.map((_, i) => (i < 40 && i % 3 === 2 ? 1 : 0)));
+    expect(list.map((c) => c.tickets.edges.length)).toEqual(contacts.map((_, i) => (i < 40 ? Math.min(2, 1 + (i % 3)) : 0)));
+    // The same counts through a fragment, which keeps the count's own statement.
+    const apart = await counting(() =>
+      svc.call(
+        ENTITIES('tickets(first: 2) { ... on TicketConnection { totalCount } edges { node { subject } } }'),
+        { r: refs(contacts) },
+        SUPPORT(T),
+      ),
+    );
+    expect(apart.statements).toHaveLength(2);
+    expect((apart.result.data!._entities as any[]).map((c) => c.tickets.totalCount)).toEqual(list.map((c) => c.tickets.totalCount));
+    // After a cursor the page is what is left, the count still all of the contact's tickets.
+    const q = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Contact { tickets(first: 2, after: $after) { totalCount pageInfo { endCursor } edges { node { subject } } } } } }`;
+    const first = (await svc.call(q, { r: refs([contacts[2]]) }, SUPPORT(T))).data!._entities[0].tickets;
+    const next = await counting(() => svc.call(q, { r: refs([contacts[2]]), after: first.pageInfo.endCursor }, SUPPORT(T)));
+    expect(next.statements).toHaveLength(2);
+    expect((next.result.data!._entities as any[])[0].tickets).toMatchObject({ totalCount: 3, edges: [{ node: { subject: 'c2-0' } }] });
+  });
+
   test('nested pages follow the cursor per contact', async () => {
     const q = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Contact { tickets(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { subject } } } } } }`;
     const first = (await svc.call(q, { r: refs([contacts[2]]) }, SUPPORT(T))).data!._entities[0].tickets;
