@@ -5,7 +5,8 @@ import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMa
 // escaping every column and rewriting property paths over the whole text. The same code asks the
 // same shape of query on every request, so a plain select's text (one entity, joined entities on
 // string conditions, no relation joins, CTEs, grouping or locks) is kept by its shape: entities,
-// aliases, joins, selects, conditions, order and limits. Parameters stay out of the text (TypeORM numbers them after getQuery).
+// aliases, joins, selects, conditions, order and limits. Parameters stay out of the text
+// (TypeORM numbers them after getQuery).
 
 /** Shapes kept per process; past this, texts are written as before. */
 const MAX_SHAPES = 2_000;

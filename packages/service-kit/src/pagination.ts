@@ -1,7 +1,7 @@
 import { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { badInput, isUuid } from './errors';
-import { hydrate, hydrateJoined, isPlainEntity, onePlainEntity } from './raw-hydration';
+import { hydrateJoined, isPlainEntity, onePlainEntity, readPlain } from './raw-hydration';
 
 export interface PageArgs {
   first?: number | null;
@@ -102,16 +102,18 @@ export async function paginate<T extends ObjectLiteral & { id: string; createdAt
   const entity = args.countWithPage || lookups.length || args.columns ? onePlainEntity(qb) : undefined;
   if (entity) {
     if (args.columns) selectColumns(qb, entity.metadata, alias, args.columns);
-    if (args.countWithPage) {
-      // The count of the same conditions without the cursor, evaluated once (an InitPlan). An
-      // empty page carries no count: then 0 on the first page, else the count's own statement.
-      const countSql = counter.clone().select('count(*)').orderBy().getQuery();
-      qb.addSelect(`(${countSql})`, '__total');
-    }
-    lookups.forEach((l) => joinLookup(qb, l));
-    const raw: Array<Record<string, unknown>> = await qb.getRawMany();
-    rows = hydrate<T>(qb.connection.manager, entity.metadata, raw, entity.alias);
-    lookups.forEach((l) => foundLookup(qb, l, rows, raw));
+    // The count of the same conditions without the cursor, evaluated once (an InitPlan). An
+    // empty page carries no count: then 0 on the first page, else the count's own statement.
+    const values: Record<string, string> = args.countWithPage
+      ? { __total: `(${counter.clone().select('count(*)').orderBy().getQuery()})` }
+      : {};
+    const joined = lookups.map((l) => joinLookup(qb, l));
+    const { entities, raw } = await readPlain(qb, entity, values);
+    lookups.forEach((l, i) => {
+      const found = hydrateJoined(qb.connection.manager, joined[i], raw, l.alias);
+      entities.forEach((row, k) => l.found(row, found[k]));
+    });
+    rows = entities;
     if (args.countWithPage && raw.length) count = Promise.resolve(Number(raw[0].__total));
     else if (args.countWithPage && !args.after) count = Promise.resolve(0);
   } else {
@@ -140,17 +142,14 @@ function selectColumns<T extends ObjectLiteral>(
   qb.select([...properties].map((p) => `${alias}.${p}`));
 }
 
-function joinLookup<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, l: PageLookup<T>) {
+/** Joins and selects a lookup's entity; returns its metadata. */
+function joinLookup<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, l: PageLookup<T>): EntityMetadata {
   const metadata = qb.connection.getMetadata(l.entity);
   if (!isPlainEntity(metadata)) throw new Error(`a page lookup reads plain entities only, not ${metadata.name}`);
   // With a join TypeORM leaves `take` out of the SQL (it expects getMany's two queries): a LIMIT here.
   const take = qb.expressionMap.take;
   qb.leftJoin(metadata.target, l.alias, `${l.on} AND ${l.alias}.tenant_id = :__tenant`).addSelect(l.alias).take(undefined).limit(take);
-}
-
-function foundLookup<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, l: PageLookup<T>, rows: T[], raw: Array<Record<string, unknown>>) {
-  const joined = hydrateJoined(qb.connection.manager, qb.connection.getMetadata(l.entity), raw, l.alias);
-  rows.forEach((row, i) => l.found(row, joined[i]));
+  return metadata;
 }
 
 /**

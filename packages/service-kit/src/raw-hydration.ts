@@ -150,7 +150,15 @@ export async function getManyWithValues<T extends ObjectLiteral>(
   values: Record<string, string>,
 ): Promise<{ entities: T[]; raw: Array<Record<string, unknown>> } | undefined> {
   const main = onePlainEntity(qb);
-  if (!main) return undefined;
+  return main && readPlain(qb, main, values);
+}
+
+/** The rows of `main` (what onePlainEntity found before any column, join or value was added) and their raw rows. */
+export async function readPlain<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  main: { metadata: EntityMetadata; alias: string },
+  values: Record<string, string> = {},
+): Promise<{ entities: T[]; raw: Array<Record<string, unknown>> }> {
   for (const [alias, sql] of Object.entries(values)) qb.addSelect(sql, alias);
   const raw: Array<Record<string, unknown>> = await qb.getRawMany();
   return { entities: hydrate<T>(qb.connection.manager, main.metadata, raw, main.alias), raw };
